@@ -1,0 +1,81 @@
+package notify
+
+import "fmt"
+
+// Channel names a way of reaching a customer. The zero value is not a
+// channel; Valid reports whether c is one of the constants below.
+//
+// A Channel marshals to and from text as its lower-case name ("alimtalk",
+// "sms", "email", "push"), so it is stable in JSON and in logs.
+type Channel uint8
+
+// The channels a follow-up can go out on.
+const (
+	// ChannelAlimTalk is a KakaoTalk AlimTalk business message sent from a
+	// template approved in advance.
+	ChannelAlimTalk Channel = iota + 1
+	// ChannelSMS is a text message: SMS up to 90 EUC-KR bytes, LMS beyond.
+	ChannelSMS
+	// ChannelEmail is an email message.
+	ChannelEmail
+	// ChannelPush is a mobile push notification through the host's own app.
+	ChannelPush
+)
+
+var channelNames = [...]string{
+	ChannelAlimTalk: "alimtalk",
+	ChannelSMS:      "sms",
+	ChannelEmail:    "email",
+	ChannelPush:     "push",
+}
+
+// Valid reports whether c is one of the defined channels.
+func (c Channel) Valid() bool {
+	return c >= ChannelAlimTalk && c <= ChannelPush
+}
+
+// String returns the channel's lower-case name, or "Channel(N)" for a value
+// that is not a channel.
+func (c Channel) String() string {
+	if c.Valid() {
+		return channelNames[c]
+	}
+	return fmt.Sprintf("Channel(%d)", uint8(c))
+}
+
+// MarshalText implements [encoding.TextMarshaler]. It refuses a value that
+// is not a channel, so an invalid channel is never stored.
+func (c Channel) MarshalText() ([]byte, error) {
+	if !c.Valid() {
+		return nil, fmt.Errorf("notify: invalid channel %d", uint8(c))
+	}
+	return []byte(channelNames[c]), nil
+}
+
+// UnmarshalText implements [encoding.TextUnmarshaler]. It accepts the names
+// String returns, in any case.
+func (c *Channel) UnmarshalText(text []byte) error {
+	for ch := ChannelAlimTalk; ch <= ChannelPush; ch++ {
+		if equalFoldASCII(string(text), channelNames[ch]) {
+			*c = ch
+			return nil
+		}
+	}
+	return fmt.Errorf("notify: unknown channel name (%d bytes)", len(text))
+}
+
+func equalFoldASCII(a, b string) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i := 0; i < len(a); i++ {
+		x, y := a[i], b[i]
+		if 'A' <= x && x <= 'Z' {
+			x += 'a' - 'A'
+		}
+		if x != y {
+			return false
+		}
+	}
+	return true
+}

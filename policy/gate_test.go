@@ -1,0 +1,124 @@
+package policy_test
+
+import (
+	"encoding/json"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/followup-go/followup/policy"
+)
+
+var seoul = mustZone("Asia/Seoul")
+
+func mustZone(name string) policy.Zone {
+	z, err := policy.LoadZone(name)
+	if err != nil {
+		panic(err)
+	}
+	return z
+}
+
+// officeGate is open to everyone Monday to Friday, 09:00 to 18:00 in Seoul.
+var officeGate = policy.Gate{
+	Mode: policy.GateOutsideOfficeHours,
+	OfficeHours: policy.Schedule{
+		Zone:  seoul,
+		Hours: []policy.Hours{{Days: policy.Weekdays, Start: policy.At(9, 0), End: policy.At(18, 0)}},
+	},
+}
+
+func seoulTime(s string) time.Time {
+	t, err := time.ParseInLocation("2006-01-02 15:04", s, seoul.Location())
+	if err != nil {
+		panic(err)
+	}
+	return t
+}
+
+func TestGate(t *testing.T) {
+	// 2026-11-23 is a Monday.
+	monNoon := seoulTime("2026-11-23 12:00")
+	monNight := seoulTime("2026-11-23 22:00")
+	satNoon := seoulTime("2026-11-28 12:00")
+	type result struct {
+		Required bool
+		Admit    policy.Admission
+		Leave    policy.Outcome
+	}
+	tests := []struct {
+		name      string
+		gate      policy.Gate
+		opened    time.Time
+		reachable bool
+		want      result
+	}{
+		{"off, no contact", policy.Gate{}, monNoon, false, result{false, policy.Open, policy.Keep}},
+		{"off, contact", policy.Gate{}, monNoon, true, result{false, policy.Open, policy.Keep}},
+		{"always, no contact", policy.Gate{Mode: policy.GateAlways}, monNoon, false, result{true, policy.AwaitContact, policy.Discard}},
+		{"always, contact", policy.Gate{Mode: policy.GateAlways}, monNoon, true, result{true, policy.Open, policy.Keep}},
+		{"office hours, inside, no contact", officeGate, monNoon, false, result{false, policy.Open, policy.Keep}},
+		{"office hours, night, no contact", officeGate, monNight, false, result{true, policy.AwaitContact, policy.Discard}},
+		{"office hours, night, contact", officeGate, monNight, true, result{true, policy.Open, policy.Keep}},
+		{"office hours, weekend, no contact", officeGate, satNoon, false, result{true, policy.AwaitContact, policy.Discard}},
+		{"office hours, 09:00 sharp is inside", officeGate, seoulTime("2026-11-23 09:00"), false, result{false, policy.Open, policy.Keep}},
+		{"office hours, 18:00 sharp is outside", officeGate, seoulTime("2026-11-23 18:00"), false, result{true, policy.AwaitContact, policy.Discard}},
+		{"office hours, evaluated in the gate's zone", officeGate, time.Date(2026, 11, 23, 3, 0, 0, 0, time.UTC), false, result{false, policy.Open, policy.Keep}}, // 12:00 in Seoul
+		{"office hours, no hours set means always gated", policy.Gate{Mode: policy.GateOutsideOfficeHours}, monNoon, false, result{true, policy.AwaitContact, policy.Discard}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := result{
+				Required: tt.gate.Required(tt.opened),
+				Admit:    tt.gate.Admit(tt.opened, tt.reachable),
+				Leave:    tt.gate.Leave(tt.opened, tt.reachable),
+			}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("(-want +got)\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestGateJSON(t *testing.T) {
+	b, err := json.Marshal(officeGate)
+	if err != nil {
+		t.Fatal(err)
+	}
+	const want = `{"mode":"outsideOfficeHours","officeHours":{"zone":"Asia/Seoul","hours":["mon-fri 09:00-18:00"]}}`
+	if string(b) != want {
+		t.Errorf("Marshal = %s, want %s", b, want)
+	}
+	var back policy.Gate
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(officeGate, back, cmp.Comparer(func(a, b policy.Zone) bool { return a.String() == b.String() })); diff != "" {
+		t.Errorf("round trip (-want +got)\n%s", diff)
+	}
+
+	b, _ = json.Marshal(policy.Gate{})
+	if string(b) != `{"mode":"off"}` {
+		t.Errorf("zero Gate marshals as %s", b)
+	}
+	for _, bad := range []string{`{"mode":"sometimes"}`, `{"mode":3}`, `{"officeHours":{"zone":"Mars/Olympus"}}`, `{"officeHours":{"hours":["mon 18:00-09"]}}`} {
+		if err := json.Unmarshal([]byte(bad), new(policy.Gate)); err == nil {
+			t.Errorf("Unmarshal(%s) succeeded", bad)
+		}
+	}
+}
+
+func TestGateValidate(t *testing.T) {
+	if err := officeGate.Validate(); err != nil {
+		t.Errorf("Validate() = %v", err)
+	}
+	if err := (policy.Gate{Mode: 9}).Validate(); !errors.Is(err, policy.ErrBadGateMode) {
+		t.Errorf("bad mode: Validate() = %v", err)
+	}
+	bad := policy.Gate{Mode: policy.GateOutsideOfficeHours, OfficeHours: policy.Schedule{Hours: []policy.Hours{{Days: policy.Weekdays, Start: 600, End: 600}}}}
+	if err := bad.Validate(); !errors.Is(err, policy.ErrBadHours) {
+		t.Errorf("empty range: Validate() = %v", err)
+	}
+}

@@ -1,0 +1,291 @@
+package policy
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+)
+
+// Clock is a time of day in minutes since midnight, from 0 (00:00) to 1440
+// (24:00, allowed only as the end of a range). It marshals as "HH:MM".
+type Clock uint16
+
+// MinutesPerDay is 24:00 as a [Clock].
+const MinutesPerDay Clock = 24 * 60
+
+// At returns the clock time h:m.
+func At(h, m int) Clock { return Clock(h*60 + m) }
+
+// String returns the clock time as "HH:MM".
+func (c Clock) String() string { return fmt.Sprintf("%02d:%02d", c/60, c%60) }
+
+// ErrBadHours is returned for a weekly range or clock time that does not parse
+// or makes no sense (an unknown day, 25:00, a range that starts where it
+// ends).
+var ErrBadHours = errors.New("policy: malformed hours")
+
+func parseClock(s string) (Clock, error) {
+	if len(s) != 5 || s[2] != ':' {
+		return 0, ErrBadHours
+	}
+	h, m := 0, 0
+	for _, c := range s[:2] {
+		if c < '0' || c > '9' {
+			return 0, ErrBadHours
+		}
+		h = h*10 + int(c-'0')
+	}
+	for _, c := range s[3:] {
+		if c < '0' || c > '9' {
+			return 0, ErrBadHours
+		}
+		m = m*10 + int(c-'0')
+	}
+	if m > 59 || h > 24 || (h == 24 && m != 0) {
+		return 0, ErrBadHours
+	}
+	return At(h, m), nil
+}
+
+// Days is a set of weekdays, one bit per [time.Weekday].
+type Days uint8
+
+// Weekdays is Monday to Friday; EveryDay is all seven days.
+const (
+	Weekdays Days = 1<<time.Monday | 1<<time.Tuesday | 1<<time.Wednesday | 1<<time.Thursday | 1<<time.Friday
+	EveryDay Days = 1<<7 - 1
+)
+
+// DaysOf returns the set holding the given weekdays.
+func DaysOf(days ...time.Weekday) Days {
+	var d Days
+	for _, w := range days {
+		d |= 1 << (w % 7)
+	}
+	return d
+}
+
+// Has reports whether w is in the set.
+func (d Days) Has(w time.Weekday) bool { return d&(1<<(w%7)) != 0 }
+
+var dayNames = [7]string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
+
+func parseDay(s string) (time.Weekday, bool) {
+	for i, n := range dayNames {
+		if strings.EqualFold(s, n) {
+			return time.Weekday(i), true
+		}
+	}
+	return 0, false
+}
+
+// String returns the set as comma-separated days and ranges starting on
+// Monday, as [Hours.String] writes them: "mon-fri", "sat,sun", "mon-sun".
+func (d Days) String() string {
+	var parts []string
+	order := [7]time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday, time.Sunday}
+	for i := 0; i < 7; {
+		if !d.Has(order[i]) {
+			i++
+			continue
+		}
+		j := i
+		for j+1 < 7 && d.Has(order[j+1]) {
+			j++
+		}
+		switch {
+		case j == i:
+			parts = append(parts, dayNames[order[i]])
+		case j == i+1:
+			parts = append(parts, dayNames[order[i]], dayNames[order[j]])
+		default:
+			parts = append(parts, dayNames[order[i]]+"-"+dayNames[order[j]])
+		}
+		i = j + 1
+	}
+	return strings.Join(parts, ",")
+}
+
+func parseDays(s string) (Days, error) {
+	var d Days
+	for _, item := range strings.Split(s, ",") {
+		from, to, isRange := strings.Cut(item, "-")
+		a, ok := parseDay(from)
+		if !ok {
+			return 0, ErrBadHours
+		}
+		if !isRange {
+			d |= DaysOf(a)
+			continue
+		}
+		b, ok := parseDay(to)
+		if !ok {
+			return 0, ErrBadHours
+		}
+		for w := a; ; w = (w + 1) % 7 {
+			d |= DaysOf(w)
+			if w == b {
+				break
+			}
+		}
+	}
+	return d, nil
+}
+
+// Hours is a range of clock time on a set of weekdays, such as office hours
+// "mon-fri 09:00-18:00". A range whose end is before its start runs past
+// midnight: "fri 22:00-02:00" covers Friday 22:00 to Saturday 02:00, and
+// "mon-sun 21:00-08:00" covers every night. Start is inclusive, End
+// exclusive.
+//
+// Hours marshals to and from that text form.
+type Hours struct {
+	Days       Days
+	Start, End Clock
+}
+
+// ParseHours parses the text form "<days> <HH:MM>-<HH:MM>", where days is a
+// comma-separated list of three-letter English day names and ranges of them
+// ("mon-fri", "sat,sun", "mon,wed,fri-sun"), in any case.
+func ParseHours(s string) (Hours, error) {
+	if len(s) > 128 {
+		return Hours{}, ErrBadHours
+	}
+	days, span, ok := strings.Cut(strings.TrimSpace(s), " ")
+	if !ok {
+		return Hours{}, ErrBadHours
+	}
+	from, to, ok := strings.Cut(strings.TrimSpace(span), "-")
+	if !ok {
+		return Hours{}, ErrBadHours
+	}
+	var h Hours
+	var err error
+	if h.Days, err = parseDays(days); err != nil {
+		return Hours{}, err
+	}
+	if h.Start, err = parseClock(from); err != nil {
+		return Hours{}, err
+	}
+	if h.End, err = parseClock(to); err != nil {
+		return Hours{}, err
+	}
+	if err := h.Validate(); err != nil {
+		return Hours{}, err
+	}
+	return h, nil
+}
+
+// Validate reports [ErrBadHours] for a range with no days, a clock time past
+// 24:00, a start of 24:00, or a start equal to its end.
+func (h Hours) Validate() error {
+	if h.Days == 0 || h.Days > EveryDay || h.Start >= MinutesPerDay || h.End > MinutesPerDay || h.Start == h.End {
+		return ErrBadHours
+	}
+	return nil
+}
+
+// String returns the text form, e.g. "mon-fri 09:00-18:00".
+func (h Hours) String() string {
+	return h.Days.String() + " " + h.Start.String() + "-" + h.End.String()
+}
+
+// MarshalText implements [encoding.TextMarshaler].
+func (h Hours) MarshalText() ([]byte, error) {
+	if err := h.Validate(); err != nil {
+		return nil, err
+	}
+	return []byte(h.String()), nil
+}
+
+// UnmarshalText implements [encoding.TextUnmarshaler] with [ParseHours].
+func (h *Hours) UnmarshalText(text []byte) error {
+	v, err := ParseHours(string(text))
+	if err != nil {
+		return err
+	}
+	*h = v
+	return nil
+}
+
+// contains reports whether the local weekday and minute fall in h.
+func (h Hours) contains(wd time.Weekday, m Clock) bool {
+	if h.Start < h.End {
+		return h.Days.Has(wd) && h.Start <= m && m < h.End
+	}
+	return (h.Days.Has(wd) && m >= h.Start) || (h.Days.Has((wd+6)%7) && m < h.End)
+}
+
+// Schedule is a set of weekly [Hours] in a time zone: office hours, or quiet
+// hours for text messages. The zero Schedule covers no time at all.
+//
+// A Schedule is a value; it is safe for concurrent use as long as no one
+// modifies its Hours slice.
+type Schedule struct {
+	Zone  Zone    `json:"zone,omitzero"`
+	Hours []Hours `json:"hours,omitempty"`
+}
+
+// Validate reports [ErrBadHours] for any malformed range.
+func (s Schedule) Validate() error {
+	for _, h := range s.Hours {
+		if err := h.Validate(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// Contains reports whether t, seen in the schedule's zone, falls in any of
+// its ranges.
+func (s Schedule) Contains(t time.Time) bool {
+	if len(s.Hours) == 0 {
+		return false
+	}
+	lt := t.In(s.Zone.Location())
+	wd, m := lt.Weekday(), Clock(lt.Hour()*60+lt.Minute())
+	for _, h := range s.Hours {
+		if h.contains(wd, m) {
+			return true
+		}
+	}
+	return false
+}
+
+// NextOutside returns the first instant at or after t that the schedule does
+// not contain: t itself when t is outside, otherwise the end of the range
+// that holds t (or of a run of ranges that touch). It returns false when the
+// schedule covers the whole week, so there is no such instant.
+func (s Schedule) NextOutside(t time.Time) (time.Time, bool) {
+	if !s.Contains(t) {
+		return t, true
+	}
+	loc := s.Zone.Location()
+	lt := t.In(loc)
+	y, mo, d := lt.Date()
+	var best time.Time
+	// t lies in a union of ranges, so the first instant outside is the end of
+	// one of them: the earliest end after t that no other range covers. Every
+	// candidate starts between the day before t and a week after it.
+	for off := -1; off <= 8; off++ {
+		for _, h := range s.Hours {
+			endDay := off
+			if h.End <= h.Start {
+				endDay++ // an overnight range ends the day after it starts
+			}
+			start := time.Date(y, mo, d+off, 0, 0, 0, 0, loc)
+			if !h.Days.Has(start.Weekday()) {
+				continue
+			}
+			end := time.Date(y, mo, d+endDay, 0, int(h.End), 0, 0, loc)
+			if !end.After(t) || s.Contains(end) {
+				continue
+			}
+			if best.IsZero() || end.Before(best) {
+				best = end
+			}
+		}
+	}
+	return best, !best.IsZero()
+}

@@ -1,0 +1,264 @@
+package followup
+
+import (
+	"errors"
+	"strings"
+
+	"github.com/nyaruka/phonenumbers"
+	"golang.org/x/text/language"
+
+	"github.com/followup-go/followup/notify"
+	"github.com/followup-go/followup/policy"
+)
+
+// Settings are a workspace's follow-up settings: which contact questions the
+// chat bot asks, the contact-required gate, and how follow-ups are sent.
+//
+// The zero value is valid and means "ask nothing, no gate, no follow-ups".
+// Settings round-trip through encoding/json with stable camelCase keys, so a
+// host can store them as they are. Settings are plain values and safe for
+// concurrent use as long as no one modifies them.
+type Settings struct {
+	// AskName makes the bot ask for the customer's name.
+	AskName bool `json:"askName"`
+	// AskPhone makes the bot ask for the customer's phone number and turns on
+	// text follow-ups (AlimTalk, with SMS/LMS as its substitute). It needs a
+	// registered payment method: see [Settings.Validate].
+	AskPhone bool `json:"askPhone"`
+	// AskEmail makes the bot ask for the customer's email address and turns on
+	// email follow-ups.
+	AskEmail bool `json:"askEmail"`
+
+	// Gate is the contact-required gate: accept inquiries only from customers
+	// who gave a phone number or an email address (always, or outside office
+	// hours only).
+	Gate policy.Gate `json:"gate"`
+
+	// Region is the ISO 3166-1 region, in any case, for phone numbers written
+	// without "+country": "KR", "JP". Empty means [DefaultRegion].
+	Region string `json:"region,omitempty"`
+	// Locale is the workspace's default language as a BCP 47 tag ("ko",
+	// "en-US", "ja"), used for prompts and messages when the customer's own
+	// language is not known. Empty means the library's fallback, English.
+	Locale string `json:"locale,omitempty"`
+
+	// Text configures text follow-ups (AlimTalk and SMS/LMS).
+	Text TextOptions `json:"text,omitzero"`
+}
+
+// TextOptions configure text follow-ups. The zero value sends text as SMS/LMS
+// from the host's default sender number, with no AlimTalk.
+type TextOptions struct {
+	// SenderNumber is the workspace's registered caller number for SMS/LMS:
+	// 8 to 11 digits, hyphens allowed ("1588-1234", "02-123-4567"). Korean
+	// carriers block a sender number that is not pre-registered. Empty means
+	// the host's SMS sender uses its own default.
+	SenderNumber string `json:"senderNumber,omitempty"`
+	// AlimTalkTemplate is the code of the AlimTalk template Kakao approved
+	// for follow-ups, at most 20 characters. Empty means no AlimTalk: text
+	// follow-ups go out as SMS/LMS only.
+	AlimTalkTemplate string `json:"alimTalkTemplate,omitempty"`
+}
+
+// Account is what the library needs to know of the workspace's billing.
+type Account struct {
+	// HasPaymentMethod reports whether a payment method is registered.
+	// Text messages cost money, so the phone question and text follow-ups
+	// need one.
+	HasPaymentMethod bool `json:"hasPaymentMethod"`
+}
+
+// The errors of [Settings.Validate], each wrapped in a [*SettingError] that
+// names the setting. Test for them with errors.Is; the payment rule's error
+// is [policy.ErrPaymentMethodRequired].
+var (
+	// ErrGateNeverOpens: contact is required, but neither the phone nor the
+	// email question is asked, so no customer could ever get through.
+	ErrGateNeverOpens = errors.New("contact is required but neither phone nor email is asked")
+	// ErrUnknownRegion: the region is not an ISO 3166-1 region the phone
+	// number metadata knows.
+	ErrUnknownRegion = errors.New("unknown region")
+	// ErrUnknownLocale: the locale is not a well-formed, known BCP 47 tag.
+	ErrUnknownLocale = errors.New("unknown locale")
+	// ErrSenderNumber: the SMS sender number is not 8 to 11 digits.
+	ErrSenderNumber = errors.New("sender number must be 8 to 11 digits")
+	// ErrTemplateCode: the AlimTalk template code is longer than 20
+	// characters or holds white space or control characters.
+	ErrTemplateCode = errors.New("alimtalk template code must be 1 to 20 printable characters")
+)
+
+// SettingError is one problem with [Settings], naming the setting by its JSON
+// path ("text.senderNumber"). It never holds the setting's value.
+type SettingError struct {
+	Setting string
+	Err     error
+}
+
+// Error returns "followup: settings: <setting>: <problem>".
+func (e *SettingError) Error() string {
+	return "followup: settings: " + e.Setting + ": " + e.Err.Error()
+}
+
+// Unwrap returns the problem, for errors.Is.
+func (e *SettingError) Unwrap() error { return e.Err }
+
+// Validate checks the settings against the account and reports every
+// problem, not just the first: the result is nil, or an error joining one
+// [*SettingError] per problem (errors.Is and errors.As see each of them; the
+// joined error's Unwrap() []error lists them). The problems are:
+//
+//   - the phone question without a registered payment method
+//     ([policy.ErrPaymentMethodRequired]);
+//   - a gate that can never open ([ErrGateNeverOpens]);
+//   - a malformed gate mode or office hours ([policy.ErrBadGateMode],
+//     [policy.ErrBadHours]);
+//   - an unknown region or locale ([ErrUnknownRegion], [ErrUnknownLocale]);
+//   - a malformed SMS sender number or AlimTalk template code
+//     ([ErrSenderNumber], [ErrTemplateCode]).
+//
+// A host calls Validate when an admin saves the settings. Settings that were
+// valid can become partly unusable later, when the payment method lapses;
+// [Settings.Channels] handles that case at run time.
+func (s Settings) Validate(a Account) error {
+	var errs []error
+	add := func(setting string, err error) {
+		errs = append(errs, &SettingError{Setting: setting, Err: err})
+	}
+	if s.AskPhone {
+		if err := policy.Payable(notify.ChannelSMS, a.HasPaymentMethod); err != nil {
+			add("askPhone", err)
+		}
+	}
+	if err := s.Gate.Validate(); err != nil {
+		add("gate", err)
+	} else if s.Gate.Mode != policy.GateOff && !s.AskPhone && !s.AskEmail {
+		add("gate.mode", ErrGateNeverOpens)
+	}
+	if s.Region != "" && !knownRegion(s.Region) {
+		add("region", ErrUnknownRegion)
+	}
+	if s.Locale != "" {
+		if _, err := language.Parse(s.Locale); err != nil {
+			add("locale", ErrUnknownLocale)
+		}
+	}
+	if n := s.Text.SenderNumber; n != "" && !validSenderNumber(n) {
+		add("text.senderNumber", ErrSenderNumber)
+	}
+	if c := s.Text.AlimTalkTemplate; c != "" && !validTemplateCode(c) {
+		add("text.alimTalkTemplate", ErrTemplateCode)
+	}
+	return errors.Join(errs...)
+}
+
+// region returns the region for numbers written without "+country".
+func (s Settings) region() string {
+	if s.Region == "" {
+		return DefaultRegion
+	}
+	return strings.ToUpper(s.Region)
+}
+
+func knownRegion(r string) bool {
+	return len(r) == 2 && phonenumbers.GetSupportedRegions()[strings.ToUpper(r)]
+}
+
+// validSenderNumber accepts 8 to 11 digits, with single hyphens between
+// groups.
+func validSenderNumber(n string) bool {
+	digits := 0
+	for i := 0; i < len(n); i++ {
+		switch c := n[i]; {
+		case c >= '0' && c <= '9':
+			digits++
+		case c == '-' && i > 0 && i < len(n)-1 && n[i-1] != '-':
+		default:
+			return false
+		}
+	}
+	return digits >= 8 && digits <= 11
+}
+
+func validTemplateCode(c string) bool {
+	if len(c) > 20 {
+		return false
+	}
+	for i := 0; i < len(c); i++ {
+		if c[i] <= ' ' || c[i] >= 0x7f {
+			return false
+		}
+	}
+	return true
+}
+
+// Questions returns the contact questions the chat bot asks, in the order it
+// should ask them: name, phone, email.
+func (s Settings) Questions() []Field {
+	q := make([]Field, 0, 3)
+	if s.AskName {
+		q = append(q, FieldName)
+	}
+	if s.AskPhone {
+		q = append(q, FieldPhone)
+	}
+	if s.AskEmail {
+		q = append(q, FieldEmail)
+	}
+	return q
+}
+
+// EffectiveChannels is the answer of [Settings.Channels]: the channels
+// follow-ups go out on, and those the settings turn on but that cannot be
+// used, each with the reason.
+type EffectiveChannels struct {
+	// Enabled lists the usable channels in sending order: AlimTalk (when a
+	// template is set), SMS, Email. When both AlimTalk and SMS are listed,
+	// SMS is AlimTalk's substitute: only one of the two reaches the customer.
+	Enabled []notify.Channel
+	// Dropped lists the channels the settings turn on that the account cannot
+	// use now, with why.
+	Dropped []DroppedChannel
+}
+
+// DroppedChannel is a channel the settings turn on but the account cannot
+// use, and the reason, such as [policy.ErrPaymentMethodRequired].
+type DroppedChannel struct {
+	Channel notify.Channel
+	Reason  error
+}
+
+// Has reports whether c is enabled.
+func (e EffectiveChannels) Has(c notify.Channel) bool {
+	for _, x := range e.Enabled {
+		if x == c {
+			return true
+		}
+	}
+	return false
+}
+
+// Channels returns the channels follow-ups go out on for this account. The
+// phone question turns on text (AlimTalk when a template is set, and SMS);
+// the email question turns on email. A channel the account cannot pay for,
+// because its payment method lapsed after the settings were saved, is never
+// enabled: it is listed in Dropped with [policy.ErrPaymentMethodRequired].
+func (s Settings) Channels(a Account) EffectiveChannels {
+	var e EffectiveChannels
+	consider := func(c notify.Channel) {
+		if err := policy.Payable(c, a.HasPaymentMethod); err != nil {
+			e.Dropped = append(e.Dropped, DroppedChannel{Channel: c, Reason: err})
+			return
+		}
+		e.Enabled = append(e.Enabled, c)
+	}
+	if s.AskPhone {
+		if s.Text.AlimTalkTemplate != "" {
+			consider(notify.ChannelAlimTalk)
+		}
+		consider(notify.ChannelSMS)
+	}
+	if s.AskEmail {
+		consider(notify.ChannelEmail)
+	}
+	return e
+}

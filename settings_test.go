@@ -1,0 +1,224 @@
+package followup_test
+
+import (
+	"encoding/json"
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/followup-go/followup"
+	"github.com/followup-go/followup/notify"
+	"github.com/followup-go/followup/policy"
+)
+
+var (
+	paying  = followup.Account{HasPaymentMethod: true}
+	lapsed  = followup.Account{}
+	errKind = cmp.Comparer(func(a, b error) bool { return errors.Is(a, b) || errors.Is(b, a) })
+)
+
+// problems lists the (setting, sentinel) pairs of a Validate error.
+func problems(t *testing.T, err error) []followup.SettingError {
+	t.Helper()
+	if err == nil {
+		return nil
+	}
+	joined, ok := err.(interface{ Unwrap() []error })
+	if !ok {
+		t.Fatalf("Validate error %T does not list its problems", err)
+	}
+	var out []followup.SettingError
+	for _, e := range joined.Unwrap() {
+		var se *followup.SettingError
+		if !errors.As(e, &se) {
+			t.Fatalf("problem %v is not a *SettingError", e)
+		}
+		out = append(out, *se)
+	}
+	return out
+}
+
+func TestSettingsValidate(t *testing.T) {
+	tests := []struct {
+		name    string
+		s       followup.Settings
+		account followup.Account
+		want    []followup.SettingError
+	}{
+		{"zero value", followup.Settings{}, lapsed, nil},
+		{"email only, no payment", followup.Settings{AskEmail: true}, lapsed, nil},
+		{"phone with payment", followup.Settings{AskPhone: true}, paying, nil},
+		{"phone without payment", followup.Settings{AskPhone: true}, lapsed,
+			[]followup.SettingError{{Setting: "askPhone", Err: policy.ErrPaymentMethodRequired}}},
+		{"gate with email", followup.Settings{AskEmail: true, Gate: policy.Gate{Mode: policy.GateAlways}}, lapsed, nil},
+		{"gate that can never open", followup.Settings{AskName: true, Gate: policy.Gate{Mode: policy.GateAlways}}, paying,
+			[]followup.SettingError{{Setting: "gate.mode", Err: followup.ErrGateNeverOpens}}},
+		{"gate outside office hours that can never open", followup.Settings{Gate: policy.Gate{Mode: policy.GateOutsideOfficeHours}}, paying,
+			[]followup.SettingError{{Setting: "gate.mode", Err: followup.ErrGateNeverOpens}}},
+		{"unknown gate mode", followup.Settings{AskEmail: true, Gate: policy.Gate{Mode: 7}}, paying,
+			[]followup.SettingError{{Setting: "gate", Err: policy.ErrBadGateMode}}},
+		{"regions in any case", followup.Settings{Region: "jp"}, paying, nil},
+		{"unknown region", followup.Settings{Region: "XX"}, paying,
+			[]followup.SettingError{{Setting: "region", Err: followup.ErrUnknownRegion}}},
+		{"region that is not a code", followup.Settings{Region: "Korea"}, paying,
+			[]followup.SettingError{{Setting: "region", Err: followup.ErrUnknownRegion}}},
+		{"known locales", followup.Settings{Locale: "ko-KR"}, paying, nil},
+		{"unknown locale", followup.Settings{Locale: "xx"}, paying,
+			[]followup.SettingError{{Setting: "locale", Err: followup.ErrUnknownLocale}}},
+		{"malformed locale", followup.Settings{Locale: "en_US!"}, paying,
+			[]followup.SettingError{{Setting: "locale", Err: followup.ErrUnknownLocale}}},
+		{"sender 8 digits", followup.Settings{Text: followup.TextOptions{SenderNumber: "1588-1234"}}, paying, nil},
+		{"sender 11 digits", followup.Settings{Text: followup.TextOptions{SenderNumber: "01012345678"}}, paying, nil},
+		{"sender 7 digits", followup.Settings{Text: followup.TextOptions{SenderNumber: "123-4567"}}, paying,
+			[]followup.SettingError{{Setting: "text.senderNumber", Err: followup.ErrSenderNumber}}},
+		{"sender 12 digits", followup.Settings{Text: followup.TextOptions{SenderNumber: "010123456789"}}, paying,
+			[]followup.SettingError{{Setting: "text.senderNumber", Err: followup.ErrSenderNumber}}},
+		{"sender with letters", followup.Settings{Text: followup.TextOptions{SenderNumber: "1588-CALL"}}, paying,
+			[]followup.SettingError{{Setting: "text.senderNumber", Err: followup.ErrSenderNumber}}},
+		{"sender with +", followup.Settings{Text: followup.TextOptions{SenderNumber: "+821012345678"}}, paying,
+			[]followup.SettingError{{Setting: "text.senderNumber", Err: followup.ErrSenderNumber}}},
+		{"sender with doubled hyphen", followup.Settings{Text: followup.TextOptions{SenderNumber: "02--123-4567"}}, paying,
+			[]followup.SettingError{{Setting: "text.senderNumber", Err: followup.ErrSenderNumber}}},
+		{"template code of 20", followup.Settings{Text: followup.TextOptions{AlimTalkTemplate: "FOLLOWUP_REPLY_00001"}}, paying, nil},
+		{"template code of 21", followup.Settings{Text: followup.TextOptions{AlimTalkTemplate: "FOLLOWUP_REPLY_000001"}}, paying,
+			[]followup.SettingError{{Setting: "text.alimTalkTemplate", Err: followup.ErrTemplateCode}}},
+		{"template code with a space", followup.Settings{Text: followup.TextOptions{AlimTalkTemplate: "reply 1"}}, paying,
+			[]followup.SettingError{{Setting: "text.alimTalkTemplate", Err: followup.ErrTemplateCode}}},
+		{"every problem at once", followup.Settings{
+			AskPhone: true, Gate: policy.Gate{Mode: policy.GateAlways}, Region: "ZZ", Locale: "qq",
+			Text: followup.TextOptions{SenderNumber: "12", AlimTalkTemplate: "a template code that is far too long"},
+		}, lapsed, []followup.SettingError{
+			{Setting: "askPhone", Err: policy.ErrPaymentMethodRequired},
+			{Setting: "region", Err: followup.ErrUnknownRegion},
+			{Setting: "locale", Err: followup.ErrUnknownLocale},
+			{Setting: "text.senderNumber", Err: followup.ErrSenderNumber},
+			{Setting: "text.alimTalkTemplate", Err: followup.ErrTemplateCode},
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			err := tt.s.Validate(tt.account)
+			if diff := cmp.Diff(tt.want, problems(t, err), errKind); diff != "" {
+				t.Errorf("Validate problems (-want +got)\n%s", diff)
+			}
+			for _, p := range tt.want {
+				if !errors.Is(err, p.Err) {
+					t.Errorf("errors.Is(err, %v) = false", p.Err)
+				}
+			}
+		})
+	}
+}
+
+func TestSettingErrorHoldsNoValue(t *testing.T) {
+	s := followup.Settings{Region: "Seoul", Text: followup.TextOptions{SenderNumber: "010-9999-88"}}
+	msg := s.Validate(paying).Error()
+	for _, v := range []string{"Seoul", "9999"} {
+		if strings.Contains(msg, v) {
+			t.Errorf("error %q holds the setting's value %q", msg, v)
+		}
+	}
+}
+
+func TestSettingsChannels(t *testing.T) {
+	tests := []struct {
+		name    string
+		s       followup.Settings
+		account followup.Account
+		want    []notify.Channel
+		dropped []followup.DroppedChannel
+	}{
+		{"zero value: no follow-ups", followup.Settings{}, paying, nil, nil},
+		{"name only: no follow-ups", followup.Settings{AskName: true}, paying, nil, nil},
+		{"email", followup.Settings{AskEmail: true}, lapsed, []notify.Channel{notify.ChannelEmail}, nil},
+		{"phone without template: SMS", followup.Settings{AskPhone: true}, paying, []notify.Channel{notify.ChannelSMS}, nil},
+		{"phone with template: AlimTalk then SMS", followup.Settings{AskPhone: true, Text: followup.TextOptions{AlimTalkTemplate: "T1"}}, paying,
+			[]notify.Channel{notify.ChannelAlimTalk, notify.ChannelSMS}, nil},
+		{"phone and email", followup.Settings{AskPhone: true, AskEmail: true, Text: followup.TextOptions{AlimTalkTemplate: "T1"}}, paying,
+			[]notify.Channel{notify.ChannelAlimTalk, notify.ChannelSMS, notify.ChannelEmail}, nil},
+		{"payment lapsed: text dropped, email kept", followup.Settings{AskPhone: true, AskEmail: true, Text: followup.TextOptions{AlimTalkTemplate: "T1"}}, lapsed,
+			[]notify.Channel{notify.ChannelEmail},
+			[]followup.DroppedChannel{
+				{Channel: notify.ChannelAlimTalk, Reason: policy.ErrPaymentMethodRequired},
+				{Channel: notify.ChannelSMS, Reason: policy.ErrPaymentMethodRequired},
+			}},
+		{"payment lapsed, phone only: nothing left", followup.Settings{AskPhone: true}, lapsed, nil,
+			[]followup.DroppedChannel{{Channel: notify.ChannelSMS, Reason: policy.ErrPaymentMethodRequired}}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := tt.s.Channels(tt.account)
+			if diff := cmp.Diff(tt.want, got.Enabled); diff != "" {
+				t.Errorf("Enabled (-want +got)\n%s", diff)
+			}
+			if diff := cmp.Diff(tt.dropped, got.Dropped, errKind); diff != "" {
+				t.Errorf("Dropped (-want +got)\n%s", diff)
+			}
+			for _, c := range got.Enabled {
+				if !got.Has(c) {
+					t.Errorf("Has(%v) = false for an enabled channel", c)
+				}
+				if err := policy.Payable(c, tt.account.HasPaymentMethod); err != nil {
+					t.Errorf("enabled channel %v the account cannot pay for", c)
+				}
+			}
+		})
+	}
+}
+
+func TestSettingsQuestions(t *testing.T) {
+	got := followup.Settings{AskEmail: true, AskName: true, AskPhone: true}.Questions()
+	want := []followup.Field{followup.FieldName, followup.FieldPhone, followup.FieldEmail}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("Questions (-want +got)\n%s", diff)
+	}
+	if q := (followup.Settings{}).Questions(); len(q) != 0 {
+		t.Errorf("zero Settings ask %v", q)
+	}
+}
+
+func TestSettingsJSON(t *testing.T) {
+	office, _ := policy.ParseHours("mon-fri 09:00-18:00")
+	seoul, _ := policy.LoadZone("Asia/Seoul")
+	full := followup.Settings{
+		AskName: true, AskPhone: true, AskEmail: true,
+		Gate:   policy.Gate{Mode: policy.GateOutsideOfficeHours, OfficeHours: policy.Schedule{Zone: seoul, Hours: []policy.Hours{office}}},
+		Region: "KR", Locale: "ko",
+		Text: followup.TextOptions{SenderNumber: "1588-1234", AlimTalkTemplate: "FOLLOWUP_01"},
+	}
+	tests := []struct {
+		name string
+		s    followup.Settings
+		json string
+	}{
+		{"zero value", followup.Settings{}, `{"askName":false,"askPhone":false,"askEmail":false,"gate":{"mode":"off"}}`},
+		{"full", full, `{"askName":true,"askPhone":true,"askEmail":true,` +
+			`"gate":{"mode":"outsideOfficeHours","officeHours":{"zone":"Asia/Seoul","hours":["mon-fri 09:00-18:00"]}},` +
+			`"region":"KR","locale":"ko","text":{"senderNumber":"1588-1234","alimTalkTemplate":"FOLLOWUP_01"}}`},
+	}
+	zones := cmp.Comparer(func(a, b policy.Zone) bool { return a.String() == b.String() })
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			b, err := json.Marshal(tt.s)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if string(b) != tt.json {
+				t.Errorf("Marshal =\n%s\nwant\n%s", b, tt.json)
+			}
+			var back followup.Settings
+			if err := json.Unmarshal(b, &back); err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.s, back, zones); diff != "" {
+				t.Errorf("round trip (-want +got)\n%s", diff)
+			}
+		})
+	}
+	var s followup.Settings
+	if err := json.Unmarshal([]byte(`{}`), &s); err != nil || s.Validate(lapsed) != nil {
+		t.Errorf("empty JSON object: %v, %v", err, s.Validate(lapsed))
+	}
+}
