@@ -11,7 +11,10 @@ import (
 	"github.com/followup-go/followup/policy"
 )
 
-var seoul = mustZone("Asia/Seoul")
+var (
+	seoul   = mustZone("Asia/Seoul")
+	newYork = mustZone("America/New_York")
+)
 
 func mustZone(name string) policy.Zone {
 	z, err := policy.LoadZone(name)

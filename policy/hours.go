@@ -279,6 +279,7 @@ func (s Schedule) NextOutside(t time.Time) (time.Time, bool) {
 				continue
 			}
 			end := time.Date(y, mo, d+endDay, 0, int(h.End), 0, 0, loc)
+			end = skipGap(end, h.End)
 			if !end.After(t) || s.Contains(end) {
 				continue
 			}
@@ -288,4 +289,22 @@ func (s Schedule) NextOutside(t time.Time) (time.Time, bool) {
 		}
 	}
 	return best, !best.IsZero()
+}
+
+// skipGap handles a range end whose wall clock does not exist that day
+// because the clocks jump forward over it (a daylight-saving gap):
+// time.Date then returns an instant whose clock differs from want. The range
+// ends when the clocks jump, at the start of the new zone period.
+func skipGap(t time.Time, want Clock) time.Time {
+	h, m, _ := t.Clock()
+	got := Clock(h*60 + m)
+	want %= MinutesPerDay // 24:00 is the next day's 00:00
+	if got == want {
+		return t
+	}
+	start, end := t.ZoneBounds()
+	if got < want {
+		return end // t is still before the jump
+	}
+	return start
 }

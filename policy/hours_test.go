@@ -67,6 +67,11 @@ func TestScheduleNextOutside(t *testing.T) {
 			{Days: policy.DaysOf(time.Saturday, time.Sunday), Start: 0, End: policy.MinutesPerDay},
 			{Days: policy.Weekdays, Start: 0, End: policy.At(9, 0)},
 		}}, seoulTime("2026-11-28 10:00"), seoulTime("2026-11-30 09:00"), true},
+		// 02:30 does not exist in New York on 2026-03-08: the clocks jump from
+		// 02:00 EST to 03:00 EDT, which is when the range ends.
+		{"range ends inside a daylight-saving gap", policy.Schedule{Zone: newYork, Hours: []policy.Hours{
+			{Days: policy.EveryDay, Start: policy.At(23, 0), End: policy.At(2, 30)},
+		}}, time.Date(2026, 3, 7, 23, 30, 0, 0, newYork.Location()), time.Date(2026, 3, 8, 3, 0, 0, 0, newYork.Location()), true},
 		{"the whole week has no way out", policy.Schedule{Hours: []policy.Hours{{Days: policy.EveryDay, Start: 0, End: policy.MinutesPerDay}}},
 			seoulTime("2026-11-23 10:00"), time.Time{}, false},
 	}
