@@ -1,0 +1,158 @@
+package policy_test
+
+import (
+	"encoding/json"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/followup-go/followup/policy"
+)
+
+func mustLocation(t *testing.T, name string) *time.Location {
+	t.Helper()
+	loc, err := time.LoadLocation(name)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return loc
+}
+
+func localTime(t *testing.T, loc *time.Location, s string) time.Time {
+	t.Helper()
+	v, err := time.ParseInLocation("2006-01-02 15:04", s, loc)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return v
+}
+
+func mustHours(t *testing.T, s string) policy.Hours {
+	t.Helper()
+	h, err := policy.ParseHours(s)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return h
+}
+
+func TestQuietHoursDefer(t *testing.T) {
+	seoulLoc := mustLocation(t, "Asia/Seoul")
+	ny := mustLocation(t, "America/New_York")
+	night := policy.QuietHours{Hours: []policy.Hours{policy.KoreanNight}}
+	weekend := policy.QuietHours{Hours: []policy.Hours{mustHours(t, "sat,sun 00:00-24:00"), policy.KoreanNight}}
+	tests := []struct {
+		name     string
+		q        policy.QuietHours
+		loc      *time.Location
+		now      string // in loc
+		until    string // in loc; "" = now
+		deferred bool
+	}{
+		{"zero value: never", policy.QuietHours{}, seoulLoc, "2026-11-24 23:00", "", false},
+		{"afternoon", night, seoulLoc, "2026-11-24 15:00", "", false},
+		{"20:59 is before the night", night, seoulLoc, "2026-11-24 20:59", "", false},
+		{"21:00 sharp is night", night, seoulLoc, "2026-11-24 21:00", "2026-11-25 08:00", true},
+		{"late evening", night, seoulLoc, "2026-11-24 23:30", "2026-11-25 08:00", true},
+		{"after midnight", night, seoulLoc, "2026-11-25 03:00", "2026-11-25 08:00", true},
+		{"07:59 is still night", night, seoulLoc, "2026-11-25 07:59", "2026-11-25 08:00", true},
+		{"08:00 sharp is morning", night, seoulLoc, "2026-11-25 08:00", "", false},
+		{"friday night to monday morning", weekend, seoulLoc, "2026-11-27 22:00", "2026-11-30 08:00", true},
+		{"nil location is UTC", night, nil, "2026-11-24 22:00", "2026-11-25 08:00", true},
+		// America/New_York springs forward on 2026-03-08 at 02:00 (EST to
+		// EDT) and falls back on 2026-11-01 at 02:00 (EDT to EST); the night
+		// still ends at 08:00 on the local clock.
+		{"new york: spring forward night", night, ny, "2026-03-07 22:00", "2026-03-08 08:00", true},
+		{"new york: fall back night", night, ny, "2026-10-31 22:00", "2026-11-01 08:00", true},
+		{"new york: after the fall-back hour", night, ny, "2026-11-01 01:30", "2026-11-01 08:00", true},
+		{"new york: morning after spring forward", night, ny, "2026-03-08 08:00", "", false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			loc := tt.loc
+			if loc == nil {
+				loc = time.UTC
+			}
+			now := localTime(t, loc, tt.now)
+			want := now
+			if tt.until != "" {
+				want = localTime(t, loc, tt.until)
+			}
+			until, deferred := tt.q.Defer(now, tt.loc)
+			if deferred != tt.deferred || !until.Equal(want) {
+				t.Errorf("Defer(%v) = %v, %v; want %v, %v", now, until, deferred, want, tt.deferred)
+			}
+		})
+	}
+}
+
+// The wall-clock wait across a daylight-saving change differs from the
+// local-clock one: the night that loses an hour is an hour shorter.
+func TestQuietHoursDeferDSTDuration(t *testing.T) {
+	ny := mustLocation(t, "America/New_York")
+	night := policy.QuietHours{Hours: []policy.Hours{policy.KoreanNight}}
+	tests := []struct {
+		now  string
+		wait time.Duration
+	}{
+		{"2026-03-07 22:00", 9 * time.Hour},  // spring forward: 10h on the clock, 9h elapsed
+		{"2026-10-31 22:00", 11 * time.Hour}, // fall back: 10h on the clock, 11h elapsed
+		{"2026-06-10 22:00", 10 * time.Hour},
+	}
+	for _, tt := range tests {
+		now := localTime(t, ny, tt.now)
+		until, _ := night.Defer(now, ny)
+		if got := until.Sub(now); got != tt.wait {
+			t.Errorf("Defer(%s) waits %v, want %v", tt.now, got, tt.wait)
+		}
+	}
+}
+
+func TestQuietHoursAllWeek(t *testing.T) {
+	all := []policy.QuietHours{
+		{Hours: []policy.Hours{{Days: policy.EveryDay, Start: 0, End: policy.MinutesPerDay}}},
+		{Hours: []policy.Hours{mustHours(t, "mon-sun 12:00-24:00"), mustHours(t, "mon-sun 00:00-12:00")}},
+		{Hours: []policy.Hours{mustHours(t, "mon-sun 08:00-21:00"), policy.KoreanNight}},
+	}
+	for _, q := range all {
+		if err := q.Validate(); !errors.Is(err, policy.ErrQuietAllWeek) {
+			t.Errorf("Validate(%v) = %v, want ErrQuietAllWeek", q.Hours, err)
+		}
+		now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
+		until, deferred := q.Defer(now, time.UTC)
+		if !deferred || !until.Equal(now.Add(7*24*time.Hour)) {
+			t.Errorf("Defer with %v = %v, %v; want a week later", q.Hours, until, deferred)
+		}
+	}
+	almost := policy.QuietHours{Hours: []policy.Hours{mustHours(t, "mon-sun 08:01-21:00"), policy.KoreanNight}}
+	for _, q := range []policy.QuietHours{{}, {Hours: []policy.Hours{policy.KoreanNight}}, almost} {
+		if err := q.Validate(); err != nil {
+			t.Errorf("Validate(%v) = %v", q.Hours, err)
+		}
+	}
+	if err := (policy.QuietHours{Hours: []policy.Hours{{Days: policy.EveryDay, Start: 60, End: 60}}}).Validate(); !errors.Is(err, policy.ErrBadHours) {
+		t.Errorf("Validate of a malformed range = %v, want ErrBadHours", err)
+	}
+}
+
+func TestQuietHoursJSON(t *testing.T) {
+	var q policy.QuietHours
+	in := `{"hours":["mon-sun 21:00-08:00"]}`
+	if err := json.Unmarshal([]byte(in), &q); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(policy.QuietHours{Hours: []policy.Hours{policy.KoreanNight}}, q); diff != "" {
+		t.Errorf("Unmarshal (-want +got)\n%s", diff)
+	}
+	if b, err := json.Marshal(q); err != nil || string(b) != in {
+		t.Errorf("Marshal = %s, %v; want %s", b, err, in)
+	}
+	if b, err := json.Marshal(policy.QuietHours{}); err != nil || string(b) != `{}` {
+		t.Errorf("Marshal(zero) = %s, %v", b, err)
+	}
+	if got := policy.KoreanNight.String(); got != "mon-sun 21:00-08:00" {
+		t.Errorf("KoreanNight = %q", got)
+	}
+}
