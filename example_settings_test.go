@@ -9,13 +9,13 @@ import (
 )
 
 // An admin turns on the phone question before registering a payment method,
-// and types a sender number with a digit missing. Validate reports both
+// and types a sender number with digits missing. Validate reports both
 // problems at once, and the admin page can test for each.
 func ExampleSettings_Validate() {
 	s := followup.Settings{
 		AskPhone: true,
 		AskEmail: true,
-		Text:     followup.TextOptions{SenderNumber: "02-123-456"},
+		Text:     followup.TextOptions{SenderNumber: "02-123-45"},
 	}
 	err := s.Validate(followup.Account{HasPaymentMethod: false})
 	fmt.Println(err)

@@ -1,0 +1,342 @@
+package followup_test
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/followup-go/followup"
+	"github.com/followup-go/followup/policy"
+)
+
+var collected = time.Date(2026, 11, 24, 13, 5, 0, 0, time.UTC)
+
+func TestParseContact(t *testing.T) {
+	all := followup.Settings{AskName: true, AskPhone: true, AskEmail: true, Region: "KR"}
+	mobile := followup.Phone{E164: "+821012345678", Region: "KR", Type: followup.PhoneMobile}
+	base := followup.Contact{CollectedAt: collected, Purpose: policy.PurposeInquiry, Inquiry: "chat-1"}
+	with := func(f func(*followup.Contact)) followup.Contact { c := base; f(&c); return c }
+	fe := func(f followup.Field, c followup.Code) *followup.FieldError {
+		return &followup.FieldError{Field: f, Code: c}
+	}
+
+	tests := []struct {
+		name     string
+		settings followup.Settings
+		in       followup.ContactInput
+		want     followup.Contact
+		wantErrs []*followup.FieldError
+	}{
+		{
+			name:     "every answer good",
+			settings: all,
+			in:       followup.ContactInput{Name: " 홍길동 ", Phone: "010-1234-5678", Email: "Gil@Example.COM"},
+			want: with(func(c *followup.Contact) {
+				c.Name, c.Phone, c.Email = "홍길동", mobile, "Gil@example.com"
+			}),
+		},
+		{
+			name:     "nothing answered yet",
+			settings: all,
+			in:       followup.ContactInput{Phone: "  "},
+			want:     base,
+		},
+		{
+			name:     "every answer bad, every one reported",
+			settings: all,
+			in:       followup.ContactInput{Name: "visit evil.com", Phone: "02-123-4567", Email: "not an email"},
+			want:     base,
+			wantErrs: []*followup.FieldError{
+				fe(followup.FieldName, followup.CodeContainsLink),
+				fe(followup.FieldPhone, followup.CodeFixedLine),
+				fe(followup.FieldEmail, followup.CodeInvalidEmail),
+			},
+		},
+		{
+			name:     "one bad answer keeps the good ones",
+			settings: all,
+			in:       followup.ContactInput{Name: "김민지", Phone: "070-1234-5678", Email: "minji@example.com"},
+			want: with(func(c *followup.Contact) {
+				c.Name, c.Email = "김민지", "minji@example.com"
+			}),
+			wantErrs: []*followup.FieldError{fe(followup.FieldPhone, followup.CodeVoIP)},
+		},
+		{
+			name:     "answers to questions not asked",
+			settings: followup.Settings{AskEmail: true},
+			in:       followup.ContactInput{Name: "김민지", Phone: "010-1234-5678", Email: "minji@example.com"},
+			want:     with(func(c *followup.Contact) { c.Email = "minji@example.com" }),
+			wantErrs: []*followup.FieldError{
+				fe(followup.FieldName, followup.CodeNotAsked),
+				fe(followup.FieldPhone, followup.CodeNotAsked),
+			},
+		},
+		{
+			name:     "the settings' region reads national numbers",
+			settings: followup.Settings{AskPhone: true, Region: "jp"},
+			in:       followup.ContactInput{Phone: "090-1234-5678"},
+			want: with(func(c *followup.Contact) {
+				c.Phone = followup.Phone{E164: "+819012345678", Region: "JP", Type: followup.PhoneMobile}
+			}),
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			in := tt.in
+			in.At, in.Inquiry = collected, "chat-1"
+			got, err := tt.settings.ParseContact(in)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("contact (-want +got):\n%s", diff)
+			}
+			var gotErrs []*followup.FieldError
+			if err != nil {
+				var ve *followup.ValidationError
+				if !errors.As(err, &ve) {
+					t.Fatalf("error %v is not a *ValidationError", err)
+				}
+				gotErrs = ve.Errors
+			}
+			if diff := cmp.Diff(tt.wantErrs, gotErrs); diff != "" {
+				t.Errorf("field errors (-want +got):\n%s", diff)
+			}
+			for _, w := range tt.wantErrs {
+				if !errors.Is(err, &followup.FieldError{Field: w.Field, Code: w.Code}) {
+					t.Errorf("errors.Is(err, %v) = false", w)
+				}
+			}
+		})
+	}
+}
+
+func TestParseContactUnknownRegion(t *testing.T) {
+	s := followup.Settings{AskPhone: true, Region: "XX"}
+	_, err := s.ParseContact(followup.ContactInput{Phone: "010-1234-5678"})
+	if !errors.Is(err, followup.ErrUnknownRegion) {
+		t.Fatalf("err = %v, want ErrUnknownRegion", err)
+	}
+}
+
+func TestFieldErrorIs(t *testing.T) {
+	err := fmt.Errorf("wrapped: %w", &followup.FieldError{Field: followup.FieldPhone, Code: followup.CodeFixedLine})
+	tests := []struct {
+		target *followup.FieldError
+		want   bool
+	}{
+		{&followup.FieldError{}, true},
+		{&followup.FieldError{Field: followup.FieldPhone}, true},
+		{&followup.FieldError{Code: followup.CodeFixedLine}, true},
+		{&followup.FieldError{Field: followup.FieldPhone, Code: followup.CodeFixedLine}, true},
+		{&followup.FieldError{Field: followup.FieldEmail}, false},
+		{&followup.FieldError{Code: followup.CodeVoIP}, false},
+	}
+	for _, tt := range tests {
+		if got := errors.Is(err, tt.target); got != tt.want {
+			t.Errorf("errors.Is(err, %+v) = %v, want %v", *tt.target, got, tt.want)
+		}
+	}
+}
+
+func TestFieldErrorMessage(t *testing.T) {
+	e := &followup.FieldError{Field: followup.FieldPhone, Code: followup.CodeFixedLine}
+	tests := []struct{ locale, want string }{
+		{"ko", "유선 전화번호는 문자를 받을 수 없어요. 휴대폰 번호를 입력해 주세요."},
+		{"ko-KR", "유선 전화번호는 문자를 받을 수 없어요. 휴대폰 번호를 입력해 주세요."},
+		{"ko-Kore-KR", "유선 전화번호는 문자를 받을 수 없어요. 휴대폰 번호를 입력해 주세요."},
+		{"en", "That is a landline, which cannot receive text messages. Please enter a mobile number."},
+		{"ja-JP", "固定電話の番号ではメッセージを受け取れません。携帯電話番号を入力してください。"},
+		// The documented fallback: English.
+		{"fr", "That is a landline, which cannot receive text messages. Please enter a mobile number."},
+		{"", "That is a landline, which cannot receive text messages. Please enter a mobile number."},
+		{"not a locale!", "That is a landline, which cannot receive text messages. Please enter a mobile number."},
+	}
+	for _, tt := range tests {
+		if got := e.Message(tt.locale); got != tt.want {
+			t.Errorf("Message(%q) = %q, want %q", tt.locale, got, tt.want)
+		}
+	}
+}
+
+// Every code a parser can return has its own message in every language, so
+// no customer sees the generic fallback for a known refusal.
+func TestEveryCodeHasMessages(t *testing.T) {
+	codes := map[followup.Field][]followup.Code{
+		followup.FieldName: {followup.CodeEmpty, followup.CodeTooLong, followup.CodeNotAsked,
+			followup.CodeInvalidEncoding, followup.CodeControlCharacter, followup.CodeInvisibleCharacter,
+			followup.CodeContainsLink, followup.CodeContainsEmail},
+		followup.FieldPhone: {followup.CodeEmpty, followup.CodeTooLong, followup.CodeNotAsked,
+			followup.CodeNotANumber, followup.CodeInvalidNumber, followup.CodeFixedLine, followup.CodeVoIP,
+			followup.CodeTollFree, followup.CodePremiumRate, followup.CodePersonalNumber, followup.CodeNotMobile},
+		followup.FieldEmail: {followup.CodeEmpty, followup.CodeTooLong, followup.CodeNotAsked,
+			followup.CodeInvalidEmail},
+	}
+	generic := (&followup.FieldError{Code: "no such code"})
+	for f, cs := range codes {
+		for _, c := range cs {
+			e := &followup.FieldError{Field: f, Code: c}
+			seen := map[string]bool{}
+			for _, l := range []string{"en", "ko", "ja"} {
+				m := e.Message(l)
+				if m == "" || m == generic.Message(l) {
+					t.Errorf("%v/%v has no %s message", f, c, l)
+				}
+				if seen[m] {
+					t.Errorf("%v/%v: %s message %q repeats another language's", f, c, l, m)
+				}
+				seen[m] = true
+			}
+			if strings.Contains(e.Error(), "refused") {
+				t.Errorf("%v/%v has no developer text: %q", f, c, e.Error())
+			}
+		}
+	}
+}
+
+func TestValidationError(t *testing.T) {
+	ve := &followup.ValidationError{Errors: []*followup.FieldError{
+		{Field: followup.FieldName, Code: followup.CodeContainsLink},
+		{Field: followup.FieldEmail, Code: followup.CodeInvalidEmail},
+	}}
+	if got, want := ve.Error(), "followup: invalid contact: name: containsLink; email: invalidEmail"; got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
+	}
+	if got := ve.Field(followup.FieldEmail); got != ve.Errors[1] {
+		t.Errorf("Field(email) = %v", got)
+	}
+	if got := ve.Field(followup.FieldPhone); got != nil {
+		t.Errorf("Field(phone) = %v, want nil", got)
+	}
+	var fe *followup.FieldError
+	if !errors.As(ve, &fe) || fe != ve.Errors[0] {
+		t.Errorf("errors.As found %v", fe)
+	}
+}
+
+func TestContactReachable(t *testing.T) {
+	mobile := followup.Phone{E164: "+821012345678", Region: "KR", Type: followup.PhoneMobile}
+	landline := followup.Phone{E164: "+8221234567", Region: "KR", Type: followup.PhoneFixedLine}
+	tests := []struct {
+		name string
+		c    followup.Contact
+		want bool
+	}{
+		{"nothing", followup.Contact{}, false},
+		{"a name alone", followup.Contact{Name: "홍길동"}, false},
+		{"a landline alone", followup.Contact{Phone: landline}, false},
+		{"a mobile", followup.Contact{Phone: mobile}, true},
+		{"an email", followup.Contact{Email: "a@example.com"}, true},
+	}
+	for _, tt := range tests {
+		if got := tt.c.Reachable(); got != tt.want {
+			t.Errorf("%s: Reachable() = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}
+
+func TestContactMasked(t *testing.T) {
+	c := followup.Contact{
+		Name:    "홍길동",
+		Email:   "sujin@example.com",
+		Phone:   followup.Phone{E164: "+821012345678", Region: "KR", Type: followup.PhoneMobile},
+		Purpose: policy.PurposeInquiry,
+	}
+	want := "Contact{name: 홍*동, phone: +82 10-****-5678, email: s***@example.com, purpose: inquiry}"
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+		if got := fmt.Sprintf(verb, c); got != want {
+			t.Errorf("%s: got %q, want %q", verb, got, want)
+		}
+	}
+	if got := fmt.Sprintf("%q", c); got != fmt.Sprintf("%q", want) {
+		t.Errorf("%%q: got %s", got)
+	}
+	// Inside other values, too.
+	if got := fmt.Sprintf("%+v", struct{ C followup.Contact }{c}); strings.Contains(got, "sujin") || strings.Contains(got, "1234") {
+		t.Errorf("nested %%+v leaks: %s", got)
+	}
+	var b strings.Builder
+	slog.New(slog.NewJSONHandler(&b, nil)).Info("contact", "contact", c)
+	for _, raw := range []string{"홍길동", "sujin", "1012345678", "1234"} {
+		if strings.Contains(b.String(), raw) {
+			t.Errorf("log line %s holds %q", b.String(), raw)
+		}
+	}
+	if !strings.Contains(b.String(), `"phone":"+82 10-****-5678"`) {
+		t.Errorf("log line %s lacks the masked phone", b.String())
+	}
+}
+
+func TestMaskName(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"", ""},
+		{"홍", "*"},
+		{"민지", "민*"},
+		{"홍길동", "홍*동"},
+		{"김민지수", "김**수"},
+		{"John Smith", "J********h"},
+	}
+	for _, tt := range tests {
+		if got := followup.MaskName(tt.in); got != tt.want {
+			t.Errorf("MaskName(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestMaskEmail(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"", ""},
+		{"sujin@example.com", "s***@example.com"},
+		{"s@example.com", "s***@example.com"},
+		{"민지@example.com", "민***@example.com"},
+		{"no-at-sign", "***"},
+	}
+	for _, tt := range tests {
+		if got := followup.MaskEmail(tt.in); got != tt.want {
+			t.Errorf("MaskEmail(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestContactJSON(t *testing.T) {
+	c := followup.Contact{
+		Name:        "홍길동",
+		Email:       "sujin@example.com",
+		Phone:       followup.Phone{E164: "+821012345678", Region: "KR", Type: followup.PhoneMobile},
+		CollectedAt: collected,
+		Purpose:     policy.PurposeInquiry,
+		Inquiry:     "chat-1",
+	}
+	b, err := json.Marshal(c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"name":"홍길동","email":"sujin@example.com","phone":{"e164":"+821012345678","region":"KR","type":"mobile"},"collectedAt":"2026-11-24T13:05:00Z","purpose":"inquiry","inquiry":"chat-1"}`
+	if string(b) != want {
+		t.Errorf("json:\n got %s\nwant %s", b, want)
+	}
+	var back followup.Contact
+	if err := json.Unmarshal(b, &back); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(c, back); diff != "" {
+		t.Errorf("round trip (-want +got):\n%s", diff)
+	}
+	if b, _ := json.Marshal(followup.Contact{}); string(b) != "{}" {
+		t.Errorf("zero contact json = %s, want {}", b)
+	}
+}
+
+func BenchmarkParseContact(b *testing.B) {
+	s := followup.Settings{AskName: true, AskPhone: true, AskEmail: true}
+	in := followup.ContactInput{Name: "홍길동", Phone: "010-1234-5678", Email: "gildong@example.com"}
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := s.ParseContact(in); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,207 @@
+package followup
+
+import (
+	"errors"
+	"fmt"
+	"strings"
+)
+
+// Field names a contact field the chat bot asks for.
+type Field uint8
+
+// The contact fields, in the order the bot asks for them.
+const (
+	FieldName Field = iota + 1
+	FieldPhone
+	FieldEmail
+)
+
+var fieldNames = [...]string{FieldName: "name", FieldPhone: "phone", FieldEmail: "email"}
+
+// String returns "name", "phone" or "email".
+func (f Field) String() string {
+	if f == 0 || int(f) >= len(fieldNames) {
+		return fmt.Sprintf("Field(%d)", uint8(f))
+	}
+	return fieldNames[f]
+}
+
+// MarshalText returns the field's name, as [Field.String] does.
+func (f Field) MarshalText() ([]byte, error) {
+	if f == 0 || int(f) >= len(fieldNames) {
+		return nil, fmt.Errorf("followup: unknown field %d", uint8(f))
+	}
+	return []byte(fieldNames[f]), nil
+}
+
+// UnmarshalText parses a field name written by [Field.MarshalText].
+func (f *Field) UnmarshalText(b []byte) error {
+	for i, n := range fieldNames {
+		if i > 0 && n == string(b) {
+			*f = Field(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("followup: unknown field %q", truncateForError(string(b)))
+}
+
+// Code says what is wrong with an answer. Codes are stable strings a host may
+// store, switch on or map to its own messages; [FieldError.Message] gives the
+// library's own wording.
+type Code string
+
+// Codes shared by every field.
+const (
+	// CodeEmpty: nothing but white space was given.
+	CodeEmpty Code = "empty"
+	// CodeTooLong: the answer is longer than the field allows.
+	CodeTooLong Code = "tooLong"
+	// CodeNotAsked: the answer is for a question the settings do not ask.
+	CodeNotAsked Code = "notAsked"
+)
+
+// Codes of phone numbers. [ParsePhone] returns the first two; the others come
+// from [Phone.TextError], for numbers that exist but cannot receive text.
+const (
+	// CodeNotANumber: the answer is not a phone number at all.
+	CodeNotANumber Code = "notANumber"
+	// CodeInvalidNumber: it looks like a phone number, but no such number
+	// exists in its region's numbering plan.
+	CodeInvalidNumber Code = "invalidNumber"
+	// CodeFixedLine: a landline, which cannot receive text.
+	CodeFixedLine Code = "fixedLine"
+	// CodeVoIP: an internet phone number (070 in Korea).
+	CodeVoIP Code = "voip"
+	// CodeTollFree: a free-phone number (080 in Korea).
+	CodeTollFree Code = "tollFree"
+	// CodePremiumRate: a premium-rate number (060 in Korea).
+	CodePremiumRate Code = "premiumRate"
+	// CodePersonalNumber: a personal or virtual number that forwards calls
+	// (050x in Korea).
+	CodePersonalNumber Code = "personalNumber"
+	// CodeNotMobile: any other number that is not a mobile, such as a
+	// company representative number (1588 in Korea) or a pager.
+	CodeNotMobile Code = "notMobile"
+)
+
+// Codes of email addresses.
+const (
+	// CodeInvalidEmail: not an address a follow-up can be sent to: bad
+	// syntax, a quoted local part, a comment, a domain literal, a display
+	// name, or a domain without a dot.
+	CodeInvalidEmail Code = "invalidEmail"
+)
+
+// Codes of names.
+const (
+	// CodeInvalidEncoding: the text is not valid UTF-8.
+	CodeInvalidEncoding Code = "invalidEncoding"
+	// CodeControlCharacter: the text holds a control character, such as a
+	// line break or NUL.
+	CodeControlCharacter Code = "controlCharacter"
+	// CodeInvisibleCharacter: the text holds an invisible formatting
+	// character: a bidirectional override or isolate (U+202A–U+202E,
+	// U+2066–U+2069), a zero-width character, or another Unicode format
+	// character.
+	CodeInvisibleCharacter Code = "invisibleCharacter"
+	// CodeContainsLink: the text holds a URL or a domain name.
+	CodeContainsLink Code = "containsLink"
+	// CodeContainsEmail: the text holds an email address.
+	CodeContainsEmail Code = "containsEmail"
+)
+
+// A FieldError is one refused answer: which field and why. It never holds the
+// answer itself, so it is safe to log.
+//
+// Test for it with errors.As, or with errors.Is against a FieldError whose
+// zero fields match anything:
+//
+//	errors.Is(err, &followup.FieldError{Code: followup.CodeFixedLine})
+type FieldError struct {
+	Field Field
+	Code  Code
+}
+
+func fieldError(f Field, c Code) *FieldError { return &FieldError{Field: f, Code: c} }
+
+// Error returns a message for developers, in English, without the answer:
+// "followup: phone: a landline number cannot receive text messages (fixedLine)".
+func (e *FieldError) Error() string {
+	return "followup: " + e.Field.String() + ": " + developerText(e.Code) + " (" + string(e.Code) + ")"
+}
+
+// Is reports whether target is a *FieldError whose non-zero Field and Code
+// equal e's.
+func (e *FieldError) Is(target error) bool {
+	t, ok := target.(*FieldError)
+	if !ok {
+		return false
+	}
+	return (t.Field == 0 || t.Field == e.Field) && (t.Code == "" || t.Code == e.Code)
+}
+
+// Message returns a sentence the chat bot can show the customer, asking
+// again, in the language of locale (a BCP 47 tag such as "ko", "en-GB",
+// "ja-JP"). Korean, English and Japanese are built in; any other or unknown
+// locale gets English.
+func (e *FieldError) Message(locale string) string {
+	return message(e.Field, e.Code, langOf(locale))
+}
+
+// A ValidationError lists every refused field of one [ContactInput], in the
+// order name, phone, email. errors.Is and errors.As see each [*FieldError].
+type ValidationError struct {
+	Errors []*FieldError
+}
+
+// Error joins the field errors' messages.
+func (e *ValidationError) Error() string {
+	var b strings.Builder
+	b.WriteString("followup: invalid contact: ")
+	for i, fe := range e.Errors {
+		if i > 0 {
+			b.WriteString("; ")
+		}
+		b.WriteString(fe.Field.String())
+		b.WriteString(": ")
+		b.WriteString(string(fe.Code))
+	}
+	return b.String()
+}
+
+// Unwrap returns the field errors, for errors.Is and errors.As.
+func (e *ValidationError) Unwrap() []error {
+	errs := make([]error, len(e.Errors))
+	for i, fe := range e.Errors {
+		errs[i] = fe
+	}
+	return errs
+}
+
+// Field returns the error of field f, or nil if f was accepted.
+func (e *ValidationError) Field(f Field) *FieldError {
+	for _, fe := range e.Errors {
+		if fe.Field == f {
+			return fe
+		}
+	}
+	return nil
+}
+
+// asFieldError reports whether err is a *FieldError, and returns it.
+func asFieldError(err error) (*FieldError, bool) {
+	var fe *FieldError
+	ok := errors.As(err, &fe)
+	return fe, ok
+}
+
+// truncateForError shortens text that is not personal data (a field name, a
+// code) before it goes into an error string, so a hostile caller cannot make
+// error strings arbitrarily long.
+func truncateForError(s string) string {
+	const max = 32
+	if len(s) <= max {
+		return s
+	}
+	return s[:max] + "…"
+}

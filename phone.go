@@ -1,0 +1,272 @@
+package followup
+
+import (
+	"fmt"
+	"log/slog"
+	"strings"
+
+	"github.com/nyaruka/phonenumbers"
+)
+
+// DefaultRegion is the region [ParsePhone] and [Settings] use for numbers
+// written without "+country" when no region is given: South Korea.
+const DefaultRegion = "KR"
+
+// maxPhoneInput is the longest input ParsePhone looks at, in bytes. Longer
+// input is refused before parsing, so a hostile answer costs nothing.
+const maxPhoneInput = 64
+
+// PhoneType is the kind of line a number belongs to, as the numbering plan of
+// its region says. It mirrors libphonenumber's number types.
+type PhoneType uint8
+
+// The phone types. The zero value is PhoneUnknown.
+const (
+	PhoneUnknown           PhoneType = iota // the plan does not say
+	PhoneMobile                             // a mobile phone: can receive text
+	PhoneFixedLine                          // a landline
+	PhoneFixedLineOrMobile                  // the plan cannot tell (as in the US): treated as mobile
+	PhoneTollFree                           // a free-phone number (080 in Korea)
+	PhonePremiumRate                        // a premium-rate number
+	PhoneSharedCost                         // a shared-cost number
+	PhoneVoIP                               // an internet phone (070 in Korea)
+	PhonePersonal                           // a personal, forwarding number (050x in Korea)
+	PhonePager                              // a pager
+	PhoneUAN                                // a company number (1588 in Korea)
+	PhoneVoicemail                          // a voicemail access number
+)
+
+var phoneTypeNames = [...]string{
+	PhoneUnknown:           "unknown",
+	PhoneMobile:            "mobile",
+	PhoneFixedLine:         "fixedLine",
+	PhoneFixedLineOrMobile: "fixedLineOrMobile",
+	PhoneTollFree:          "tollFree",
+	PhonePremiumRate:       "premiumRate",
+	PhoneSharedCost:        "sharedCost",
+	PhoneVoIP:              "voip",
+	PhonePersonal:          "personal",
+	PhonePager:             "pager",
+	PhoneUAN:               "uan",
+	PhoneVoicemail:         "voicemail",
+}
+
+// String returns the type's name in camelCase, such as "fixedLine".
+func (t PhoneType) String() string {
+	if int(t) < len(phoneTypeNames) {
+		return phoneTypeNames[t]
+	}
+	return fmt.Sprintf("PhoneType(%d)", uint8(t))
+}
+
+// MarshalText returns the type's name, as [PhoneType.String] does.
+func (t PhoneType) MarshalText() ([]byte, error) {
+	if int(t) >= len(phoneTypeNames) {
+		return nil, fmt.Errorf("followup: unknown phone type %d", uint8(t))
+	}
+	return []byte(phoneTypeNames[t]), nil
+}
+
+// UnmarshalText parses a name written by [PhoneType.MarshalText].
+func (t *PhoneType) UnmarshalText(b []byte) error {
+	for i, n := range phoneTypeNames {
+		if n == string(b) {
+			*t = PhoneType(i)
+			return nil
+		}
+	}
+	return fmt.Errorf("followup: unknown phone type %q", truncateForError(string(b)))
+}
+
+// fromLib maps libphonenumber's number types to PhoneType.
+var fromLib = map[phonenumbers.PhoneNumberType]PhoneType{
+	phonenumbers.FIXED_LINE:           PhoneFixedLine,
+	phonenumbers.MOBILE:               PhoneMobile,
+	phonenumbers.FIXED_LINE_OR_MOBILE: PhoneFixedLineOrMobile,
+	phonenumbers.TOLL_FREE:            PhoneTollFree,
+	phonenumbers.PREMIUM_RATE:         PhonePremiumRate,
+	phonenumbers.SHARED_COST:          PhoneSharedCost,
+	phonenumbers.VOIP:                 PhoneVoIP,
+	phonenumbers.PERSONAL_NUMBER:      PhonePersonal,
+	phonenumbers.PAGER:                PhonePager,
+	phonenumbers.UAN:                  PhoneUAN,
+	phonenumbers.VOICEMAIL:            PhoneVoicemail,
+}
+
+// A Phone is a phone number that exists in its region's numbering plan.
+//
+// Its JSON form holds the real values, because that is what a host stores;
+// [Phone.String], the fmt verbs and [Phone.LogValue] show a masked number
+// only ("+82 10-****-5678"). The zero value is "no phone number".
+type Phone struct {
+	// E164 is the number in E.164 form: "+821012345678".
+	E164 string `json:"e164"`
+	// Region is the ISO 3166-1 region the number belongs to: "KR".
+	Region string `json:"region"`
+	// Type is the kind of line.
+	Type PhoneType `json:"type"`
+}
+
+// IsZero reports whether p is the zero Phone: no number.
+func (p Phone) IsZero() bool { return p.E164 == "" }
+
+// CanText reports whether the number can receive text (AlimTalk, SMS): a
+// mobile number, or one the numbering plan cannot tell from a landline.
+func (p Phone) CanText() bool { return p.TextError() == nil }
+
+// TextError says why the number cannot receive text, as a [*FieldError]
+// with a code per kind of line ([CodeFixedLine], [CodeVoIP],
+// [CodeTollFree], [CodePremiumRate], [CodePersonalNumber], or
+// [CodeNotMobile] for the rest), or returns nil if it can. The zero Phone
+// gets [CodeEmpty].
+func (p Phone) TextError() error {
+	if p.IsZero() {
+		return fieldError(FieldPhone, CodeEmpty)
+	}
+	switch p.Type {
+	case PhoneMobile, PhoneFixedLineOrMobile:
+		return nil
+	case PhoneFixedLine:
+		return fieldError(FieldPhone, CodeFixedLine)
+	case PhoneVoIP:
+		return fieldError(FieldPhone, CodeVoIP)
+	case PhoneTollFree:
+		return fieldError(FieldPhone, CodeTollFree)
+	case PhonePremiumRate:
+		return fieldError(FieldPhone, CodePremiumRate)
+	case PhonePersonal:
+		return fieldError(FieldPhone, CodePersonalNumber)
+	}
+	return fieldError(FieldPhone, CodeNotMobile)
+}
+
+// ParsePhone parses a phone number as people type it: with hyphens, spaces,
+// dots or parentheses, in full-width digits, with "+82" or a national
+// trunk prefix ("010-…"), or as a "tel:" URI. region is the ISO 3166-1
+// region, in any case, for numbers written without "+country"; empty means
+// [DefaultRegion].
+//
+// It refuses, with a [*FieldError] for [FieldPhone]: input that is only
+// white space ([CodeEmpty]), longer than 64 bytes ([CodeTooLong], checked
+// before parsing), not a number ([CodeNotANumber]), or not a number that
+// exists in its region ([CodeInvalidNumber]). An unknown region is a
+// programming error: the error wraps [ErrUnknownRegion].
+//
+// A returned Phone exists but may not receive text; text follow-ups need
+// [Phone.CanText]. [Settings.ParseContact] applies both checks.
+func ParsePhone(raw, region string) (Phone, error) {
+	if len(raw) > maxPhoneInput {
+		return Phone{}, fieldError(FieldPhone, CodeTooLong)
+	}
+	s := strings.TrimSpace(raw)
+	if len(s) >= 4 && strings.EqualFold(s[:4], "tel:") {
+		s = strings.TrimSpace(s[4:])
+	}
+	if s == "" {
+		return Phone{}, fieldError(FieldPhone, CodeEmpty)
+	}
+	switch {
+	case region == "":
+		region = DefaultRegion
+	case !knownRegion(region):
+		return Phone{}, fmt.Errorf("followup: parse phone: %w", ErrUnknownRegion)
+	default:
+		region = upperASCII(region)
+	}
+	n, err := phonenumbers.Parse(s, region)
+	if err != nil {
+		return Phone{}, fieldError(FieldPhone, CodeNotANumber)
+	}
+	// IsValidNumber looks the region up itself; doing it once here and
+	// asking IsValidNumberForRegion costs the same and gives us the region.
+	numRegion := phonenumbers.GetRegionCodeForNumber(n)
+	if numRegion == "" || !phonenumbers.IsValidNumberForRegion(n, numRegion) {
+		return Phone{}, fieldError(FieldPhone, CodeInvalidNumber)
+	}
+	return Phone{
+		E164:   phonenumbers.Format(n, phonenumbers.E164),
+		Region: numRegion,
+		Type:   fromLib[phonenumbers.GetNumberType(n)],
+	}, nil
+}
+
+// upperASCII upper-cases a two-letter region code without allocating when it
+// already is upper case.
+func upperASCII(s string) string {
+	for i := 0; i < len(s); i++ {
+		if c := s[i]; c >= 'a' && c <= 'z' {
+			return strings.ToUpper(s)
+		}
+	}
+	return s
+}
+
+// String returns the number masked for logs: the country code, the first
+// group and the last four digits, as in "+82 10-****-5678". The zero Phone
+// is "".
+func (p Phone) String() string { return p.Masked() }
+
+// Format implements fmt.Formatter so every verb, including %#v and %+v,
+// prints the masked number; %q quotes it.
+func (p Phone) Format(f fmt.State, verb rune) { formatMasked(f, verb, p.Masked()) }
+
+// LogValue implements slog.LogValuer: a log record holds the masked number
+// only.
+func (p Phone) LogValue() slog.Value { return slog.StringValue(p.Masked()) }
+
+// Masked returns the number as [Phone.String] does.
+func (p Phone) Masked() string {
+	if p.E164 == "" {
+		return ""
+	}
+	n, err := phonenumbers.Parse(p.E164, DefaultRegion)
+	if err != nil {
+		return maskDigits(p.E164, 1, 4)
+	}
+	intl := phonenumbers.Format(n, phonenumbers.INTERNATIONAL)
+	// "+82 10-1234-5678": keep "+82 ", the first group "10" and the last
+	// four digits.
+	cc := strings.IndexByte(intl, ' ')
+	if cc < 0 {
+		return maskDigits(p.E164, 1, 4)
+	}
+	rest := intl[cc+1:]
+	first := strings.IndexAny(rest, " -")
+	if first < 0 {
+		return intl[:cc+1] + maskDigits(rest, 0, 4)
+	}
+	return intl[:cc+1+first] + maskDigits(rest[first:], 0, 4)
+}
+
+// maskDigits replaces every digit of s with '*' except the first keepHead
+// and the last keepTail digits.
+func maskDigits(s string, keepHead, keepTail int) string {
+	total := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			total++
+		}
+	}
+	b := []byte(s)
+	seen := 0
+	for i := range b {
+		if b[i] < '0' || b[i] > '9' {
+			continue
+		}
+		if seen >= keepHead && seen < total-keepTail {
+			b[i] = '*'
+		}
+		seen++
+	}
+	return string(b)
+}
+
+// formatMasked prints a masked value for any verb: %q quotes it, every other
+// verb prints it as a string.
+func formatMasked(f fmt.State, verb rune, masked string) {
+	if verb == 'q' {
+		fmt.Fprintf(f, "%q", masked)
+		return
+	}
+	fmt.Fprint(f, masked)
+}
