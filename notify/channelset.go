@@ -1,0 +1,71 @@
+package notify
+
+import "strings"
+
+// ChannelSet is a set of channels. The zero value is the empty set. It is a
+// small value: copy it freely.
+type ChannelSet uint8
+
+// SetOf returns the set holding the given channels; values that are not
+// channels are ignored.
+func SetOf(cs ...Channel) ChannelSet {
+	var s ChannelSet
+	for _, c := range cs {
+		s = s.Add(c)
+	}
+	return s
+}
+
+// Has reports whether c is in the set.
+func (s ChannelSet) Has(c Channel) bool { return c.Valid() && s&(1<<c) != 0 }
+
+// Add returns the set with c added; a value that is not a channel is ignored.
+func (s ChannelSet) Add(c Channel) ChannelSet {
+	if !c.Valid() {
+		return s
+	}
+	return s | 1<<c
+}
+
+// Remove returns the set without c.
+func (s ChannelSet) Remove(c Channel) ChannelSet {
+	if !c.Valid() {
+		return s
+	}
+	return s &^ (1 << c)
+}
+
+// Intersect returns the channels in both sets.
+func (s ChannelSet) Intersect(o ChannelSet) ChannelSet { return s & o }
+
+// Without returns the channels of s that are not in o.
+func (s ChannelSet) Without(o ChannelSet) ChannelSet { return s &^ o }
+
+// Empty reports whether the set has no channel.
+func (s ChannelSet) Empty() bool { return s == 0 }
+
+// Channels returns the set's channels in the order of the constants:
+// AlimTalk, SMS, Email, Push.
+func (s ChannelSet) Channels() []Channel {
+	var out []Channel
+	for c := ChannelAlimTalk; c <= ChannelPush; c++ {
+		if s.Has(c) {
+			out = append(out, c)
+		}
+	}
+	return out
+}
+
+// String returns the channels' names in brackets, like a slice: "[sms email]".
+func (s ChannelSet) String() string {
+	var b strings.Builder
+	b.WriteByte('[')
+	for _, c := range s.Channels() {
+		if b.Len() > 1 {
+			b.WriteByte(' ')
+		}
+		b.WriteString(c.String())
+	}
+	b.WriteByte(']')
+	return b.String()
+}

@@ -1,0 +1,46 @@
+package notify_test
+
+import (
+	"testing"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/followup-go/followup/notify"
+)
+
+func TestChannelSet(t *testing.T) {
+	s := notify.SetOf(notify.ChannelEmail, notify.ChannelAlimTalk)
+	if !s.Has(notify.ChannelEmail) || !s.Has(notify.ChannelAlimTalk) || s.Has(notify.ChannelSMS) {
+		t.Errorf("Has: %v", s)
+	}
+	if diff := cmp.Diff([]notify.Channel{notify.ChannelAlimTalk, notify.ChannelEmail}, s.Channels()); diff != "" {
+		t.Errorf("Channels (-want +got):\n%s", diff)
+	}
+	s = s.Add(notify.ChannelPush).Remove(notify.ChannelEmail)
+	if diff := cmp.Diff([]notify.Channel{notify.ChannelAlimTalk, notify.ChannelPush}, s.Channels()); diff != "" {
+		t.Errorf("Add/Remove (-want +got):\n%s", diff)
+	}
+	text := notify.SetOf(notify.ChannelAlimTalk, notify.ChannelSMS)
+	if got := s.Intersect(text); got != notify.SetOf(notify.ChannelAlimTalk) {
+		t.Errorf("Intersect = %v", got)
+	}
+	if got := s.Without(text); got != notify.SetOf(notify.ChannelPush) {
+		t.Errorf("Without = %v", got)
+	}
+	if !notify.SetOf().Empty() || s.Empty() {
+		t.Error("Empty")
+	}
+	if s.Has(notify.Channel(0)) || notify.SetOf(notify.Channel(9)).Has(notify.Channel(9)) {
+		t.Error("an invalid channel is in a set")
+	}
+	if got := notify.SetOf(notify.ChannelSMS, notify.ChannelEmail).String(); got != "[sms email]" {
+		t.Errorf("String = %q", got)
+	}
+}
+
+func TestSendersAvailable(t *testing.T) {
+	s := notify.Senders{SMS: noopSMS, Email: noopEmail}
+	if got := s.Available(); got != notify.SetOf(notify.ChannelSMS, notify.ChannelEmail) {
+		t.Errorf("Available = %v", got)
+	}
+}

@@ -1,0 +1,470 @@
+package notify_test
+
+import (
+	"context"
+	"errors"
+	"log/slog"
+	"runtime"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/followup-go/followup/notify"
+	"github.com/followup-go/followup/notify/notifytest"
+)
+
+func testSMS() *notify.SMS {
+	return &notify.SMS{Key: "fu-1-sms", From: "15881234", To: "+821012345678", Text: "상담원이 답변했습니다."}
+}
+
+func testAlimTalk() *notify.AlimTalk {
+	sub := *testSMS()
+	sub.Key = "fu-1-alimtalk-sub"
+	return &notify.AlimTalk{Key: "fu-1-alimtalk", To: "+821012345678", TemplateCode: "FOLLOWUP",
+		Text: "상담원이 답변했습니다.", Substitute: &sub}
+}
+
+func testEmail() *notify.Email {
+	return &notify.Email{Key: "fu-1-email", To: "minji@example.com", Subject: "답변이 도착했습니다", Text: "본문"}
+}
+
+func testPush() *notify.Push {
+	return &notify.Push{Key: "fu-1-push", To: "user-1", Title: "답변"}
+}
+
+// waits records the backoff waits instead of sleeping.
+type waits struct {
+	mu sync.Mutex
+	d  []time.Duration
+}
+
+func (w *waits) wait(ctx context.Context, d time.Duration) error {
+	w.mu.Lock()
+	w.d = append(w.d, d)
+	w.mu.Unlock()
+	return ctx.Err()
+}
+
+func (w *waits) all() []time.Duration {
+	w.mu.Lock()
+	defer w.mu.Unlock()
+	return append([]time.Duration(nil), w.d...)
+}
+
+func noJitter(d time.Duration) time.Duration { return d }
+
+func newDispatcher(s notify.Senders, w *waits) *notify.Dispatcher {
+	return &notify.Dispatcher{Senders: s, Options: notify.Options{
+		Wait: w.wait, Jitter: noJitter, MinBackoff: 100 * time.Millisecond, MaxBackoff: 300 * time.Millisecond,
+		AttemptTimeout: 200 * time.Millisecond, Grace: 20 * time.Millisecond,
+	}}
+}
+
+// summary is the part of an entry tests compare.
+type summary struct {
+	Channel  notify.Channel
+	Outcome  notify.Outcome
+	Via      notify.Channel
+	Attempts []notify.Channel
+}
+
+func summarize(r notify.Report) []summary {
+	var out []summary
+	for _, e := range r.Entries {
+		s := summary{Channel: e.Channel, Outcome: e.Outcome, Via: e.Via}
+		for _, a := range e.Attempts {
+			s.Attempts = append(s.Attempts, a.Channel)
+		}
+		out = append(out, s)
+	}
+	return out
+}
+
+var (
+	at  = notify.ChannelAlimTalk
+	sms = notify.ChannelSMS
+	em  = notify.ChannelEmail
+	pu  = notify.ChannelPush
+)
+
+func TestDispatchDeliversEveryChannel(t *testing.T) {
+	fakes, senders := notifytest.NewSenders()
+	r := newDispatcher(senders, &waits{}).Dispatch(context.Background(), notify.Batch{
+		AlimTalk: testAlimTalk(), Email: testEmail(), Push: testPush()})
+	want := []summary{
+		{at, notify.Delivered, at, []notify.Channel{at}},
+		{em, notify.Delivered, em, []notify.Channel{em}},
+		{pu, notify.Delivered, pu, []notify.Channel{pu}},
+	}
+	if diff := cmp.Diff(want, summarize(r)); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	if r.Err() != nil {
+		t.Errorf("Err() = %v", r.Err())
+	}
+	if got := len(fakes.SMS.Sent()); got != 0 {
+		t.Errorf("substitute sent %d times though AlimTalk went through", got)
+	}
+	if e, _ := r.Entry(at); e.Key != "fu-1-alimtalk" {
+		t.Errorf("entry key = %q", e.Key)
+	}
+}
+
+// Three channels fail in three different ways; the report holds all three.
+func TestDispatchReportsEveryFailure(t *testing.T) {
+	fakes, senders := notifytest.NewSenders()
+	invalid := errors.New("invalid template")
+	transient := errors.New("provider 503")
+	fakes.AlimTalk.FailAlways(notify.Permanent(invalid))
+	fakes.SMS.RateLimit(10, time.Second)
+	fakes.Email.FailAlways(transient)
+	a := testAlimTalk()
+	a.Substitute = nil
+	w := &waits{}
+	r := newDispatcher(senders, w).Dispatch(context.Background(), notify.Batch{AlimTalk: a, SMS: testSMS(), Email: testEmail()})
+	want := []summary{
+		{at, notify.Failed, 0, []notify.Channel{at}},
+		{sms, notify.Failed, 0, []notify.Channel{sms, sms, sms}},
+		{em, notify.Failed, 0, []notify.Channel{em, em, em}},
+	}
+	if diff := cmp.Diff(want, summarize(r)); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	err := r.Err()
+	var rl *notify.RateLimitError
+	if !errors.Is(err, invalid) || !errors.Is(err, transient) || !errors.As(err, &rl) {
+		t.Errorf("Err() lost an outcome: %v", err)
+	}
+	for _, e := range r.Entries {
+		for i, a := range e.Attempts {
+			if a.Err == nil {
+				t.Errorf("%v attempt %d has no error", e.Channel, i+1)
+			}
+		}
+		if !strings.HasPrefix(e.Err.Error(), "notify: "+e.Channel.String()+":") {
+			t.Errorf("entry error %q does not name its channel", e.Err)
+		}
+	}
+}
+
+func TestDispatchSubstitute(t *testing.T) {
+	refused := notify.ErrRecipientRefused
+	tests := []struct {
+		name     string
+		setup    func(f *notifytest.Fakes, s *notify.Senders)
+		want     summary
+		smsSent  int
+		wantErrs []error
+	}{
+		{"permanent failure goes out as SMS", func(f *notifytest.Fakes, _ *notify.Senders) {
+			f.AlimTalk.FailAlways(notify.Permanent(errors.New("template mismatch")))
+		}, summary{at, notify.DeliveredBySubstitute, sms, []notify.Channel{at, sms}}, 1, nil},
+		{"recipient refused goes out as SMS", func(f *notifytest.Fakes, _ *notify.Senders) {
+			f.AlimTalk.FailAlways(refused)
+		}, summary{at, notify.DeliveredBySubstitute, sms, []notify.Channel{at, sms}}, 1, nil},
+		{"no AlimTalk sender goes out as SMS", func(_ *notifytest.Fakes, s *notify.Senders) {
+			s.AlimTalk = nil
+		}, summary{at, notify.DeliveredBySubstitute, sms, []notify.Channel{sms}}, 1, nil},
+		{"transient then success: no substitute", func(f *notifytest.Fakes, _ *notify.Senders) {
+			f.AlimTalk.FailTimes(1, errors.New("timeout"))
+		}, summary{at, notify.Delivered, at, []notify.Channel{at, at}}, 0, nil},
+		{"transient to the end: no substitute, it may have gone through", func(f *notifytest.Fakes, _ *notify.Senders) {
+			f.AlimTalk.FailAlways(errors.New("timeout"))
+		}, summary{at, notify.Failed, 0, []notify.Channel{at, at, at}}, 0, nil},
+		{"panic: no substitute", func(f *notifytest.Fakes, _ *notify.Senders) {
+			f.AlimTalk.Panic("boom")
+		}, summary{at, notify.Failed, 0, []notify.Channel{at}}, 0, []error{notify.ErrSenderPanicked}},
+		{"refused and the substitute fails too", func(f *notifytest.Fakes, _ *notify.Senders) {
+			f.AlimTalk.FailAlways(refused)
+			f.SMS.FailAlways(notify.Permanent(errors.New("blocked number")))
+		}, summary{at, notify.Failed, 0, []notify.Channel{at, sms}}, 0, []error{refused}},
+		{"refused and no SMS sender", func(f *notifytest.Fakes, s *notify.Senders) {
+			f.AlimTalk.FailAlways(refused)
+			s.SMS = nil
+		}, summary{at, notify.Failed, 0, []notify.Channel{at}}, 0, []error{refused, notify.ErrNoSender}},
+		{"no sender for either", func(_ *notifytest.Fakes, s *notify.Senders) {
+			s.AlimTalk, s.SMS = nil, nil
+		}, summary{at, notify.Skipped, 0, nil}, 0, nil},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fakes, senders := notifytest.NewSenders()
+			tt.setup(fakes, &senders)
+			r := newDispatcher(senders, &waits{}).Dispatch(context.Background(), notify.Batch{AlimTalk: testAlimTalk()})
+			if diff := cmp.Diff([]summary{tt.want}, summarize(r)); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+			if got := len(fakes.SMS.Sent()); got != tt.smsSent {
+				t.Errorf("SMS sent %d times, want %d", got, tt.smsSent)
+			}
+			if tt.smsSent == 1 {
+				if got := fakes.SMS.Sent()[0].Key; got != "fu-1-alimtalk-sub" {
+					t.Errorf("substitute key %q", got)
+				}
+			}
+			delivered := len(fakes.AlimTalk.Sent()) + len(fakes.SMS.Sent())
+			if delivered > 1 {
+				t.Errorf("%d messages reached the customer, want at most one", delivered)
+			}
+			for _, want := range tt.wantErrs {
+				e, _ := r.Entry(at)
+				if !errors.Is(e.Err, want) {
+					t.Errorf("entry error %v does not wrap %v", e.Err, want)
+				}
+			}
+		})
+	}
+}
+
+func TestDispatchRetries(t *testing.T) {
+	t.Run("capped exponential backoff", func(t *testing.T) {
+		fakes, senders := notifytest.NewSenders()
+		fakes.Email.FailTimes(4, errors.New("503"))
+		w := &waits{}
+		d := newDispatcher(senders, w)
+		d.Options.MaxAttempts = 5
+		r := d.Dispatch(context.Background(), notify.Batch{Email: testEmail()})
+		if !r.Delivered(em) {
+			t.Fatalf("not delivered: %v", r.Err())
+		}
+		want := []time.Duration{100 * time.Millisecond, 200 * time.Millisecond, 300 * time.Millisecond, 300 * time.Millisecond}
+		if diff := cmp.Diff(want, w.all()); diff != "" {
+			t.Errorf("waits (-want +got):\n%s", diff)
+		}
+	})
+	t.Run("default jitter stays within [d/2, d]", func(t *testing.T) {
+		fakes, senders := notifytest.NewSenders()
+		fakes.Email.FailTimes(2, errors.New("503"))
+		w := &waits{}
+		d := newDispatcher(senders, w)
+		d.Options.Jitter = nil
+		for range 20 {
+			fakes.Email.FailTimes(2, errors.New("503"))
+			d.Dispatch(context.Background(), notify.Batch{Email: testEmail()})
+		}
+		for i, got := range w.all() {
+			nominal := 100 * time.Millisecond << (i % 2)
+			if got < nominal/2 || got > nominal {
+				t.Errorf("wait %d = %v, want within [%v, %v]", i, got, nominal/2, nominal)
+			}
+		}
+	})
+	t.Run("rate limit waits at least its retry-after", func(t *testing.T) {
+		fakes, senders := notifytest.NewSenders()
+		fakes.SMS.RateLimit(1, 2*time.Second)
+		w := &waits{}
+		r := newDispatcher(senders, w).Dispatch(context.Background(), notify.Batch{SMS: testSMS()})
+		if !r.Delivered(sms) {
+			t.Fatalf("not delivered: %v", r.Err())
+		}
+		if diff := cmp.Diff([]time.Duration{2 * time.Second}, w.all()); diff != "" {
+			t.Errorf("waits (-want +got):\n%s", diff)
+		}
+	})
+	t.Run("permanent is never retried", func(t *testing.T) {
+		fakes, senders := notifytest.NewSenders()
+		fakes.Email.FailAlways(notify.Permanent(errors.New("no such mailbox")))
+		w := &waits{}
+		newDispatcher(senders, w).Dispatch(context.Background(), notify.Batch{Email: testEmail()})
+		if fakes.Email.Calls() != 1 || len(w.all()) != 0 {
+			t.Errorf("calls = %d, waits = %v", fakes.Email.Calls(), w.all())
+		}
+	})
+	t.Run("nothing is retried once the context is done", func(t *testing.T) {
+		fakes, senders := notifytest.NewSenders()
+		ctx, cancel := context.WithCancel(context.Background())
+		fakes.Email.Hook(func(context.Context) error { cancel(); return errors.New("503") })
+		r := newDispatcher(senders, &waits{}).Dispatch(ctx, notify.Batch{Email: testEmail()})
+		if fakes.Email.Calls() != 1 {
+			t.Errorf("calls = %d, want 1", fakes.Email.Calls())
+		}
+		if e, _ := r.Entry(em); e.Outcome != notify.Failed || !errors.Is(e.Err, context.Canceled) {
+			t.Errorf("entry = %v, %v", e.Outcome, e.Err)
+		}
+	})
+	t.Run("a done context sends nothing", func(t *testing.T) {
+		fakes, senders := notifytest.NewSenders()
+		ctx, cancel := context.WithCancel(context.Background())
+		cancel()
+		r := newDispatcher(senders, &waits{}).Dispatch(ctx, notify.Batch{Email: testEmail(), AlimTalk: testAlimTalk()})
+		if fakes.Email.Calls()+fakes.AlimTalk.Calls()+fakes.SMS.Calls() != 0 {
+			t.Error("a sender was called with a done context")
+		}
+		if !errors.Is(r.Err(), context.Canceled) {
+			t.Errorf("Err() = %v", r.Err())
+		}
+	})
+}
+
+func TestDispatchInvalidAndSkipped(t *testing.T) {
+	fakes, senders := notifytest.NewSenders()
+	senders.Push = nil
+	bad := testEmail()
+	bad.Subject = ""
+	r := newDispatcher(senders, &waits{}).Dispatch(context.Background(), notify.Batch{Email: bad, Push: testPush()})
+	want := []summary{{em, notify.Failed, 0, nil}, {pu, notify.Skipped, 0, nil}}
+	if diff := cmp.Diff(want, summarize(r)); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	if fakes.Email.Calls() != 0 {
+		t.Error("an invalid message reached its sender")
+	}
+	if e, _ := r.Entry(pu); !errors.Is(e.Err, notify.ErrNoSender) {
+		t.Errorf("skipped entry error = %v", e.Err)
+	}
+	if err := r.Err(); !errors.Is(err, notify.ErrNoContent) || errors.Is(err, notify.ErrNoSender) {
+		t.Errorf("Err() = %v: want the failure, not the skip", err)
+	}
+}
+
+// Senders of different channels run at the same time: each blocks until all
+// three have started.
+func TestDispatchIsConcurrent(t *testing.T) {
+	fakes, senders := notifytest.NewSenders()
+	var started sync.WaitGroup
+	started.Add(3)
+	all := make(chan struct{})
+	go func() { started.Wait(); close(all) }()
+	barrier := func(ctx context.Context) error {
+		started.Done()
+		select {
+		case <-all:
+			return nil
+		case <-ctx.Done():
+			return errors.New("the other channels never started")
+		}
+	}
+	fakes.AlimTalk.Hook(barrier)
+	fakes.Email.Hook(barrier)
+	fakes.Push.Hook(barrier)
+	d := newDispatcher(senders, &waits{})
+	d.Options.AttemptTimeout = 5 * time.Second
+	d.Options.MaxAttempts = 1
+	r := d.Dispatch(context.Background(), notify.Batch{AlimTalk: testAlimTalk(), Email: testEmail(), Push: testPush()})
+	if err := r.Err(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func settleGoroutines(t *testing.T, want int) {
+	t.Helper()
+	deadline := time.Now().Add(5 * time.Second)
+	for runtime.NumGoroutine() > want {
+		if time.Now().After(deadline) {
+			buf := make([]byte, 1<<16)
+			t.Fatalf("%d goroutines, want %d:\n%s", runtime.NumGoroutine(), want, buf[:runtime.Stack(buf, true)])
+		}
+		runtime.Gosched()
+		time.Sleep(time.Millisecond)
+	}
+}
+
+func TestDispatchLeavesNoGoroutines(t *testing.T) {
+	before := runtime.NumGoroutine()
+	fakes, senders := notifytest.NewSenders()
+	fakes.AlimTalk.Panic(errors.New("nil map"))
+	fakes.Email.Hang()
+	fakes.SMS.FailAlways(errors.New("503"))
+	fakes.Push.FailAlways(notify.Permanent(errors.New("unregistered device")))
+	r := newDispatcher(senders, &waits{}).Dispatch(context.Background(), notify.Batch{
+		AlimTalk: testAlimTalk(), SMS: testSMS(), Email: testEmail(), Push: testPush()})
+	if len(r.Entries) != 4 {
+		t.Fatalf("%d entries", len(r.Entries))
+	}
+	for _, e := range r.Entries {
+		if e.Outcome != notify.Failed {
+			t.Errorf("%v: %v", e.Channel, e.Outcome)
+		}
+	}
+	if e, _ := r.Entry(em); !errors.Is(e.Err, context.DeadlineExceeded) || errors.Is(e.Err, notify.ErrAbandoned) {
+		t.Errorf("hanging sender that honours its context: %v", e.Err)
+	}
+	var pe *notify.PanicError
+	if e, _ := r.Entry(at); !errors.As(e.Err, &pe) || pe.Type != "*errors.errorString" {
+		t.Errorf("panic entry: %v", e.Err)
+	}
+	settleGoroutines(t, before)
+}
+
+func TestDispatchAbandonsASenderThatIgnoresItsContext(t *testing.T) {
+	before := runtime.NumGoroutine()
+	fakes, senders := notifytest.NewSenders()
+	release := fakes.Email.HangIgnoringContext()
+	d := newDispatcher(senders, &waits{})
+	d.Options.AttemptTimeout = 30 * time.Millisecond
+	r := d.Dispatch(context.Background(), notify.Batch{Email: testEmail(), Push: testPush()})
+	e, _ := r.Entry(em)
+	if e.Outcome != notify.Failed || !errors.Is(e.Err, notify.ErrAbandoned) || len(e.Attempts) != 1 {
+		t.Errorf("entry = %v, %d attempts, %v", e.Outcome, len(e.Attempts), e.Err)
+	}
+	if !r.Delivered(pu) {
+		t.Error("the other channel was held up")
+	}
+	release()
+	settleGoroutines(t, before)
+}
+
+func TestDispatchLogsMaskedRecipients(t *testing.T) {
+	var b strings.Builder
+	var mu sync.Mutex
+	h := slog.NewJSONHandler(writerFunc(func(p []byte) (int, error) {
+		mu.Lock()
+		defer mu.Unlock()
+		return b.Write(p)
+	}), &slog.HandlerOptions{Level: slog.LevelDebug})
+	fakes, senders := notifytest.NewSenders()
+	fakes.AlimTalk.FailAlways(notify.ErrRecipientRefused)
+	d := newDispatcher(senders, &waits{})
+	d.Options.Logger = slog.New(h)
+	d.Dispatch(context.Background(), notify.Batch{AlimTalk: testAlimTalk(), Email: testEmail()})
+	out := b.String()
+	for _, raw := range []string{"+821012345678", "1012345678", "minji@", "상담원이 답변했습니다", "본문"} {
+		if strings.Contains(out, raw) {
+			t.Errorf("log holds %q:\n%s", raw, out)
+		}
+	}
+	for _, want := range []string{`"to":"+82******5678"`, `"to":"m***@example.com"`, `"channel":"alimtalk"`, `"key":"fu-1-alimtalk-sub"`} {
+		if !strings.Contains(out, want) {
+			t.Errorf("log lacks %s:\n%s", want, out)
+		}
+	}
+}
+
+type writerFunc func([]byte) (int, error)
+
+func (f writerFunc) Write(p []byte) (int, error) { return f(p) }
+
+// noop senders for the benchmark.
+var (
+	noopAlimTalk = notify.AlimTalkFunc(func(context.Context, notify.AlimTalk) error { return nil })
+	noopSMS      = notify.SMSFunc(func(context.Context, notify.SMS) error { return nil })
+	noopEmail    = notify.EmailFunc(func(context.Context, notify.Email) error { return nil })
+)
+
+// BenchmarkDispatch measures a dispatch of one message to each of three no-op
+// senders, next to the baseline of calling the three senders directly.
+func BenchmarkDispatch(b *testing.B) {
+	a, s, e := testAlimTalk(), testSMS(), testEmail()
+	ctx := context.Background()
+	b.Run("direct", func(b *testing.B) {
+		b.ReportAllocs()
+		for b.Loop() {
+			_ = noopAlimTalk.SendAlimTalk(ctx, *a)
+			_ = noopSMS.SendSMS(ctx, *s)
+			_ = noopEmail.SendEmail(ctx, *e)
+		}
+	})
+	b.Run("dispatcher", func(b *testing.B) {
+		d := &notify.Dispatcher{Senders: notify.Senders{AlimTalk: noopAlimTalk, SMS: noopSMS, Email: noopEmail}}
+		batch := notify.Batch{AlimTalk: a, SMS: s, Email: e}
+		b.ReportAllocs()
+		for b.Loop() {
+			if r := d.Dispatch(ctx, batch); len(r.Entries) != 3 {
+				b.Fatal(r)
+			}
+		}
+	})
+}

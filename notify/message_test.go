@@ -1,0 +1,110 @@
+package notify_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+
+	"github.com/followup-go/followup/notify"
+)
+
+func TestValidate(t *testing.T) {
+	sms := func(f func(*notify.SMS)) notify.SMS {
+		m := notify.SMS{Key: "k", From: "15881234", To: "+821012345678", Text: "답변이 도착했습니다."}
+		if f != nil {
+			f(&m)
+		}
+		return m
+	}
+	at := func(f func(*notify.AlimTalk)) notify.AlimTalk {
+		sub := sms(nil)
+		m := notify.AlimTalk{Key: "k", To: "+821012345678", TemplateCode: "FOLLOWUP", Text: "답변",
+			Buttons: []notify.Button{{Name: "채팅으로 돌아가기", MobileURL: "https://chat.example/c/1"}}, Substitute: &sub}
+		if f != nil {
+			f(&m)
+		}
+		return m
+	}
+	email := func(f func(*notify.Email)) notify.Email {
+		m := notify.Email{Key: "k", To: "a@example.com", Subject: "답변", Text: "본문",
+			Headers: map[string]string{"List-Unsubscribe": "<https://x.example/u>"}}
+		if f != nil {
+			f(&m)
+		}
+		return m
+	}
+	push := func(f func(*notify.Push)) notify.Push {
+		m := notify.Push{Key: "k", To: "user-1", Title: "답변"}
+		if f != nil {
+			f(&m)
+		}
+		return m
+	}
+	tests := []struct {
+		name string
+		err  error
+		want error
+	}{
+		{"sms ok", sms(nil).Validate(), nil},
+		{"sms lms ok", sms(func(m *notify.SMS) { m.Text = strings.Repeat("가", 1000); m.Subject = "답변" }).Validate(), nil},
+		{"sms no recipient", sms(func(m *notify.SMS) { m.To = "" }).Validate(), notify.ErrNoRecipient},
+		{"sms no sender number", sms(func(m *notify.SMS) { m.From = "" }).Validate(), notify.ErrNoSenderNumber},
+		{"sms no text", sms(func(m *notify.SMS) { m.Text = "" }).Validate(), notify.ErrNoContent},
+		{"sms too long", sms(func(m *notify.SMS) { m.Text = strings.Repeat("가", 1001) }).Validate(), notify.ErrTooLong},
+		{"lms subject too long", sms(func(m *notify.SMS) { m.Subject = strings.Repeat("가", 21) }).Validate(), notify.ErrTooLong},
+		{"alimtalk ok", at(nil).Validate(), nil},
+		{"alimtalk 1000 characters", at(func(m *notify.AlimTalk) { m.Text = strings.Repeat("가", 1000) }).Validate(), nil},
+		{"alimtalk 1001 characters", at(func(m *notify.AlimTalk) { m.Text = strings.Repeat("가", 1001) }).Validate(), notify.ErrTooLong},
+		{"alimtalk no recipient", at(func(m *notify.AlimTalk) { m.To = "" }).Validate(), notify.ErrNoRecipient},
+		{"alimtalk no template", at(func(m *notify.AlimTalk) { m.TemplateCode = "" }).Validate(), notify.ErrNoTemplate},
+		{"alimtalk 5 buttons", at(func(m *notify.AlimTalk) {
+			m.Buttons = append(m.Buttons, m.Buttons[0], m.Buttons[0], m.Buttons[0], m.Buttons[0])
+		}).Validate(), nil},
+		{"alimtalk 6 buttons", at(func(m *notify.AlimTalk) {
+			m.Buttons = append(m.Buttons, m.Buttons[0], m.Buttons[0], m.Buttons[0], m.Buttons[0], m.Buttons[0])
+		}).Validate(), notify.ErrTooManyButtons},
+		{"alimtalk button without link", at(func(m *notify.AlimTalk) { m.Buttons[0].MobileURL = "" }).Validate(), notify.ErrBadButton},
+		{"alimtalk bad substitute", at(func(m *notify.AlimTalk) { m.Substitute.From = "" }).Validate(), notify.ErrNoSenderNumber},
+		{"email ok", email(nil).Validate(), nil},
+		{"email html only", email(func(m *notify.Email) { m.Text, m.HTML = "", "<p>x</p>" }).Validate(), nil},
+		{"email no recipient", email(func(m *notify.Email) { m.To = "" }).Validate(), notify.ErrNoRecipient},
+		{"email no subject", email(func(m *notify.Email) { m.Subject = "" }).Validate(), notify.ErrNoContent},
+		{"email no body", email(func(m *notify.Email) { m.Text = "" }).Validate(), notify.ErrNoContent},
+		{"email header injection", email(func(m *notify.Email) { m.Headers["X-A"] = "1\r\nBcc: x@evil.example" }).Validate(), notify.ErrBadHeader},
+		{"email subject injection", email(func(m *notify.Email) { m.Subject = "hi\nBcc: x@evil.example" }).Validate(), notify.ErrBadHeader},
+		{"email bad header name", email(func(m *notify.Email) { m.Headers["Bad Name"] = "1" }).Validate(), notify.ErrBadHeader},
+		{"push ok", push(nil).Validate(), nil},
+		{"push no recipient", push(func(m *notify.Push) { m.To = "" }).Validate(), notify.ErrNoRecipient},
+		{"push no content", push(func(m *notify.Push) { m.Title = "" }).Validate(), notify.ErrNoContent},
+	}
+	for _, tt := range tests {
+		if tt.want == nil && tt.err != nil || tt.want != nil && !errors.Is(tt.err, tt.want) {
+			t.Errorf("%s: Validate() = %v, want %v", tt.name, tt.err, tt.want)
+		}
+		if tt.err != nil && (strings.Contains(tt.err.Error(), "1012345678") || strings.Contains(tt.err.Error(), "@example.com")) {
+			t.Errorf("%s: error %q holds the recipient", tt.name, tt.err)
+		}
+	}
+}
+
+func TestErrorClassification(t *testing.T) {
+	base := errors.New("invalid number")
+	p := notify.Permanent(base)
+	if !notify.IsPermanent(p) || !errors.Is(p, base) {
+		t.Errorf("Permanent: IsPermanent=%v, Is(base)=%v", notify.IsPermanent(p), errors.Is(p, base))
+	}
+	if notify.IsPermanent(base) || notify.Permanent(nil) != nil {
+		t.Error("a plain error is permanent, or Permanent(nil) is not nil")
+	}
+	if !notify.IsPermanent(notify.ErrRecipientRefused) {
+		t.Error("ErrRecipientRefused is not permanent")
+	}
+	rl := notify.RateLimited(base, 3e9)
+	if d, ok := notify.RetryAfter(rl); !ok || d != 3e9 || !errors.Is(rl, base) || notify.IsPermanent(rl) {
+		t.Errorf("RateLimited: RetryAfter=%v,%v", d, ok)
+	}
+	var rle *notify.RateLimitError
+	if !errors.As(rl, &rle) {
+		t.Error("errors.As(*RateLimitError) failed")
+	}
+}

@@ -1,0 +1,154 @@
+package notifytest
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"reflect"
+	"sync"
+	"time"
+
+	"github.com/followup-go/followup/notify"
+)
+
+// A Conformance says how to build the messages the suite sends.
+type Conformance[M any] struct {
+	// Valid returns a message the sender accepts: to a test recipient the
+	// host's provider sandbox takes. Required.
+	Valid func() M
+	// InvalidRecipient returns a message whose recipient the provider
+	// refuses. Nil skips the check that such a refusal is permanent.
+	InvalidRecipient func() M
+	// Concurrency is how many calls the concurrency check makes at once.
+	// Zero means 8.
+	Concurrency int
+	// Timeout is how long a call may take to notice that its context is
+	// done. Zero means one second.
+	Timeout time.Duration
+}
+
+// CheckSMSSender runs the conformance suite against s. It returns nil if s
+// follows the rules of [notify.SMSSender], and otherwise every violation,
+// joined. Run it under the race detector to check concurrent use.
+func CheckSMSSender(s notify.SMSSender, c Conformance[notify.SMS]) error {
+	return check(s.SendSMS, func(m notify.SMS) notify.SMS { return m }, c)
+}
+
+// CheckAlimTalkSender runs the conformance suite against s, as
+// [CheckSMSSender] does.
+func CheckAlimTalkSender(s notify.AlimTalkSender, c Conformance[notify.AlimTalk]) error {
+	return check(s.SendAlimTalk, notify.AlimTalk.Clone, c)
+}
+
+// CheckEmailSender runs the conformance suite against s, as
+// [CheckSMSSender] does.
+func CheckEmailSender(s notify.EmailSender, c Conformance[notify.Email]) error {
+	return check(s.SendEmail, notify.Email.Clone, c)
+}
+
+// CheckPushSender runs the conformance suite against s, as [CheckSMSSender]
+// does.
+func CheckPushSender(s notify.PushSender, c Conformance[notify.Push]) error {
+	return check(s.SendPush, notify.Push.Clone, c)
+}
+
+func check[M any](send func(context.Context, M) error, clone func(M) M, c Conformance[M]) error {
+	if c.Valid == nil {
+		return errors.New("notifytest: Conformance.Valid is required")
+	}
+	timeout := c.Timeout
+	if timeout <= 0 {
+		timeout = time.Second
+	}
+	var errs []error
+	fail := func(format string, args ...any) { errs = append(errs, fmt.Errorf("notifytest: "+format, args...)) }
+
+	// call runs send and gives up waiting after limit.
+	call := func(ctx context.Context, m M, limit time.Duration) (err error, returned bool) {
+		done := make(chan error, 1)
+		go func() {
+			defer func() {
+				if v := recover(); v != nil {
+					done <- fmt.Errorf("panicked with a %T", v)
+				}
+			}()
+			done <- send(ctx, m)
+		}()
+		t := time.NewTimer(limit)
+		defer t.Stop()
+		select {
+		case err := <-done:
+			return err, true
+		case <-t.C:
+			return nil, false
+		}
+	}
+
+	// A valid message goes through, and the sender leaves it as it was.
+	m := c.Valid()
+	before := clone(m)
+	if err, ok := call(context.Background(), m, 10*timeout); !ok {
+		fail("a valid message: the sender did not return within %v", 10*timeout)
+	} else if err != nil {
+		fail("a valid message was refused: %v", err)
+	}
+	if !reflect.DeepEqual(before, m) {
+		fail("the sender modified the message it was given")
+	}
+
+	// A cancelled context: return at once with its error, send nothing.
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	if err, ok := call(ctx, c.Valid(), timeout); !ok {
+		fail("a cancelled context: the sender did not return within %v", timeout)
+	} else if !errors.Is(err, context.Canceled) {
+		fail("a cancelled context: got %v, want an error wrapping context.Canceled", err)
+	}
+
+	// A deadline that has passed.
+	ctx, cancel = context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
+	if err, ok := call(ctx, c.Valid(), timeout); !ok {
+		fail("a past deadline: the sender did not return within %v", timeout)
+	} else if !errors.Is(err, context.DeadlineExceeded) {
+		fail("a past deadline: got %v, want an error wrapping context.DeadlineExceeded", err)
+	}
+	cancel()
+
+	// Concurrent calls.
+	n := c.Concurrency
+	if n <= 0 {
+		n = 8
+	}
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var concErrs int
+	for range n {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			if err, ok := call(context.Background(), c.Valid(), 10*timeout); !ok || err != nil {
+				mu.Lock()
+				concErrs++
+				mu.Unlock()
+			}
+		}()
+	}
+	wg.Wait()
+	if concErrs > 0 {
+		fail("%d of %d concurrent calls failed or hung", concErrs, n)
+	}
+
+	// An invalid recipient is a permanent failure.
+	if c.InvalidRecipient != nil {
+		err, ok := call(context.Background(), c.InvalidRecipient(), 10*timeout)
+		switch {
+		case !ok:
+			fail("an invalid recipient: the sender did not return within %v", 10*timeout)
+		case err == nil:
+			fail("an invalid recipient was accepted")
+		case !notify.IsPermanent(err):
+			fail("an invalid recipient: got a transient error, want notify.Permanent: %v", err)
+		}
+	}
+	return errors.Join(errs...)
+}

@@ -1,0 +1,117 @@
+package notify
+
+import (
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Outcome is what happened to one message of a dispatch.
+type Outcome uint8
+
+// The outcomes.
+const (
+	// Delivered: the channel's sender accepted the message.
+	Delivered Outcome = iota + 1
+	// DeliveredBySubstitute: the AlimTalk did not go through and its
+	// substitute SMS did. Only the SMS reached the customer.
+	DeliveredBySubstitute
+	// Failed: every attempt failed, or the message was invalid.
+	Failed
+	// Skipped: the host has no sender for the channel.
+	Skipped
+)
+
+var outcomeNames = [...]string{
+	Delivered:             "delivered",
+	DeliveredBySubstitute: "deliveredBySubstitute",
+	Failed:                "failed",
+	Skipped:               "skipped",
+}
+
+// String returns the outcome's camelCase name.
+func (o Outcome) String() string {
+	if o > 0 && int(o) < len(outcomeNames) {
+		return outcomeNames[o]
+	}
+	return fmt.Sprintf("Outcome(%d)", uint8(o))
+}
+
+// MarshalText returns the outcome's name, as [Outcome.String] does.
+func (o Outcome) MarshalText() ([]byte, error) { return []byte(o.String()), nil }
+
+// An Attempt is one call of a sender.
+type Attempt struct {
+	// Channel is the channel tried: [ChannelSMS] for an AlimTalk's
+	// substitute.
+	Channel Channel
+	// Start is when the call began, and Duration how long it took (until
+	// the dispatcher stopped waiting, for an abandoned call).
+	Start    time.Time
+	Duration time.Duration
+	// Err is the sender's error; nil for the attempt that delivered.
+	Err error
+}
+
+// An Entry is the outcome of one message of a dispatch.
+type Entry struct {
+	// Channel is the message's channel.
+	Channel Channel
+	// Key is the message's idempotency key.
+	Key string
+	// Outcome is what happened.
+	Outcome Outcome
+	// Via is the channel that carried the message when it was delivered:
+	// Channel itself, or [ChannelSMS] for [DeliveredBySubstitute].
+	Via Channel
+	// Attempts are every call of a sender, in order, with their errors. An
+	// invalid message has none.
+	Attempts []Attempt
+	// Err is why the message failed or was skipped; nil when it was
+	// delivered. It names the channel and wraps the sender's error, so
+	// errors.Is and errors.As see through it.
+	Err error
+	// Duration is how long the message took, from its first attempt to its
+	// outcome, backoff included.
+	Duration time.Duration
+}
+
+// Succeeded reports whether the message reached the customer, directly or by
+// substitute.
+func (e Entry) Succeeded() bool { return e.Outcome == Delivered || e.Outcome == DeliveredBySubstitute }
+
+// A Report is the outcome of a dispatch: one entry per message, in the order
+// AlimTalk, SMS, Email, Push.
+type Report struct {
+	Entries []Entry
+}
+
+// Err joins the errors of every failed message with errors.Join, so no
+// failure is lost; nil if none failed. Skipped messages are not failures:
+// their entries say why they were skipped.
+func (r Report) Err() error {
+	var errs []error
+	for _, e := range r.Entries {
+		if e.Outcome == Failed {
+			errs = append(errs, e.Err)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// Entry returns the entry of channel c, and whether there is one.
+func (r Report) Entry(c Channel) (Entry, bool) {
+	for _, e := range r.Entries {
+		if e.Channel == c {
+			return e, true
+		}
+	}
+	return Entry{}, false
+}
+
+// Delivered reports whether the message of channel c reached the customer,
+// directly or by substitute.
+func (r Report) Delivered(c Channel) bool {
+	e, ok := r.Entry(c)
+	return ok && e.Succeeded()
+}

@@ -1,0 +1,96 @@
+package notify_test
+
+import (
+	"errors"
+	"strings"
+	"testing"
+	"unicode/utf8"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/followup-go/followup/notify"
+)
+
+func TestEUCKRLenAndKind(t *testing.T) {
+	type result struct {
+		Bytes, Unencodable int
+		Kind               notify.TextKind
+		TooLong            bool
+	}
+	tests := []struct {
+		name, text string
+		want       result
+	}{
+		{"empty", "", result{0, 0, notify.KindSMS, false}},
+		{"ascii", "Hello", result{5, 0, notify.KindSMS, false}},
+		{"hangul", "안녕하세요", result{10, 0, notify.KindSMS, false}},
+		{"mixed", "답변: OK!", result{9, 0, notify.KindSMS, false}},
+		{"hanja and kana are KS X 1001", "漢字かな", result{8, 0, notify.KindSMS, false}},
+		{"emoji", "감사합니다🙂", result{12, 1, notify.KindSMS, false}},
+		// x/text's EUC-KR is the CP949 superset carriers use: every syllable.
+		{"syllables outside KS X 1001", "똠방각하 뷁", result{11, 0, notify.KindSMS, false}},
+		{"90 ascii bytes: SMS", strings.Repeat("a", 90), result{90, 0, notify.KindSMS, false}},
+		{"91 ascii bytes: LMS", strings.Repeat("a", 91), result{91, 0, notify.KindLMS, false}},
+		{"45 syllables = 90 bytes: SMS", strings.Repeat("가", 45), result{90, 0, notify.KindSMS, false}},
+		{"45 syllables + 1 byte: LMS", strings.Repeat("가", 45) + "a", result{91, 0, notify.KindLMS, false}},
+		{"2000 bytes: LMS", strings.Repeat("가", 1000), result{2000, 0, notify.KindLMS, false}},
+		{"2001 bytes: refused", strings.Repeat("가", 1000) + "a", result{2001, 0, 0, true}},
+		{"emoji at the boundary count 2", strings.Repeat("a", 88) + "🙂", result{90, 1, notify.KindSMS, false}},
+		{"invalid UTF-8", "a\xffb", result{4, 1, notify.KindSMS, false}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var got result
+			got.Bytes, got.Unencodable = notify.EUCKRLen(tt.text)
+			k, err := notify.KindOf(tt.text)
+			got.Kind, got.TooLong = k, errors.Is(err, notify.ErrTooLong)
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("(-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestUnencodable(t *testing.T) {
+	got := notify.Unencodable("안녕🙂 똠방 🙂👍 abc")
+	if diff := cmp.Diff([]rune{'🙂', '👍'}, got); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	if got := notify.Unencodable("안녕하세요 hello"); got != nil {
+		t.Errorf("Unencodable of encodable text = %q", got)
+	}
+}
+
+func FuzzEUCKRLen(f *testing.F) {
+	for _, s := range []string{"", "hello", "안녕하세요", "🙂", "똠", "a\xffb", strings.Repeat("가", 46)} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		n, bad := notify.EUCKRLen(s)
+		runes := utf8.RuneCountInString(s)
+		if n < runes || n > 2*runes {
+			t.Fatalf("EUCKRLen = %d for %d characters", n, runes)
+		}
+		if bad > runes {
+			t.Fatalf("%d unencodable of %d characters", bad, runes)
+		}
+		if utf8.ValidString(s) && bad != len(notify.Unencodable(s)) && len(notify.Unencodable(s)) > bad {
+			t.Fatalf("Unencodable finds more than EUCKRLen counts")
+		}
+		k, err := notify.KindOf(s)
+		switch {
+		case n <= notify.SMSMaxBytes && k != notify.KindSMS,
+			n > notify.SMSMaxBytes && n <= notify.LMSMaxBytes && k != notify.KindLMS,
+			n > notify.LMSMaxBytes && !errors.Is(err, notify.ErrTooLong):
+			t.Fatalf("KindOf = %v, %v for %d bytes", k, err, n)
+		}
+	})
+}
+
+func BenchmarkEUCKRLen(b *testing.B) {
+	text := strings.Repeat("상담원 답변입니다. Thanks! ", 20)
+	b.ReportAllocs()
+	for b.Loop() {
+		notify.EUCKRLen(text)
+	}
+}
