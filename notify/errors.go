@@ -19,8 +19,6 @@ var (
 	// ErrTooManyButtons: an AlimTalk message has more than
 	// [AlimTalkMaxButtons] buttons.
 	ErrTooManyButtons = errors.New("notify: too many buttons")
-	// ErrNoSenderNumber: an SMS has no sender number.
-	ErrNoSenderNumber = errors.New("notify: no sender number")
 	// ErrNoTemplate: an AlimTalk message has no template code.
 	ErrNoTemplate = errors.New("notify: no template code")
 	// ErrBadHeader: an email header name is not a token, or a header value

@@ -48,7 +48,7 @@ func TestValidate(t *testing.T) {
 		{"sms ok", sms(nil).Validate(), nil},
 		{"sms lms ok", sms(func(m *notify.SMS) { m.Text = strings.Repeat("가", 1000); m.Subject = "답변" }).Validate(), nil},
 		{"sms no recipient", sms(func(m *notify.SMS) { m.To = "" }).Validate(), notify.ErrNoRecipient},
-		{"sms no sender number", sms(func(m *notify.SMS) { m.From = "" }).Validate(), notify.ErrNoSenderNumber},
+		{"sms default sender number", sms(func(m *notify.SMS) { m.From = "" }).Validate(), nil},
 		{"sms no text", sms(func(m *notify.SMS) { m.Text = "" }).Validate(), notify.ErrNoContent},
 		{"sms too long", sms(func(m *notify.SMS) { m.Text = strings.Repeat("가", 1001) }).Validate(), notify.ErrTooLong},
 		{"lms subject too long", sms(func(m *notify.SMS) { m.Subject = strings.Repeat("가", 21) }).Validate(), notify.ErrTooLong},
@@ -64,7 +64,7 @@ func TestValidate(t *testing.T) {
 			m.Buttons = append(m.Buttons, m.Buttons[0], m.Buttons[0], m.Buttons[0], m.Buttons[0], m.Buttons[0])
 		}).Validate(), notify.ErrTooManyButtons},
 		{"alimtalk button without link", at(func(m *notify.AlimTalk) { m.Buttons[0].MobileURL = "" }).Validate(), notify.ErrBadButton},
-		{"alimtalk bad substitute", at(func(m *notify.AlimTalk) { m.Substitute.From = "" }).Validate(), notify.ErrNoSenderNumber},
+		{"alimtalk bad substitute", at(func(m *notify.AlimTalk) { m.Substitute.Text = "" }).Validate(), notify.ErrNoContent},
 		{"email ok", email(nil).Validate(), nil},
 		{"email html only", email(func(m *notify.Email) { m.Text, m.HTML = "", "<p>x</p>" }).Validate(), nil},
 		{"email no recipient", email(func(m *notify.Email) { m.To = "" }).Validate(), notify.ErrNoRecipient},

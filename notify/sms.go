@@ -10,7 +10,8 @@ type SMS struct {
 	// message, different for every other message. A sender hands it to its
 	// provider so a repeated request is dropped.
 	Key string
-	// From is the workspace's registered sender number.
+	// From is the workspace's registered sender number. Empty means the
+	// sender uses its provider account's default number.
 	From string
 	// To is the recipient's number in E.164 form ("+821012345678").
 	To string
@@ -26,14 +27,12 @@ type SMS struct {
 func (m SMS) Kind() (TextKind, error) { return KindOf(m.Text) }
 
 // Validate reports what a provider would refuse: no recipient
-// ([ErrNoRecipient]), no sender number ([ErrNoSenderNumber]), no text
-// ([ErrNoContent]), or a text or subject over its limit ([ErrTooLong]).
+// ([ErrNoRecipient]), no text ([ErrNoContent]), or a text or subject over
+// its limit ([ErrTooLong]).
 func (m SMS) Validate() error {
 	switch {
 	case m.To == "":
 		return fmt.Errorf("notify: sms: %w", ErrNoRecipient)
-	case m.From == "":
-		return fmt.Errorf("notify: sms: %w", ErrNoSenderNumber)
 	case m.Text == "":
 		return fmt.Errorf("notify: sms: %w", ErrNoContent)
 	}
