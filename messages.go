@@ -2,43 +2,56 @@ package followup
 
 import "golang.org/x/text/language"
 
-// lang is one of the languages the library's own texts come in.
-type lang uint8
+// lang is one of the languages the library's own texts (field messages,
+// built-in templates) come in; it indexes arrays of them.
+type lang = int
 
+// The built-in languages. English is first: it is the fallback.
 const (
-	langEN lang = iota // the fallback
+	langEN lang = iota
 	langKO
 	langJA
 	numLangs
 )
 
+// langNames are the built-in languages' BCP 47 tags.
+var langNames = [numLangs]string{langEN: "en", langKO: "ko", langJA: "ja"}
+
 // langOf returns the built-in language for a BCP 47 locale: Korean, English
 // or Japanese by the locale's base language, English for anything else.
 func langOf(locale string) lang {
-	if locale == "" {
-		return langEN
-	}
+	l, _ := knownLang(locale)
+	return l
+}
+
+// knownLang returns the built-in language of locale by its base language,
+// and whether it is one; English and false for any other or invalid locale.
+func knownLang(locale string) (lang, bool) {
 	// Fast path for the plain tags hosts pass most.
 	switch locale {
+	case "":
+		return langEN, false
 	case "ko", "ko-KR":
-		return langKO
+		return langKO, true
 	case "en", "en-US", "en-GB":
-		return langEN
+		return langEN, true
 	case "ja", "ja-JP":
-		return langJA
+		return langJA, true
 	}
 	t, err := language.Parse(locale)
 	if err != nil {
-		return langEN
+		return langEN, false
 	}
 	base, _ := t.Base()
 	switch base.String() {
 	case "ko":
-		return langKO
+		return langKO, true
 	case "ja":
-		return langJA
+		return langJA, true
+	case "en":
+		return langEN, true
 	}
-	return langEN
+	return langEN, false
 }
 
 // text is one sentence in every built-in language.

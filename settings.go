@@ -44,6 +44,9 @@ type Settings struct {
 
 	// Text configures text follow-ups (AlimTalk and SMS/LMS).
 	Text TextOptions `json:"text,omitzero"`
+	// Timing says when follow-ups go out; the zero value follows the
+	// reference product.
+	Timing Timing `json:"timing,omitzero"`
 }
 
 // TextOptions configure text follow-ups. The zero value sends text as SMS/LMS
@@ -58,6 +61,23 @@ type TextOptions struct {
 	// for follow-ups, at most 20 characters. Empty means no AlimTalk: text
 	// follow-ups go out as SMS/LMS only.
 	AlimTalkTemplate string `json:"alimTalkTemplate,omitempty"`
+
+	// AllowedRegions are the regions, besides the workspace's own
+	// ([Settings.Region]), whose phone numbers may receive text follow-ups.
+	// Empty means the workspace's own region only: text to other countries
+	// is the currency of SMS pumping. See [policy.Geofence].
+	AllowedRegions []string `json:"allowedRegions,omitempty"`
+	// Caps limit the texts per phone number and per workspace over a time
+	// window. The zero value is [policy.DefaultCaps].
+	Caps policy.Caps `json:"caps,omitzero"`
+	// QuietHours are hours, in the customer's time zone, when text
+	// follow-ups wait; email and push are not held back. The zero value has
+	// none. [policy.KoreanNight] is 21:00 to 08:00, as Korean rules for
+	// advertising texts have it.
+	QuietHours policy.QuietHours `json:"quietHours,omitzero"`
+	// TimeZone is the zone quiet hours are read in when the customer's own
+	// ([Conversation.Zone]) is not known. The zero value is UTC.
+	TimeZone policy.Zone `json:"timeZone,omitzero"`
 }
 
 // Account is what the library needs to know of the workspace's billing.
@@ -114,7 +134,12 @@ func (e *SettingError) Unwrap() error { return e.Err }
 //     [policy.ErrBadHours]);
 //   - an unknown region or locale ([ErrUnknownRegion], [ErrUnknownLocale]);
 //   - a malformed SMS sender number or AlimTalk template code
-//     ([ErrSenderNumber], [ErrTemplateCode]).
+//     ([ErrSenderNumber], [ErrTemplateCode]);
+//   - a malformed country allowlist, cap or quiet hours
+//     ([policy.ErrBadRegion], [policy.ErrBadCap], [policy.ErrBadHours],
+//     [policy.ErrQuietAllWeek]);
+//   - a negative duration or unknown strategy in the timing
+//     ([ErrNegativeDuration], [ErrUnknownStrategy]).
 //
 // A host calls Validate when an admin saves the settings. Settings that were
 // valid can become partly unusable later, when the payment method lapses;
@@ -148,6 +173,16 @@ func (s Settings) Validate(a Account) error {
 	if c := s.Text.AlimTalkTemplate; c != "" && !validTemplateCode(c) {
 		add("text.alimTalkTemplate", ErrTemplateCode)
 	}
+	if err := (policy.Geofence{Allow: s.Text.AllowedRegions}).Validate(); err != nil {
+		add("text.allowedRegions", err)
+	}
+	if err := s.Text.Caps.Validate(); err != nil {
+		add("text.caps", err)
+	}
+	if err := s.Text.QuietHours.Validate(); err != nil {
+		add("text.quietHours", err)
+	}
+	s.Timing.validate(add)
 	return errors.Join(errs...)
 }
 

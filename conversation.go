@@ -1,0 +1,125 @@
+package followup
+
+import (
+	"time"
+
+	"github.com/followup-go/followup/notify"
+	"github.com/followup-go/followup/policy"
+)
+
+// Conversation is the host's snapshot of one chat, as it is at the moment the
+// host asks the [Engine] a question. The engine keeps no state: everything it
+// decides from is here, so the same snapshot always gives the same answer, on
+// any instance.
+//
+// The engine never modifies a Conversation or anything its slices hold.
+type Conversation struct {
+	// ID identifies the conversation; it is part of every follow-up's key.
+	ID string
+	// StartedBy says who opened the conversation.
+	StartedBy Party
+	// CustomerWrote reports whether the customer ever wrote in it. A chat an
+	// agent started that the customer never answered is not followed up.
+	CustomerWrote bool
+	// Unseen lists the agent replies the customer has not seen, oldest
+	// first. Replies the customer has seen must not be listed.
+	Unseen []Reply
+	// Earlier lists a few messages before the unseen replies, oldest first,
+	// shown in the follow-up for context (as Chatwoot does). Optional.
+	Earlier []Message
+	// Presence is what the chat widget last reported of the customer.
+	Presence Presence
+	// Contact is the customer's contact information.
+	Contact Contact
+	// Locale is the customer's language as a BCP 47 tag, if known.
+	Locale string
+	// Zone is the customer's time zone, if known, for quiet hours. The zero
+	// Zone means the workspace's ([TextOptions.TimeZone]).
+	Zone policy.Zone
+	// OptOuts lists the channels the customer asked not to be contacted on.
+	OptOuts []notify.Channel
+	// Consents lists the consents the customer gave for purposes other than
+	// the inquiry. The engine only uses contact data for the inquiry; see
+	// [policy.Permit].
+	Consents []policy.Consent
+	// PushTarget is the host's id for the customer's device or app install,
+	// if push is possible. Empty means no push.
+	PushTarget string
+	// PushConfirmed reports whether the host has seen the customer open the
+	// push notification of the current follow-up.
+	PushConfirmed bool
+	// FollowUps lists what the engine told the host to record for this
+	// conversation: one [Record] per channel sent, oldest first.
+	FollowUps []Record
+	// Texts is the host's history of text messages (AlimTalk and SMS) sent to
+	// the customer's phone number, across all conversations, and by the whole
+	// workspace, for the sending caps. Optional: a host without caps may leave
+	// it empty.
+	Texts TextHistory
+}
+
+// Party is who opened a conversation.
+type Party uint8
+
+// The parties.
+const (
+	// Customer: the customer opened the chat (the usual case).
+	Customer Party = iota
+	// Agent: an agent or a campaign opened the chat.
+	Agent
+)
+
+// Reply is an agent's message to the customer.
+type Reply struct {
+	// ID identifies the reply within its conversation; the first unseen
+	// reply of a batch names the batch's key.
+	ID string
+	// Author is the agent's display name, shown in the follow-up.
+	Author string
+	// Text is the reply as the agent wrote it, plain text.
+	Text string
+	// At is when the agent sent it.
+	At time.Time
+	// Marketing marks a campaign or promotional message. Such messages are
+	// never followed up: that would be advertising sent to contact data
+	// collected for an inquiry.
+	Marketing bool
+}
+
+// Message is an earlier message of the conversation, shown for context.
+type Message struct {
+	// FromCustomer reports whether the customer wrote it; otherwise an agent
+	// did.
+	FromCustomer bool
+	// Author is the display name of whoever wrote it.
+	Author string
+	// Text is the message, plain text.
+	Text string
+	// At is when it was written.
+	At time.Time
+}
+
+// Presence is what the chat widget reports of the customer. The zero value
+// means the page is closed and the customer was never active.
+type Presence struct {
+	// Open reports whether the chat page or screen is open.
+	Open bool
+	// Focused reports whether it is the focused tab or screen.
+	Focused bool
+	// LastActive is the customer's last activity in the chat (typing,
+	// scrolling, a message).
+	LastActive time.Time
+	// Since is when Open or Focused last changed: when the customer left or
+	// switched away. Zero means unknown, taken as LastActive.
+	Since time.Time
+}
+
+// TextHistory lists when text messages were sent, for the sending caps.
+type TextHistory struct {
+	// ToRecipient holds the send times of text messages to this customer's
+	// phone number, in any conversation.
+	ToRecipient []time.Time
+	// ByWorkspace holds the send times of every text message the workspace
+	// sent. A host may pass only those inside the cap's window.
+	ByWorkspace []time.Time
+}

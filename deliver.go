@@ -1,0 +1,325 @@
+package followup
+
+import (
+	"context"
+	"errors"
+	"time"
+
+	"github.com/followup-go/followup/notify"
+	"github.com/followup-go/followup/policy"
+)
+
+// Status is what [Engine.Deliver] did with a plan.
+type Status uint8
+
+// The statuses.
+const (
+	// Sent: the step's messages were dispatched; the report says how each
+	// fared. A channel a guard refused is listed in [Result.Refused].
+	Sent Status = iota + 1
+	// Cancelled: no follow-up is due any more, because the customer saw
+	// the replies, came back, or the conversation changed so; the result's
+	// Plan says why. Nothing was sent.
+	Cancelled
+	// Rescheduled: the follow-up is due, but later: more replies joined it,
+	// or the customer was active again. Deliver again at [Result.Next].
+	Rescheduled
+	// Replanned: the plan's follow-up is finished, and the conversation
+	// now has another one, with another key: schedule the result's Plan.
+	Replanned
+	// Refused: a rule refused every channel of the step; nothing was sent.
+	// [Result.Refused] says which rule for each channel.
+	Refused
+	// Deferred: the step holds only text, and quiet hours hold it back
+	// until [Result.Next].
+	Deferred
+)
+
+var statusNames = [...]string{
+	Sent: "sent", Cancelled: "cancelled", Rescheduled: "rescheduled",
+	Replanned: "replanned", Refused: "refused", Deferred: "deferred",
+}
+
+// String returns the status's camelCase name.
+func (s Status) String() string {
+	if s > 0 && int(s) < len(statusNames) {
+		return statusNames[s]
+	}
+	return "Status(" + string(rune('0'+s)) + ")"
+}
+
+// MarshalText returns the status's name.
+func (s Status) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+
+// ErrOptedOut is the refusal of a channel the customer opted out of after
+// the follow-up was planned.
+var ErrOptedOut = errors.New("followup: the customer opted out of the channel")
+
+// A Refusal is a channel a rule kept a follow-up off, and the rule's error:
+// [policy.ErrPaymentMethodRequired], [ErrOptedOut],
+// [policy.ErrConsentRequired], [policy.ErrRegionNotAllowed], or a cap
+// ([policy.ErrRecipientCapReached], [policy.ErrWorkspaceCapReached], a
+// [*policy.CapError] that says when the cap frees up).
+type Refusal struct {
+	Channel notify.Channel
+	Err     error
+}
+
+// Result is what [Engine.Deliver] did, and what the host does next.
+type Result struct {
+	// Status is what happened.
+	Status Status
+	// Plan is the plan as checked again at delivery.
+	Plan Plan
+	// Report is the dispatcher's report, when Status is Sent.
+	Report notify.Report
+	// Refused lists the channels a rule kept the follow-up off, each with
+	// the rule's error. Refused channels are recorded too, so they are not
+	// tried again.
+	Refused []Refusal
+	// Deferred is the text channel quiet hours held back, if any, and
+	// DeferredUntil when they end. The text is not recorded; Next says when
+	// to deliver again.
+	Deferred      notify.ChannelSet
+	DeferredUntil time.Time
+	// Records are what the host appends to [Conversation.FollowUps], in the
+	// same transaction that marks the plan's job done.
+	Records []Record
+	// Texted reports whether a text message (AlimTalk or SMS) reached the
+	// provider: the host appends now to both lists of
+	// [Conversation.Texts] for the caps.
+	Texted bool
+	// Next is when to call Deliver again for this follow-up: its next step
+	// (push first, escalation to email), deferred text, or a reschedule.
+	// Zero means the follow-up is complete.
+	Next time.Time
+}
+
+// Deliver sends the step of a follow-up that p planned, after checking the
+// conversation as it is now: c is the host's current snapshot, now the
+// current time. It is meant to run when the host's job for p fires, at
+// p.SendAt; it is safe to run more than once for the same plan, as an
+// at-least-once queue does, as long as the host records each Result's
+// Records before the next run reads the conversation: a step already
+// recorded is not sent again.
+//
+// The checks, in order: is a follow-up still due (the customer may have seen
+// the replies or come back: [Cancelled]); is it still p's follow-up and due
+// now (more replies may have joined it: [Rescheduled]; it may be finished
+// and another be due: [Replanned]); then, per channel of the step, the rules
+// of [Refusal]: the payment method for text, opt-outs, the purpose the
+// contact was collected for, the country allowlist and the caps for text;
+// then quiet hours defer text ([Deferred]).
+//
+// The engine only ever uses contact data for [policy.PurposeInquiry]:
+// answering the inquiry it was collected for.
+//
+// Deliver then renders the messages in the customer's language (or the
+// workspace's), dispatches them through the host's senders and returns the
+// report. The error is non-nil only when Deliver could not do its job: a
+// nil engine, or a template that failed to render; a failed send is a
+// report entry, not an error.
+func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversation) (Result, error) {
+	if e == nil {
+		return Result{}, ErrNilEngine
+	}
+	cur, b := e.plan(now, &c)
+	res := Result{Plan: cur}
+
+	// What p planned and the engine can no longer send, and why.
+	lost := p.Channels.Without(cur.Channels)
+	if cur.Key != p.Key {
+		lost = p.Channels
+	}
+	refuse := func(ch notify.Channel, err error) {
+		res.Refused = append(res.Refused, Refusal{Channel: ch, Err: err})
+	}
+
+	switch {
+	case cur.Reason == OptedOut || cur.Reason == NoChannel:
+		for _, ch := range p.Channels.Channels() {
+			refuse(ch, e.lostBecause(ch, &c))
+		}
+		res.Status = Refused
+		res.Records = e.records(p.Key, now, p.Through, res.Refused, nil)
+		return res, nil
+	case cur.Reason != Due:
+		res.Status = Cancelled
+		return res, nil
+	case cur.Key != p.Key:
+		res.Status, res.Next = Replanned, cur.SendAt
+		return res, nil
+	case cur.SendAt.After(now):
+		res.Status, res.Next = Rescheduled, cur.SendAt
+		return res, nil
+	}
+	// A channel the plan had that the current plan lacks because of a rule
+	// (not because it was already sent) is refused, on the record.
+	for _, ch := range lost.Channels() {
+		if err := e.lostBecause(ch, &c); err != nil {
+			refuse(ch, err)
+		}
+	}
+
+	step := cur.Channels
+	if err := policy.Permit(policy.PurposeInquiry, c.Contact.Purpose, c.Consents, now); err != nil {
+		for _, ch := range step.Channels() {
+			refuse(ch, err)
+		}
+		step = 0
+	}
+	text := step.Intersect(notify.SetOf(notify.ChannelAlimTalk, notify.ChannelSMS))
+	if !text.Empty() {
+		if err := e.textGuards(now, &c); err != nil {
+			for _, ch := range text.Channels() {
+				refuse(ch, err)
+			}
+			step = step.Without(text)
+		} else if until, deferred := e.settings.Text.QuietHours.Defer(now, e.zone(&c)); deferred {
+			res.Deferred, res.DeferredUntil = text, until
+			step = step.Without(text)
+		}
+	}
+
+	if step.Empty() {
+		res.Records = e.records(cur.Key, now, b.last, res.Refused, nil)
+		res.Status = Refused
+		if !res.Deferred.Empty() {
+			res.Status, res.Next = Deferred, res.DeferredUntil
+		}
+		return res, nil
+	}
+
+	batch, err := e.messages(&c, &b, step)
+	if err != nil {
+		return res, err
+	}
+	res.Report = e.dispatcher().Dispatch(ctx, batch)
+	res.Status = Sent
+	res.Records = e.records(cur.Key, now, b.last, res.Refused, &res.Report)
+	res.Texted = res.Report.Delivered(notify.ChannelAlimTalk) || res.Report.Delivered(notify.ChannelSMS)
+
+	// The next step, as the host will see it once it has recorded these.
+	after := c
+	after.FollowUps = append(append([]Record(nil), c.FollowUps...), res.Records...)
+	if next, _ := e.plan(now, &after); next.Reason == Due && next.Key == cur.Key {
+		res.Next = next.SendAt
+	}
+	if !res.Deferred.Empty() {
+		// The deferred text is the next step: steps after it wait for it.
+		res.Next = res.DeferredUntil
+	}
+	return res, nil
+}
+
+// lostBecause says which rule keeps ch off the conversation now, or nil if
+// none does (the channel was sent already).
+func (e *Engine) lostBecause(ch notify.Channel, c *Conversation) error {
+	for _, o := range c.OptOuts {
+		if o == ch {
+			return ErrOptedOut
+		}
+	}
+	if err := policy.Payable(ch, e.account.HasPaymentMethod); err != nil && e.settingsEnable(ch) {
+		return err
+	}
+	return nil
+}
+
+// settingsEnable reports whether the settings turn ch on, payment aside.
+func (e *Engine) settingsEnable(ch notify.Channel) bool {
+	return e.settings.Channels(Account{HasPaymentMethod: true}).Has(ch)
+}
+
+// textGuards applies the country allowlist and the caps to a text follow-up.
+func (e *Engine) textGuards(now time.Time, c *Conversation) error {
+	g := policy.Geofence{Allow: e.settings.Text.AllowedRegions}
+	if err := g.Check(e.settings.region(), c.Contact.Phone.Region); err != nil {
+		return err
+	}
+	return e.settings.Text.Caps.Check(now, c.Texts.ToRecipient, c.Texts.ByWorkspace)
+}
+
+// zone is the customer's time zone for quiet hours.
+func (e *Engine) zone(c *Conversation) *time.Location {
+	if !c.Zone.IsZero() {
+		return c.Zone.Location()
+	}
+	return e.settings.Text.TimeZone.Location()
+}
+
+// records returns what the host records for a step: one record per channel
+// dispatched or refused.
+func (e *Engine) records(k Key, now, through time.Time, refused []Refusal, r *notify.Report) []Record {
+	var out []Record
+	for _, f := range refused {
+		out = append(out, Record{Key: k, Channel: f.Channel, At: now, Through: through})
+	}
+	if r != nil {
+		for _, en := range r.Entries {
+			out = append(out, Record{Key: k, Channel: en.Channel, At: now, Through: through, Delivered: en.Succeeded()})
+		}
+	}
+	return out
+}
+
+// builtinRenderer is the zero Renderer: the built-in templates.
+var builtinRenderer Renderer
+
+func (e *Engine) dispatcher() *notify.Dispatcher {
+	return &notify.Dispatcher{Senders: e.senders, Options: e.opts.Dispatch}
+}
+
+// messages renders the step's messages.
+func (e *Engine) messages(c *Conversation, b *batch, step notify.ChannelSet) (notify.Batch, error) {
+	var replies []Reply
+	for i := range c.Unseen {
+		if r := &c.Unseen[i]; b.holds(r) {
+			replies = append(replies, *r)
+		}
+	}
+	d := RenderData{
+		Workspace:    e.opts.Workspace,
+		CustomerName: c.Contact.Name,
+		Replies:      replies,
+		Earlier:      c.Earlier,
+	}
+	if e.opts.Link != nil {
+		d.Link = e.opts.Link(*c)
+	}
+	r := e.opts.Renderer
+	if r == nil {
+		r = &builtinRenderer
+	}
+	content, err := r.Render(c.Locale, e.settings.Locale, d)
+	if err != nil {
+		return notify.Batch{}, err
+	}
+	var out notify.Batch
+	phone := c.Contact.Phone.E164
+	sms := &notify.SMS{Key: b.key.For(notify.ChannelSMS), From: e.settings.Text.SenderNumber, To: phone,
+		Text: content.SMSText}
+	if k, _ := notify.KindOf(content.SMSText); k == notify.KindLMS {
+		sms.Subject = content.SMSSubject
+	}
+	if step.Has(notify.ChannelAlimTalk) && content.AlimTalkText != "" {
+		a := &notify.AlimTalk{Key: b.key.For(notify.ChannelAlimTalk), To: phone, SenderKey: e.opts.KakaoSenderKey,
+			TemplateCode: e.settings.Text.AlimTalkTemplate, Variables: content.AlimTalkVariables,
+			Text: content.AlimTalkText, Substitute: sms}
+		if d.Link != "" {
+			a.Buttons = []notify.Button{{Name: e.opts.buttonName(langOf(content.Locale)), MobileURL: d.Link}}
+		}
+		out.AlimTalk = a
+	} else if step.Has(notify.ChannelAlimTalk) || step.Has(notify.ChannelSMS) {
+		out.SMS = sms
+	}
+	if step.Has(notify.ChannelEmail) {
+		out.Email = &notify.Email{Key: b.key.For(notify.ChannelEmail), To: c.Contact.Email, ReplyTo: e.opts.ReplyTo,
+			Subject: content.EmailSubject, Text: content.EmailText, HTML: content.EmailHTML}
+	}
+	if step.Has(notify.ChannelPush) {
+		out.Push = &notify.Push{Key: b.key.For(notify.ChannelPush), To: c.PushTarget,
+			Title: content.PushTitle, Body: content.PushBody, Data: map[string]string{"conversation": c.ID}}
+	}
+	return out, nil
+}

@@ -1,0 +1,389 @@
+package followup_test
+
+import (
+	"context"
+	"errors"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/google/go-cmp/cmp"
+
+	"github.com/followup-go/followup"
+	"github.com/followup-go/followup/notify"
+	"github.com/followup-go/followup/notify/notifytest"
+	"github.com/followup-go/followup/policy"
+)
+
+// deliverEngine builds an engine over fresh fakes.
+func deliverEngine(t testing.TB, s followup.Settings, a followup.Account) (*followup.Engine, *notifytest.Fakes) {
+	t.Helper()
+	fakes, senders := notifytest.NewSenders()
+	senders.Push = nil
+	e, err := followup.NewEngine(s, a, senders, followup.Options{
+		Workspace: "Acme",
+		Link:      func(c followup.Conversation) string { return "https://chat.example/c/" + c.ID },
+		Dispatch:  notify.Options{Wait: func(ctx context.Context, d time.Duration) error { return ctx.Err() }},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	return e, fakes
+}
+
+// sent counts what reached each fake.
+type sent struct{ AlimTalk, SMS, Email, Push int }
+
+func sentBy(f *notifytest.Fakes) sent {
+	return sent{len(f.AlimTalk.Sent()), len(f.SMS.Sent()), len(f.Email.Sent()), len(f.Push.Sent())}
+}
+
+// refusals maps each refused channel to whether its error matches want.
+func refusals(r followup.Result) map[notify.Channel]error {
+	m := map[notify.Channel]error{}
+	for _, f := range r.Refused {
+		m[f.Channel] = f.Err
+	}
+	return m
+}
+
+func TestDeliver(t *testing.T) {
+	due := t0.Add(3 * time.Minute)
+	kst, _ := policy.LoadZone("Asia/Seoul")
+	tests := []struct {
+		name       string
+		settings   followup.Settings
+		lapse      bool // the payment method lapsed between plan and delivery
+		edit       func(*followup.Conversation)
+		at         time.Time
+		wantStatus followup.Status
+		wantSent   sent
+		wantRefuse map[notify.Channel]error
+		wantNext   time.Time
+	}{
+		{name: "sent on text and email", settings: fullSettings, at: due,
+			wantStatus: followup.Sent, wantSent: sent{AlimTalk: 1, Email: 1}},
+		{name: "cancelled: the customer came back", settings: fullSettings, at: due,
+			edit: func(c *followup.Conversation) {
+				c.Presence = followup.Presence{Open: true, Focused: true, LastActive: t0.Add(2 * time.Minute)}
+			}, wantStatus: followup.Cancelled},
+		{name: "cancelled: the customer saw the replies", settings: fullSettings, at: due,
+			edit: func(c *followup.Conversation) { c.Unseen = nil }, wantStatus: followup.Cancelled},
+		{name: "rescheduled: another reply joined", settings: fullSettings, at: due,
+			edit: func(c *followup.Conversation) {
+				c.Unseen = append(c.Unseen, reply("r2", t0.Add(2*time.Minute)))
+			}, wantStatus: followup.Rescheduled, wantNext: t0.Add(5 * time.Minute)},
+		{name: "refused for text: the payment method lapsed", settings: fullSettings, lapse: true, at: due,
+			wantStatus: followup.Sent, wantSent: sent{Email: 1},
+			wantRefuse: map[notify.Channel]error{notify.ChannelAlimTalk: policy.ErrPaymentMethodRequired}},
+		{name: "refused: opted out of email", settings: fullSettings, at: due,
+			edit:       func(c *followup.Conversation) { c.OptOuts = []notify.Channel{notify.ChannelEmail} },
+			wantStatus: followup.Sent, wantSent: sent{AlimTalk: 1},
+			wantRefuse: map[notify.Channel]error{notify.ChannelEmail: followup.ErrOptedOut}},
+		{name: "refused: opted out of everything", settings: fullSettings, at: due,
+			edit: func(c *followup.Conversation) {
+				c.OptOuts = []notify.Channel{notify.ChannelEmail, notify.ChannelAlimTalk, notify.ChannelSMS}
+			},
+			wantStatus: followup.Refused,
+			wantRefuse: map[notify.Channel]error{notify.ChannelEmail: followup.ErrOptedOut, notify.ChannelAlimTalk: followup.ErrOptedOut}},
+		{name: "refused: contact collected for another purpose, no consent", settings: fullSettings, at: due,
+			edit:       func(c *followup.Conversation) { c.Contact.Purpose = policy.PurposeMarketing },
+			wantStatus: followup.Refused,
+			wantRefuse: map[notify.Channel]error{notify.ChannelEmail: policy.ErrConsentRequired, notify.ChannelAlimTalk: policy.ErrConsentRequired}},
+		{name: "refused for text: a foreign number", settings: fullSettings, at: due,
+			edit:       func(c *followup.Conversation) { c.Contact.Phone = mustPhone(t, "+81 90-1234-5678") },
+			wantStatus: followup.Sent, wantSent: sent{Email: 1},
+			wantRefuse: map[notify.Channel]error{notify.ChannelAlimTalk: policy.ErrRegionNotAllowed}},
+		{name: "a foreign number its region allows", at: due,
+			settings: func() followup.Settings {
+				s := fullSettings
+				s.Text.AllowedRegions = []string{"JP"}
+				return s
+			}(),
+			edit:       func(c *followup.Conversation) { c.Contact.Phone = mustPhone(t, "+81 90-1234-5678") },
+			wantStatus: followup.Sent, wantSent: sent{AlimTalk: 1, Email: 1}},
+		{name: "refused for text: the recipient's cap", settings: fullSettings, at: due,
+			edit: func(c *followup.Conversation) {
+				for i := range 5 {
+					c.Texts.ToRecipient = append(c.Texts.ToRecipient, t0.Add(-time.Duration(i+1)*time.Hour))
+				}
+			},
+			wantStatus: followup.Sent, wantSent: sent{Email: 1},
+			wantRefuse: map[notify.Channel]error{notify.ChannelAlimTalk: policy.ErrRecipientCapReached}},
+		{name: "refused for text: the workspace's cap", settings: fullSettings, at: due,
+			edit: func(c *followup.Conversation) {
+				for i := range 200 {
+					c.Texts.ByWorkspace = append(c.Texts.ByWorkspace, t0.Add(-time.Duration(i+1)*time.Second))
+				}
+			},
+			wantStatus: followup.Sent, wantSent: sent{Email: 1},
+			wantRefuse: map[notify.Channel]error{notify.ChannelAlimTalk: policy.ErrWorkspaceCapReached}},
+		{name: "quiet hours defer text, email goes", at: due,
+			settings: func() followup.Settings {
+				s := fullSettings
+				s.Text.QuietHours = policy.QuietHours{Hours: []policy.Hours{policy.KoreanNight}}
+				return s
+			}(),
+			// t0 is 14:00 UTC, 23:00 in Seoul.
+			edit:       func(c *followup.Conversation) { c.Zone = kst },
+			wantStatus: followup.Sent, wantSent: sent{Email: 1},
+			wantNext: time.Date(2026, 11, 25, 8, 0, 0, 0, kst.Location())},
+		{name: "quiet hours defer a text-only follow-up", at: due,
+			settings: followup.Settings{AskPhone: true, Text: followup.TextOptions{
+				QuietHours: policy.QuietHours{Hours: []policy.Hours{policy.KoreanNight}}, TimeZone: kst}},
+			wantStatus: followup.Deferred,
+			wantNext:   time.Date(2026, 11, 25, 8, 0, 0, 0, kst.Location())},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			planner := mustEngine(t, tt.settings, paying, notify.Senders{})
+			c := baseConversation(t)
+			p := planner.Plan(tt.at, c)
+			if !p.Due() {
+				t.Fatalf("the test's plan is not due: %v", p.Reason)
+			}
+			account := paying
+			if tt.lapse {
+				account = lapsed
+			}
+			e, fakes := deliverEngine(t, tt.settings, account)
+			if tt.edit != nil {
+				tt.edit(&c)
+			}
+			res, err := e.Deliver(context.Background(), tt.at, p, c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Status != tt.wantStatus {
+				t.Errorf("status = %v (plan %v), want %v", res.Status, res.Plan.Reason, tt.wantStatus)
+			}
+			if diff := cmp.Diff(tt.wantSent, sentBy(fakes)); diff != "" {
+				t.Errorf("sent (-want +got):\n%s", diff)
+			}
+			got := refusals(res)
+			if len(got) != len(tt.wantRefuse) {
+				t.Errorf("refused %v, want %v", got, tt.wantRefuse)
+			}
+			for ch, want := range tt.wantRefuse {
+				if !errors.Is(got[ch], want) {
+					t.Errorf("%v refused with %v, want %v", ch, got[ch], want)
+				}
+			}
+			if !res.Next.Equal(tt.wantNext) {
+				t.Errorf("Next = %v, want %v", res.Next, tt.wantNext)
+			}
+			if err := res.Report.Err(); err != nil {
+				t.Errorf("report: %v", err)
+			}
+		})
+	}
+}
+
+// Text held back by quiet hours goes out when they end.
+func TestDeliverDeferredTextGoesLater(t *testing.T) {
+	kst, _ := policy.LoadZone("Asia/Seoul")
+	s := fullSettings
+	s.Text.QuietHours = policy.QuietHours{Hours: []policy.Hours{policy.KoreanNight}}
+	s.Text.TimeZone = kst
+	e, fakes := deliverEngine(t, s, paying)
+	c := baseConversation(t)
+	now := t0.Add(3 * time.Minute)
+	res, err := e.Deliver(context.Background(), now, e.Plan(now, c), c)
+	if err != nil || res.Deferred != notify.SetOf(notify.ChannelAlimTalk) {
+		t.Fatalf("first: %v, deferred %v, %v", res.Status, res.Deferred, err)
+	}
+	c.FollowUps = append(c.FollowUps, res.Records...)
+	morning := res.Next
+	p := e.Plan(morning, c)
+	res, err = e.Deliver(context.Background(), morning, p, c)
+	if err != nil || res.Status != followup.Sent {
+		t.Fatalf("morning: %v, %v", res.Status, err)
+	}
+	if diff := cmp.Diff(sent{AlimTalk: 1, Email: 1}, sentBy(fakes)); diff != "" {
+		t.Errorf("sent (-want +got):\n%s", diff)
+	}
+}
+
+func TestDeliverReplanned(t *testing.T) {
+	e, fakes := deliverEngine(t, fullSettings, paying)
+	c := baseConversation(t)
+	p1 := e.Plan(t0.Add(3*time.Minute), c)
+	res, err := e.Deliver(context.Background(), t0.Add(3*time.Minute), p1, c)
+	if err != nil || res.Status != followup.Sent {
+		t.Fatalf("first delivery: %v, %v", res.Status, err)
+	}
+	c.FollowUps = append(c.FollowUps, res.Records...)
+	// A reply long after the first batch starts a new one.
+	c.Unseen = append(c.Unseen, reply("r2", t0.Add(time.Hour)))
+	now := t0.Add(time.Hour + 3*time.Minute)
+	res, err = e.Deliver(context.Background(), now, p1, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := followup.Key{Conversation: "c1", Reply: "r2"}
+	if res.Status != followup.Replanned || res.Plan.Key != want || !res.Next.Equal(now) {
+		t.Errorf("got %v, key %v, next %v", res.Status, res.Plan.Key, res.Next)
+	}
+	if diff := cmp.Diff(sent{AlimTalk: 1, Email: 1}, sentBy(fakes)); diff != "" {
+		t.Errorf("sent (-want +got):\n%s", diff)
+	}
+}
+
+func TestDeliverEscalating(t *testing.T) {
+	s := fullSettings
+	s.Timing.Strategy = followup.Escalating
+	e, fakes := deliverEngine(t, s, paying)
+	c := baseConversation(t)
+	now := t0.Add(3 * time.Minute)
+	p := e.Plan(now, c)
+	if p.Channels != notify.SetOf(notify.ChannelAlimTalk) {
+		t.Fatalf("first step %v, want text only", p.Channels)
+	}
+	res, err := e.Deliver(context.Background(), now, p, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := now.Add(15 * time.Minute); !res.Next.Equal(want) {
+		t.Fatalf("Next = %v, want %v", res.Next, want)
+	}
+	c.FollowUps = append(c.FollowUps, res.Records...)
+	// The host's job fires at Next; the customer is still away.
+	p = e.Plan(res.Next, c)
+	res, err = e.Deliver(context.Background(), res.Next, p, c)
+	if err != nil || res.Status != followup.Sent {
+		t.Fatalf("escalation: %v, %v", res.Status, err)
+	}
+	if diff := cmp.Diff(sent{AlimTalk: 1, Email: 1}, sentBy(fakes)); diff != "" {
+		t.Errorf("sent (-want +got):\n%s", diff)
+	}
+	if !res.Next.IsZero() {
+		t.Errorf("Next = %v after the last step", res.Next)
+	}
+}
+
+// Substitute sending through the engine: the AlimTalk is refused, its SMS
+// goes, and the record says text was delivered.
+func TestDeliverSubstitute(t *testing.T) {
+	e, fakes := deliverEngine(t, fullSettings, paying)
+	fakes.AlimTalk.FailAlways(notify.ErrRecipientRefused)
+	c := baseConversation(t)
+	now := t0.Add(3 * time.Minute)
+	res, err := e.Deliver(context.Background(), now, e.Plan(now, c), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(sent{SMS: 1, Email: 1}, sentBy(fakes)); diff != "" {
+		t.Errorf("sent (-want +got):\n%s", diff)
+	}
+	want := []followup.Record{
+		rec(k1, notify.ChannelAlimTalk, now, t0, true),
+		rec(k1, notify.ChannelEmail, now, t0, true),
+	}
+	if diff := cmp.Diff(want, res.Records); diff != "" {
+		t.Errorf("records (-want +got):\n%s", diff)
+	}
+	if !res.Texted {
+		t.Error("Texted = false")
+	}
+	sms := fakes.SMS.Sent()[0]
+	if sms.Key != k1.For(notify.ChannelSMS) || sms.To != "+821012345678" || sms.From != "1588-1234" {
+		t.Errorf("substitute SMS: key %q, from %q", sms.Key, sms.From)
+	}
+}
+
+// The same plan delivered ten times, one after another, with the history
+// updated after each as a host does, sends once.
+func TestDeliverRedeliverySequential(t *testing.T) {
+	e, fakes := deliverEngine(t, fullSettings, paying)
+	c := baseConversation(t)
+	now := t0.Add(3 * time.Minute)
+	p := e.Plan(now, c)
+	for i := range 10 {
+		res, err := e.Deliver(context.Background(), now.Add(time.Duration(i)*time.Second), p, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.FollowUps = append(c.FollowUps, res.Records...)
+	}
+	if diff := cmp.Diff(sent{AlimTalk: 1, Email: 1}, sentBy(fakes)); diff != "" {
+		t.Errorf("sent (-want +got):\n%s", diff)
+	}
+}
+
+// dedupe plays a provider that drops a request whose idempotency key it has
+// seen, as providers given the key do.
+type dedupe struct {
+	mu   sync.Mutex
+	seen map[string]int
+}
+
+func (d *dedupe) first(key string) bool {
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	d.seen[key]++
+	return d.seen[key] == 1
+}
+
+// Ten workers of an at-least-once queue deliver the same plan at once, each
+// from its own snapshot, and record what they did. The providers get the
+// plan's keys and drop repeats, so the customer gets each message once.
+func TestDeliverRedeliveryConcurrent(t *testing.T) {
+	prov := &dedupe{seen: map[string]int{}}
+	var mu sync.Mutex
+	delivered := map[notify.Channel]int{}
+	deliver := func(c notify.Channel, key string) error {
+		if prov.first(key) {
+			mu.Lock()
+			delivered[c]++
+			mu.Unlock()
+		}
+		return nil
+	}
+	senders := notify.Senders{
+		AlimTalk: notify.AlimTalkFunc(func(_ context.Context, m notify.AlimTalk) error { return deliver(notify.ChannelAlimTalk, m.Key) }),
+		SMS:      notify.SMSFunc(func(_ context.Context, m notify.SMS) error { return deliver(notify.ChannelSMS, m.Key) }),
+		Email:    notify.EmailFunc(func(_ context.Context, m notify.Email) error { return deliver(notify.ChannelEmail, m.Key) }),
+	}
+	e, err := followup.NewEngine(fullSettings, paying, senders, followup.Options{Workspace: "Acme",
+		Link: func(c followup.Conversation) string { return "https://chat.example/c/" + c.ID }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var store sync.Mutex
+	c := baseConversation(t)
+	now := t0.Add(3 * time.Minute)
+	p := e.Plan(now, c)
+	var wg sync.WaitGroup
+	for range 10 {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			store.Lock()
+			snap := c
+			snap.FollowUps = append([]followup.Record(nil), c.FollowUps...)
+			store.Unlock()
+			res, err := e.Deliver(context.Background(), now, p, snap)
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			store.Lock()
+			c.FollowUps = append(c.FollowUps, res.Records...)
+			store.Unlock()
+		}()
+	}
+	wg.Wait()
+	if diff := cmp.Diff(map[notify.Channel]int{notify.ChannelAlimTalk: 1, notify.ChannelEmail: 1}, delivered); diff != "" {
+		t.Errorf("reached the customer (-want +got):\n%s", diff)
+	}
+	if p := e.Plan(now.Add(time.Minute), c); p.Reason != followup.AlreadyFollowedUp {
+		t.Errorf("after the workers, Plan = %v", p.Reason)
+	}
+}
+
+func TestDeliverNilEngine(t *testing.T) {
+	var e *followup.Engine
+	if _, err := e.Deliver(context.Background(), t0, followup.Plan{}, followup.Conversation{}); !errors.Is(err, followup.ErrNilEngine) {
+		t.Errorf("err = %v", err)
+	}
+}

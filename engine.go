@@ -1,0 +1,77 @@
+package followup
+
+import (
+	"errors"
+
+	"github.com/followup-go/followup/notify"
+)
+
+// Engine plans and delivers the follow-ups of one workspace. It holds the
+// workspace's settings, its account and the host's senders; it keeps no
+// state between calls, so build one from the workspace's current settings
+// whenever they or the account change (building is cheap), and share it
+// freely: an Engine is safe for concurrent use.
+//
+// The engine uses contact data only to answer the inquiry it was collected
+// for ([policy.PurposeInquiry]); it never sends marketing.
+type Engine struct {
+	settings Settings
+	account  Account
+	senders  notify.Senders
+	opts     Options
+	timing   Timing
+	enabled  notify.ChannelSet // enabled by the settings and payable
+}
+
+// Options configure an [Engine]. The zero value is usable: messages name no
+// workspace and carry no link back to the chat, use the built-in templates,
+// and go out with the dispatcher's defaults.
+type Options struct {
+	// Workspace is the workspace's name, shown in every message.
+	Workspace string
+	// Link returns the URL that brings the customer back to the
+	// conversation. Nil means no link.
+	Link func(Conversation) string
+	// Renderer renders the messages. Nil means the built-in templates.
+	Renderer *Renderer
+	// Dispatch configures sending: attempts, timeouts, backoff, logging.
+	Dispatch notify.Options
+	// ReplyTo is the Reply-To address of follow-up emails, such as the
+	// workspace's support inbox. Empty means none.
+	ReplyTo string
+	// KakaoSenderKey is the workspace's Kakao sender profile key, passed
+	// to the AlimTalk sender. Empty means the sender's own.
+	KakaoSenderKey string
+	// ButtonName labels the AlimTalk button that links back to the chat,
+	// exactly as the approved template has it. Empty means the built-in
+	// label of the message's language.
+	ButtonName string
+}
+
+// buttonName returns the AlimTalk button's label in language l.
+func (o *Options) buttonName(l lang) string {
+	if o.ButtonName != "" {
+		return o.ButtonName
+	}
+	return [numLangs]string{langEN: "Back to the chat", langKO: "상담 이어가기", langJA: "チャットに戻る"}[l]
+}
+
+// ErrNilEngine is returned by methods called on a nil *Engine.
+var ErrNilEngine = errors.New("followup: nil engine")
+
+// NewEngine returns an engine for the workspace. It refuses settings that
+// [Settings.Validate] refuses, except for a lapsed payment method: then text
+// channels are dropped, as [Settings.Channels] says, and the rest goes on.
+func NewEngine(s Settings, a Account, senders notify.Senders, o Options) (*Engine, error) {
+	if err := s.Validate(Account{HasPaymentMethod: true}); err != nil {
+		return nil, err
+	}
+	e := &Engine{settings: s, account: a, senders: senders, opts: o, timing: s.Timing.withDefaults()}
+	for _, c := range s.Channels(a).Enabled {
+		e.enabled = e.enabled.Add(c)
+	}
+	return e, nil
+}
+
+// Settings returns the settings the engine was built with.
+func (e *Engine) Settings() Settings { return e.settings }

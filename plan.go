@@ -1,0 +1,390 @@
+package followup
+
+import (
+	"fmt"
+	"time"
+
+	"github.com/followup-go/followup/notify"
+)
+
+// Reason says whether a follow-up is due and, if not, why not. A host
+// switches on it.
+type Reason uint8
+
+// The reasons, in the order [Engine.Plan] checks them.
+const (
+	// Due: a follow-up is to be sent at [Plan.SendAt] on [Plan.Channels].
+	Due Reason = iota + 1
+	// AgentStartedUnanswered: an agent started the chat and the customer
+	// never wrote in it; such chats are not followed up.
+	AgentStartedUnanswered
+	// NothingUnseen: the customer has seen every reply.
+	NothingUnseen
+	// OnlyMarketing: the only replies not yet followed up are marketing
+	// messages, which are never followed up.
+	OnlyMarketing
+	// AlreadyFollowedUp: every unseen reply has been followed up on every
+	// channel its follow-up uses.
+	AlreadyFollowedUp
+	// NoContact: the customer gave no phone number that can receive text,
+	// no email address, and has no push target.
+	NoContact
+	// NoChannel: the customer's contact points match no channel the settings
+	// enable and the account can pay for.
+	NoChannel
+	// OptedOut: the customer opted out of every channel that could reach them.
+	OptedOut
+	// CustomerPresent: the customer is in the chat and will see the replies
+	// there. [Plan.Recheck] says when they would count as away if nothing
+	// changes.
+	CustomerPresent
+	// NotAwayLongEnough: the customer left or switched away, but less long
+	// ago than the settings require. Plan again at [Plan.Recheck].
+	NotAwayLongEnough
+)
+
+var reasonNames = [...]string{
+	Due:                    "due",
+	AgentStartedUnanswered: "agentStartedUnanswered",
+	NothingUnseen:          "nothingUnseen",
+	OnlyMarketing:          "onlyMarketing",
+	AlreadyFollowedUp:      "alreadyFollowedUp",
+	NoContact:              "noContact",
+	NoChannel:              "noChannel",
+	OptedOut:               "optedOut",
+	CustomerPresent:        "customerPresent",
+	NotAwayLongEnough:      "notAwayLongEnough",
+}
+
+// String returns the reason's camelCase name, "due" for [Due].
+func (r Reason) String() string {
+	if r > 0 && int(r) < len(reasonNames) {
+		return reasonNames[r]
+	}
+	return fmt.Sprintf("Reason(%d)", uint8(r))
+}
+
+// MarshalText implements [encoding.TextMarshaler].
+func (r Reason) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
+
+// Plan is the engine's answer to "is a follow-up due?". When Reason is [Due],
+// Key, SendAt and Channels say what to schedule; otherwise Reason says why
+// not, and Recheck may say when to ask again.
+//
+// A Plan is a small value with no pointers into the conversation.
+type Plan struct {
+	// Reason is Due, or why no follow-up is due.
+	Reason Reason
+	// Key identifies the follow-up (its batch of replies). It is set when
+	// Reason is Due, and for AlreadyFollowedUp.
+	Key Key
+	// SendAt is when the follow-up's next step is due; it may be in the
+	// past, meaning now. The host schedules [Engine.Deliver] for then.
+	SendAt time.Time
+	// Channels are the channels of the step due at SendAt. For text it holds
+	// AlimTalk or SMS; an AlimTalk message carries its SMS substitute.
+	Channels notify.ChannelSet
+	// Recheck is when the answer may change if nothing else does, for
+	// CustomerPresent and NotAwayLongEnough; zero otherwise.
+	Recheck time.Time
+	// Replies is how many replies the follow-up carries; Through is when
+	// the newest of them was sent.
+	Replies int
+	Through time.Time
+}
+
+// Due reports whether a follow-up is due (possibly later, at SendAt).
+func (p Plan) Due() bool { return p.Reason == Due }
+
+// Record is what the host stores after [Engine.Deliver]: one per channel of
+// a follow-up step, sent or refused. The host passes them back in
+// [Conversation.FollowUps]; planning reads them to know what was done.
+type Record struct {
+	// Key is the follow-up's key.
+	Key Key `json:"key"`
+	// Channel is the step's channel. A text follow-up that went out as the
+	// AlimTalk message's SMS substitute is recorded as ChannelAlimTalk.
+	Channel notify.Channel `json:"channel"`
+	// At is when the step was handled.
+	At time.Time `json:"at"`
+	// Through is when the newest reply the follow-up carried was sent.
+	Through time.Time `json:"through"`
+	// Delivered reports whether the message reached the provider. A step
+	// that failed or was refused by a guard is recorded too, with false,
+	// so it is not tried again.
+	Delivered bool `json:"delivered"`
+}
+
+// batch is a follow-up: the non-marketing unseen replies sent in [lo, hi).
+type batch struct {
+	key         Key
+	lo, hi      time.Time
+	first, last time.Time // the batch's first and newest reply
+	count       int
+	sendAt      time.Time // when its first step is due, for a new batch
+	fromHistory bool      // a follow-up in progress, found through the records
+}
+
+func (b *batch) add(at time.Time) {
+	if b.count == 0 || at.Before(b.first) {
+		b.first = at
+	}
+	if b.count == 0 || at.After(b.last) {
+		b.last = at
+	}
+	b.count++
+}
+
+func (b *batch) holds(r *Reply) bool {
+	return !r.Marketing && !r.At.Before(b.lo) && r.At.Before(b.hi)
+}
+
+// Plan says whether a follow-up of the conversation is due, when, on which
+// channels and under which key, or why none is due. It reads no clock (now
+// is the current time), keeps nothing, and does not allocate: call it on
+// every event of a conversation (a reply, a presence change, a history
+// update), on any instance.
+//
+// The checks, in order: an agent-started chat the customer never answered;
+// replies unseen; marketing only; already followed up; contact; channels;
+// opt-outs; presence.
+//
+// Batching: a follow-up carries the unseen replies from its first up to
+// [Timing.MaxWait] after it. It is due [Timing.Delay] after its newest reply,
+// and at most MaxWait after its first. A reply that arrives while a
+// follow-up still has steps to send joins it; a later one starts the next
+// batch, with a new [Key].
+//
+// Steps: with a push target, push goes first and the rest
+// [Timing.PushWait] later unless the push was opened; text and email go
+// together, or, with the [Escalating] strategy, email [Timing.EscalateAfter]
+// after text (at once if the text was not delivered).
+func (e *Engine) Plan(now time.Time, c Conversation) Plan {
+	p, _ := e.plan(now, &c)
+	return p
+}
+
+// plan is Plan, also returning the batch for Deliver to render.
+func (e *Engine) plan(now time.Time, c *Conversation) (Plan, batch) {
+	if c.StartedBy == Agent && !c.CustomerWrote {
+		return Plan{Reason: AgentStartedUnanswered}, batch{}
+	}
+	if len(c.Unseen) == 0 {
+		return Plan{Reason: NothingUnseen}, batch{}
+	}
+	avail, availReason := e.available(c)
+
+	// The newest follow-up in the history, and whether it has steps left.
+	var done time.Time
+	var cur batch
+	for i := range c.FollowUps {
+		if r := &c.FollowUps[i]; !r.Through.Before(done) {
+			done, cur.key = r.Through, r.Key
+		}
+	}
+	curOpen := false
+	var curAt time.Time
+	var curStep notify.ChannelSet
+	if !cur.key.IsZero() && availReason == 0 {
+		for i := range c.Unseen {
+			if r := &c.Unseen[i]; r.ID == cur.key.Reply && !r.At.After(done) {
+				cur.lo, cur.hi, cur.fromHistory = r.At, r.At.Add(e.timing.MaxWait), true
+				curAt, curStep, curOpen = e.nextStep(c, &cur, avail)
+				break
+			}
+		}
+	}
+
+	// Sort the unseen replies: the follow-up in progress, a new batch,
+	// replies already followed up, marketing.
+	next := batch{}
+	first, marketing, old := -1, false, false
+	for i := range c.Unseen {
+		r := &c.Unseen[i]
+		switch {
+		case curOpen && cur.holds(r):
+			cur.add(r.At)
+		case r.Marketing:
+			marketing = marketing || r.At.After(done)
+		case !r.At.After(done):
+			old = true
+		case first < 0 || r.At.Before(c.Unseen[first].At):
+			first = i
+		}
+	}
+	if first >= 0 {
+		f := &c.Unseen[first]
+		next = batch{key: Key{Conversation: c.ID, Reply: f.ID}, lo: f.At, hi: f.At.Add(e.timing.MaxWait)}
+		for i := range c.Unseen {
+			if r := &c.Unseen[i]; !(curOpen && cur.holds(r)) && next.holds(r) {
+				next.add(r.At)
+			}
+		}
+		next.sendAt = next.last.Add(e.timing.Delay)
+		if next.sendAt.After(next.hi) {
+			next.sendAt = next.hi
+		}
+	}
+
+	switch {
+	case curOpen || first >= 0:
+	case marketing:
+		return Plan{Reason: OnlyMarketing}, batch{}
+	case old:
+		return Plan{Reason: AlreadyFollowedUp, Key: cur.key}, batch{}
+	default:
+		return Plan{Reason: NothingUnseen}, batch{}
+	}
+	if availReason != 0 {
+		return Plan{Reason: availReason}, batch{}
+	}
+
+	switch until, state := e.timing.away(now, c.Presence); state {
+	case present:
+		return Plan{Reason: CustomerPresent, Recheck: until}, batch{}
+	case leaving:
+		return Plan{Reason: NotAwayLongEnough, Recheck: until}, batch{}
+	}
+
+	b, at, step := cur, curAt, curStep
+	if !curOpen {
+		b = next
+		at, step, _ = e.nextStep(c, &next, avail) // a new batch always has a step
+	}
+	return Plan{Reason: Due, Key: b.key, SendAt: at, Channels: step, Replies: b.count, Through: b.last}, b
+}
+
+// available returns the channels that can reach this customer now: enabled
+// by the settings, payable, matching the contact, not opted out.
+func (e *Engine) available(c *Conversation) (notify.ChannelSet, Reason) {
+	var reach notify.ChannelSet
+	if c.Contact.Phone.CanText() {
+		reach = reach.Add(notify.ChannelAlimTalk).Add(notify.ChannelSMS)
+	}
+	if c.Contact.Email != "" {
+		reach = reach.Add(notify.ChannelEmail)
+	}
+	if c.PushTarget != "" && e.senders.Push != nil {
+		reach = reach.Add(notify.ChannelPush)
+	}
+	if reach.Empty() {
+		return 0, NoContact
+	}
+	avail := reach.Intersect(e.enabled.Add(notify.ChannelPush))
+	if avail.Empty() {
+		return 0, NoChannel
+	}
+	for _, o := range c.OptOuts {
+		avail = avail.Remove(o)
+	}
+	if avail.Empty() {
+		return 0, OptedOut
+	}
+	// Text goes out on one channel: AlimTalk, with SMS as its substitute,
+	// or SMS alone.
+	if avail.Has(notify.ChannelAlimTalk) {
+		avail = avail.Remove(notify.ChannelSMS)
+	}
+	return avail, 0
+}
+
+// nextStep returns the first step of the batch that has not been handled,
+// with when it is due.
+func (e *Engine) nextStep(c *Conversation, b *batch, avail notify.ChannelSet) (time.Time, notify.ChannelSet, bool) {
+	text := avail.Intersect(notify.SetOf(notify.ChannelAlimTalk, notify.ChannelSMS))
+	email := avail.Intersect(notify.SetOf(notify.ChannelEmail))
+	push := avail.Intersect(notify.SetOf(notify.ChannelPush))
+
+	var pushAt, textAt time.Time
+	var sent notify.ChannelSet
+	textDelivered := false
+	start := b.sendAt
+	if b.fromHistory {
+		start = time.Time{}
+		for i := range c.FollowUps {
+			r := &c.FollowUps[i]
+			if r.Key != b.key {
+				continue
+			}
+			sent = sent.Add(r.Channel)
+			if start.IsZero() || r.At.Before(start) {
+				start = r.At
+			}
+			switch r.Channel {
+			case notify.ChannelPush:
+				pushAt = r.At
+			case notify.ChannelAlimTalk, notify.ChannelSMS:
+				textAt, textDelivered = r.At, r.Delivered
+				// A text step recorded under either text channel counts.
+				sent = sent.Add(notify.ChannelAlimTalk).Add(notify.ChannelSMS)
+			}
+		}
+		if sent.Has(notify.ChannelPush) && c.PushConfirmed {
+			return time.Time{}, 0, false
+		}
+	}
+
+	// Step 1: push.
+	if !push.Without(sent).Empty() {
+		return start, push, true
+	}
+	main := start
+	if !push.Empty() {
+		if !pushAt.IsZero() {
+			main = pushAt
+		}
+		main = main.Add(e.timing.PushWait)
+	}
+	// Step 2: text, and email with it unless escalating.
+	step := text.Without(sent)
+	if e.timing.Strategy == Parallel || text.Empty() {
+		step |= email.Without(sent)
+	}
+	if !step.Empty() {
+		return main, step, true
+	}
+	// Step 3: email after text, when escalating.
+	if step = email.Without(sent); !step.Empty() {
+		at := main
+		if !textAt.IsZero() {
+			at = textAt
+			if textDelivered {
+				at = at.Add(e.timing.EscalateAfter)
+			}
+		}
+		return at, step, true
+	}
+	return time.Time{}, 0, false
+}
+
+// presence states of a customer.
+const (
+	away = iota
+	present
+	leaving // left or switched away, within the grace the settings give
+)
+
+// away says whether the customer counts as away at now; for present and
+// leaving it also returns when they would count as away.
+func (t Timing) away(now time.Time, p Presence) (time.Time, int) {
+	since := p.Since
+	if since.IsZero() {
+		since = p.LastActive
+	}
+	var at time.Time
+	switch {
+	case !p.Open:
+		at = since.Add(t.LeftAfter)
+	case !p.Focused:
+		at = since.Add(t.HiddenAfter)
+	default:
+		if at = p.LastActive.Add(t.InactiveAfter); now.Before(at) {
+			return at, present
+		}
+		return at, away
+	}
+	if now.Before(at) {
+		return at, leaving
+	}
+	return at, away
+}

@@ -1,0 +1,739 @@
+package followup
+
+import (
+	"errors"
+	"fmt"
+	htmltemplate "html/template"
+	"strings"
+	"sync"
+	texttemplate "text/template"
+	"unicode"
+	"unicode/utf8"
+
+	"github.com/followup-go/followup/notify"
+)
+
+// RenderData is what every template sees: the follow-up of one conversation.
+// [Renderer.Render] hands each template a copy fitted to its channel (fewer
+// earlier messages, replies cut short), never the caller's slices.
+type RenderData struct {
+	// Workspace is the workspace's (company's) name. Empty means the
+	// messages name no workspace; the AlimTalk templates need it.
+	Workspace string
+	// CustomerName is the customer's name as given at intake. It may be
+	// empty; the templates then address the customer politely without it.
+	CustomerName string
+	// Replies are the agent replies of this follow-up that the customer has
+	// not seen, oldest first. There is at least one.
+	Replies []Reply
+	// Earlier are messages before the replies, oldest first, shown for
+	// context. May be empty.
+	Earlier []Message
+	// Link is the URL that brings the customer back to the chat. Empty means
+	// no link. It is never cut to fit a limit.
+	Link string
+}
+
+// Content is one follow-up rendered for every channel, in one language. The
+// sender of each channel takes its part.
+type Content struct {
+	// Locale is the language the content is in: "ko", "en" or "ja".
+	Locale string
+
+	// SMSText is the text message: sent as SMS when it fits 90 EUC-KR bytes,
+	// as LMS (at most 2,000 bytes) otherwise. It is also AlimTalk's
+	// substitute when AlimTalk fails.
+	SMSText string
+	// SMSSubject is the LMS subject line, at most 40 EUC-KR bytes. An SMS
+	// has no subject.
+	SMSSubject string
+
+	// AlimTalkText is the AlimTalk body: the approved template with its
+	// variables filled in, at most 1,000 characters. It is empty, and so are
+	// the variables, when the template names a variable that has no value,
+	// such as the link when RenderData.Link is empty: the message would not
+	// read right, so the text goes out as SMSText instead.
+	AlimTalkText string
+	// AlimTalkVariables are the values of the variables the AlimTalk
+	// template names, keyed by name without "#{" and "}", for providers
+	// that take the template code and its parameters rather than the text.
+	AlimTalkVariables map[string]string
+
+	// EmailSubject, EmailText and EmailHTML are the email's subject, its
+	// plain-text body and its HTML body.
+	EmailSubject, EmailText, EmailHTML string
+
+	// PushTitle and PushBody are the mobile push notification's title and
+	// body.
+	PushTitle, PushBody string
+}
+
+// Templates are the templates of one language. A [Renderer] uses the
+// built-in template for every field left nil or empty, so a host replaces
+// only what it wants to.
+//
+// Text templates (and the HTML one) are executed with a [RenderData] and may
+// call the helpers of [TemplateFuncs]; parse them with those helpers:
+//
+//	t := template.Must(template.New("sms").Funcs(followup.TemplateFuncs()).Parse(text))
+//
+// White space around the text a text template produces is trimmed, and
+// subjects and titles are made one line. The email HTML template must be an
+// [htmltemplate.Template], so that what customers and agents wrote is escaped.
+type Templates struct {
+	// SMS is the text message body, and SMSSubject the LMS subject line.
+	SMS, SMSSubject *texttemplate.Template
+
+	// AlimTalk is the AlimTalk template body exactly as Kakao approved it,
+	// with Kakao's #{name} placeholders (not Go template syntax). The names
+	// it may use are "workspace", "customer" (the customer's name, or
+	// DefaultCustomer), "reply" (the replies' texts, one per line) and
+	// "link". A host registers the built-in body of [DefaultTemplates] with
+	// Kakao as it is, or registers its own body using these names and sets
+	// it here.
+	AlimTalk string
+	// DefaultCustomer is the value of #{customer} when the customer's name
+	// is unknown: "고객", "there" or "お客" in the built-in templates, which
+	// read "고객님", "Hi there," and "お客様".
+	DefaultCustomer string
+
+	// EmailSubject is the email's subject line and EmailText its plain-text
+	// body.
+	EmailSubject, EmailText *texttemplate.Template
+	// EmailHTML is the email's HTML body.
+	EmailHTML *htmltemplate.Template
+
+	// PushTitle and PushBody are the push notification's title and body.
+	PushTitle, PushBody *texttemplate.Template
+}
+
+// A Renderer renders follow-ups from templates in Korean, English and
+// Japanese. The zero value uses the built-in templates; [NewRenderer] replaces
+// some of them. A Renderer is safe for concurrent use.
+type Renderer struct {
+	custom [numLangs]Templates // the host's templates; empty fields are built-in
+}
+
+// Errors of rendering. Render's errors wrap one of these, or a template's own
+// execution error; they never hold message text or names.
+var (
+	// ErrNoReplies: the RenderData holds no reply, so there is nothing to
+	// follow up.
+	ErrNoReplies = errors.New("no replies to render")
+	// ErrTooLong: a message does not fit its channel's limit even with every
+	// earlier message left out and the replies cut to nothing, because the
+	// rest of it (the template, the workspace name, the link) is too long.
+	ErrTooLong = errors.New("message does not fit the channel's limit")
+	// ErrUnknownLanguage: templates were given for a language other than
+	// "ko", "en" or "ja".
+	ErrUnknownLanguage = errors.New("unknown template language")
+	// ErrAlimTalkVariable: an AlimTalk template names a variable other than
+	// workspace, customer, reply and link, or has an unclosed "#{".
+	ErrAlimTalkVariable = errors.New("unknown alimtalk template variable")
+)
+
+// Limits of the channels, and how much context each one shows.
+const (
+	// emailEarlier is the most earlier messages an email (and a push
+	// template) shows.
+	emailEarlier = 5
+	// smsEarlier is the most earlier messages a text message shows.
+	smsEarlier = 2
+	// pushBodyRunes is where the built-in push body is cut.
+	pushBodyRunes = 100
+)
+
+// ellipsis marks text that was cut. It is in EUC-KR (KS X 1001), so it
+// costs 2 bytes in a text message.
+const ellipsis = "…"
+
+// NewRenderer returns a renderer that uses the host's templates, keyed by
+// language ("ko", "en", "ja"), and the built-in ones for every language and
+// field the host leaves out. It refuses another language
+// ([ErrUnknownLanguage]) and an AlimTalk body with a variable Render cannot
+// fill ([ErrAlimTalkVariable]).
+func NewRenderer(custom map[string]Templates) (*Renderer, error) {
+	r := &Renderer{}
+	for lang, t := range custom {
+		i := langIndex(lang)
+		if i < 0 {
+			return nil, fmt.Errorf("followup: templates for %q: %w", lang, ErrUnknownLanguage)
+		}
+		if t.AlimTalk != "" {
+			if _, err := fillAlimTalk(t.AlimTalk, alimTalkVars{}); err != nil {
+				return nil, fmt.Errorf("followup: %s alimtalk template: %w", langNames[i], err)
+			}
+		}
+		r.custom[i] = t
+	}
+	return r, nil
+}
+
+// DefaultTemplates returns the built-in templates of a language ("ko", "en"
+// or "ja"), freshly parsed, so the host may change them. Its AlimTalk field is
+// the body to register with Kakao.
+func DefaultTemplates(lang string) (Templates, error) {
+	i := langIndex(lang)
+	if i < 0 {
+		return Templates{}, fmt.Errorf("followup: templates for %q: %w", lang, ErrUnknownLanguage)
+	}
+	return parseBuiltin(i), nil
+}
+
+// TemplateFuncs returns the helpers the built-in templates use, for a host's
+// own templates. Pass the result to [texttemplate.Template.Funcs], or convert
+// it with htmltemplate.FuncMap(TemplateFuncs()) for the HTML template:
+//
+//   - lines TEXT: TEXT split into its lines ("\n", "\r\n" or "\r"), to write
+//     them with <br> between them in HTML, each escaped.
+//   - truncate N TEXT: TEXT cut to at most N characters, ending with "…" when
+//     cut.
+//   - joinText REPLIES SEP: the texts of REPLIES joined with SEP.
+//   - oneLine TEXT: TEXT with each run of white space, line breaks included,
+//     made one space.
+func TemplateFuncs() texttemplate.FuncMap {
+	return texttemplate.FuncMap{
+		"lines":    splitLines,
+		"truncate": truncate,
+		"joinText": joinText,
+		"oneLine":  oneLine,
+	}
+}
+
+// Render renders the follow-up d for every channel, in one language, and
+// fits each message to its channel's limit.
+//
+// # Language
+//
+// The language is the customer's (customerLocale, a BCP 47 tag such as
+// "ko-KR"), if it is Korean, English or Japanese; else the workspace's
+// (workspaceLocale); else English. A tag in any region or script of those
+// languages counts ("ja-JP", "en-GB"); one that does not parse counts as
+// unknown. Content.Locale says which language was used.
+//
+// # Context and limits
+//
+// Email and push templates see the 5 newest earlier messages at most, and no
+// limit applies to them. The built-in push body is the replies on one line,
+// cut at 100 characters.
+//
+// The text message (SMSText) shows the 2 newest earlier messages at most and
+// must fit an LMS: 2,000 EUC-KR bytes, with a subject of 40 bytes. The
+// AlimTalk shows no earlier message (its approved body has no place for them)
+// and must fit 1,000 characters. A message that is too long is fitted, in
+// this order:
+//
+//  1. the earlier messages are left out, oldest first;
+//  2. the replies are cut at the end: they are kept in the order the agents
+//     wrote them, as much of them as fits, and the last one kept ends with
+//     "…", so the customer reads the beginning of the answer and follows the
+//     link for the rest.
+//
+// The link is never cut. A message that does not fit even with the replies
+// cut to nothing is an error ([ErrTooLong]). An LMS subject that is too long
+// has the workspace name cut short ("[Very Long Comp…] …"), then its end.
+//
+// A character that EUC-KR cannot encode, such as an emoji, is left in
+// SMSText as it is.
+//
+// # Errors
+//
+// Render's errors wrap [ErrNoReplies], [ErrTooLong], [ErrAlimTalkVariable]
+// or a template's execution error, and name the language and the template;
+// they never hold the text of a message or a name.
+func (r *Renderer) Render(customerLocale, workspaceLocale string, d RenderData) (Content, error) {
+	if len(d.Replies) == 0 {
+		return Content{}, fmt.Errorf("followup: render: %w", ErrNoReplies)
+	}
+	li := matchLanguage(customerLocale, workspaceLocale)
+	t := r.templates(li)
+	c := Content{Locale: langNames[li]}
+	fail := func(part string, err error) (Content, error) {
+		return Content{}, fmt.Errorf("followup: render %s %s: %w", c.Locale, part, err)
+	}
+
+	var err error
+	// Email and push: the newest few earlier messages, no limit.
+	ed := d
+	ed.Earlier = newest(d.Earlier, emailEarlier)
+	if c.EmailSubject, err = execLine(t.EmailSubject, ed); err != nil {
+		return fail("email subject", err)
+	}
+	if c.EmailText, err = execText(t.EmailText, ed); err != nil {
+		return fail("email text", err)
+	}
+	var b strings.Builder
+	if err = t.EmailHTML.Execute(&b, ed); err != nil {
+		return fail("email html", err)
+	}
+	c.EmailHTML = b.String()
+	if c.PushTitle, err = execLine(t.PushTitle, ed); err != nil {
+		return fail("push title", err)
+	}
+	if c.PushBody, err = execText(t.PushBody, ed); err != nil {
+		return fail("push body", err)
+	}
+
+	// Text message and AlimTalk: fitted to their limits.
+	if c.SMSText, err = renderSMS(t.SMS, d); err != nil {
+		return fail("sms", err)
+	}
+	if c.SMSSubject, err = renderSubject(t.SMSSubject, d); err != nil {
+		return fail("sms subject", err)
+	}
+	if c.AlimTalkText, c.AlimTalkVariables, err = renderAlimTalk(t.AlimTalk, t.DefaultCustomer, d); err != nil {
+		return fail("alimtalk", err)
+	}
+	return c, nil
+}
+
+// templates returns the templates of language li: the host's, with the
+// built-in ones in every empty field.
+func (r *Renderer) templates(li int) Templates {
+	var t Templates
+	if r != nil {
+		t = r.custom[li]
+	}
+	if t.SMS != nil && t.SMSSubject != nil && t.AlimTalk != "" && t.DefaultCustomer != "" &&
+		t.EmailSubject != nil && t.EmailText != nil && t.EmailHTML != nil &&
+		t.PushTitle != nil && t.PushBody != nil {
+		return t
+	}
+	b := builtin(li)
+	if t.SMS == nil {
+		t.SMS = b.SMS
+	}
+	if t.SMSSubject == nil {
+		t.SMSSubject = b.SMSSubject
+	}
+	if t.AlimTalk == "" {
+		t.AlimTalk = b.AlimTalk
+	}
+	if t.DefaultCustomer == "" {
+		t.DefaultCustomer = b.DefaultCustomer
+	}
+	if t.EmailSubject == nil {
+		t.EmailSubject = b.EmailSubject
+	}
+	if t.EmailText == nil {
+		t.EmailText = b.EmailText
+	}
+	if t.EmailHTML == nil {
+		t.EmailHTML = b.EmailHTML
+	}
+	if t.PushTitle == nil {
+		t.PushTitle = b.PushTitle
+	}
+	if t.PushBody == nil {
+		t.PushBody = b.PushBody
+	}
+	return t
+}
+
+// builtinTemplates holds the built-in templates of each language, parsed the
+// first time they are needed and shared from then on. Its zero value is
+// ready: nothing is done at package init.
+var builtinTemplates [numLangs]struct {
+	once sync.Once
+	t    Templates
+}
+
+// builtin returns the built-in templates of language li.
+func builtin(li lang) *Templates {
+	b := &builtinTemplates[li]
+	b.once.Do(func() { b.t = parseBuiltin(li) })
+	return &b.t
+}
+
+// builtinText are the texts of the built-in templates, from templates.go.
+type builtinText struct {
+	sms, smsSubject, alimTalk, defaultCustomer string
+	emailSubject, emailText, emailHTML         string
+	pushTitle, pushBody                        string
+}
+
+var builtinTexts = [numLangs]builtinText{
+	langKO: {koSMS, koSMSSubject, koAlimTalk, koDefaultCustomer, koEmailSubject, koEmailText, koEmailHTML, koPushTitle, koPushBody},
+	langEN: {enSMS, enSMSSubject, enAlimTalk, enDefaultCustomer, enEmailSubject, enEmailText, enEmailHTML, enPushTitle, enPushBody},
+	langJA: {jaSMS, jaSMSSubject, jaAlimTalk, jaDefaultCustomer, jaEmailSubject, jaEmailText, jaEmailHTML, jaPushTitle, jaPushBody},
+}
+
+// parseBuiltin parses the built-in templates of language li. They are
+// constants checked by the tests, so a parse error is a bug: it panics.
+func parseBuiltin(li int) Templates {
+	s := builtinTexts[li]
+	lang := langNames[li]
+	text := func(name, src string) *texttemplate.Template {
+		return texttemplate.Must(texttemplate.New(lang + "/" + name).Funcs(TemplateFuncs()).Parse(src))
+	}
+	return Templates{
+		SMS:             text("sms", s.sms),
+		SMSSubject:      text("sms-subject", s.smsSubject),
+		AlimTalk:        s.alimTalk,
+		DefaultCustomer: s.defaultCustomer,
+		EmailSubject:    text("email-subject", s.emailSubject),
+		EmailText:       text("email-text", s.emailText),
+		EmailHTML: htmltemplate.Must(htmltemplate.New(lang + "/email-html").
+			Funcs(htmltemplate.FuncMap(TemplateFuncs())).Parse(s.emailHTML)),
+		PushTitle: text("push-title", s.pushTitle),
+		PushBody:  text("push-body", s.pushBody),
+	}
+}
+
+// matchLanguage returns the language of the built-in templates for the
+// first of the locales that is Korean, English or Japanese, or English.
+func matchLanguage(locales ...string) lang {
+	for _, l := range locales {
+		if li, ok := knownLang(l); ok {
+			return li
+		}
+	}
+	return langEN
+}
+
+// langIndex returns the index of a template language name, or -1.
+func langIndex(lang string) int {
+	for i, n := range langNames {
+		if n == lang {
+			return i
+		}
+	}
+	return -1
+}
+
+// smsBytes is the length of s as carriers count it, in EUC-KR bytes.
+func smsBytes(s string) int {
+	n, _ := notify.EUCKRLen(s)
+	return n
+}
+
+// renderSMS renders the text message, fitted to an LMS.
+func renderSMS(t *texttemplate.Template, d RenderData) (string, error) {
+	d.Earlier = newest(d.Earlier, smsEarlier)
+	for {
+		s, err := execText(t, d)
+		if err != nil {
+			return "", err
+		}
+		if smsBytes(s) <= notify.LMSMaxBytes {
+			return s, nil
+		}
+		if len(d.Earlier) == 0 {
+			break
+		}
+		d.Earlier = d.Earlier[1:]
+	}
+	rs, err := fitReplies(d.Replies, notify.LMSMaxBytes, smsBytes, func(rs []Reply) (string, error) {
+		d.Replies = rs
+		return execText(t, d)
+	})
+	if err != nil {
+		return "", err
+	}
+	d.Replies = rs
+	return execText(t, d)
+}
+
+// renderSubject renders the LMS subject, fitted to its limit: the workspace
+// name is cut short first, then the end of the subject.
+func renderSubject(t *texttemplate.Template, d RenderData) (string, error) {
+	s, err := execLine(t, d)
+	if err != nil || smsBytes(s) <= notify.LMSSubjectMaxBytes {
+		return s, err
+	}
+	ws := []rune(d.Workspace)
+	render := func(k int) (string, error) {
+		d.Workspace = ""
+		if k > 0 {
+			d.Workspace = strings.TrimRightFunc(string(ws[:k]), unicode.IsSpace) + ellipsis
+		}
+		return execLine(t, d)
+	}
+	// The size grows with k: find the largest k below len(ws) that fits.
+	lo, hi, best := -1, len(ws), ""
+	for hi-lo > 1 {
+		mid := lo + (hi-lo)/2
+		s, err := render(mid)
+		if err != nil {
+			return "", err
+		}
+		if smsBytes(s) <= notify.LMSSubjectMaxBytes {
+			lo, best = mid, s
+		} else {
+			hi = mid
+		}
+	}
+	if lo >= 0 {
+		return best, nil
+	}
+	if s, err = render(0); err != nil {
+		return "", err
+	}
+	return cutToFit(s, notify.LMSSubjectMaxBytes, smsBytes), nil
+}
+
+// renderAlimTalk fills the AlimTalk body, fitted to its limit, and returns
+// the text and the variables it names.
+func renderAlimTalk(body, defaultCustomer string, d RenderData) (string, map[string]string, error) {
+	v := alimTalkVars{workspace: d.Workspace, customer: d.CustomerName, link: d.Link}
+	if v.customer == "" {
+		v.customer = defaultCustomer
+	}
+	names := alimTalkNames(body)
+	for _, name := range names {
+		if val, _ := v.lookup(name); val == "" && name != "reply" {
+			return "", nil, nil
+		}
+	}
+	render := func(rs []Reply) (string, error) {
+		v.reply = joinText(rs, "\n")
+		return fillAlimTalk(body, v)
+	}
+	s, err := render(d.Replies)
+	if err != nil {
+		return "", nil, err
+	}
+	if utf8.RuneCountInString(s) > notify.AlimTalkMaxRunes {
+		rs, err := fitReplies(d.Replies, notify.AlimTalkMaxRunes, utf8.RuneCountInString, render)
+		if err != nil {
+			return "", nil, err
+		}
+		if s, err = render(rs); err != nil {
+			return "", nil, err
+		}
+	}
+	vars := make(map[string]string, 4)
+	for _, name := range names {
+		vars[name], _ = v.lookup(name)
+	}
+	return s, vars, nil
+}
+
+// alimTalkVars are the values of the AlimTalk variables.
+type alimTalkVars struct{ workspace, customer, reply, link string }
+
+func (v alimTalkVars) lookup(name string) (string, bool) {
+	switch name {
+	case "workspace":
+		return v.workspace, true
+	case "customer":
+		return v.customer, true
+	case "reply":
+		return v.reply, true
+	case "link":
+		return v.link, true
+	}
+	return "", false
+}
+
+// fillAlimTalk replaces each #{name} in body with its value, in one pass: a
+// value holding "#{...}" is not filled again.
+func fillAlimTalk(body string, v alimTalkVars) (string, error) {
+	var b strings.Builder
+	b.Grow(len(body) + len(v.workspace) + len(v.customer) + len(v.reply) + len(v.link))
+	for {
+		i := strings.Index(body, "#{")
+		if i < 0 {
+			b.WriteString(body)
+			return b.String(), nil
+		}
+		j := strings.IndexByte(body[i+2:], '}')
+		if j < 0 {
+			return "", fmt.Errorf("unclosed \"#{\": %w", ErrAlimTalkVariable)
+		}
+		name := body[i+2 : i+2+j]
+		val, ok := v.lookup(name)
+		if !ok {
+			return "", fmt.Errorf("%q: %w", truncate(20, name), ErrAlimTalkVariable)
+		}
+		b.WriteString(body[:i])
+		b.WriteString(val)
+		body = body[i+3+j:]
+	}
+}
+
+// alimTalkNames returns the variable names body uses, each once, in order.
+// The body has been checked by fillAlimTalk.
+func alimTalkNames(body string) []string {
+	var names []string
+	for {
+		i := strings.Index(body, "#{")
+		if i < 0 {
+			return names
+		}
+		j := strings.IndexByte(body[i+2:], '}')
+		if j < 0 {
+			return names
+		}
+		name := body[i+2 : i+2+j]
+		dup := false
+		for _, n := range names {
+			dup = dup || n == name
+		}
+		if !dup {
+			names = append(names, name)
+		}
+		body = body[i+3+j:]
+	}
+}
+
+// fitReplies returns the replies cut as little as needed for render's
+// result to fit limit, given that they do not fit whole. See cutReplies.
+func fitReplies(replies []Reply, limit int, measure func(string) int, render func([]Reply) (string, error)) ([]Reply, error) {
+	total := 0
+	for _, r := range replies {
+		total += utf8.RuneCountInString(r.Text)
+	}
+	// The size grows with k for k < total: find the largest k that fits.
+	lo, hi := -1, total
+	var best []Reply
+	for hi-lo > 1 {
+		mid := lo + (hi-lo)/2
+		rs := cutReplies(replies, mid)
+		s, err := render(rs)
+		if err != nil {
+			return nil, err
+		}
+		if measure(s) <= limit {
+			lo, best = mid, rs
+		} else {
+			hi = mid
+		}
+	}
+	if lo < 0 {
+		return nil, ErrTooLong
+	}
+	return best, nil
+}
+
+// cutReplies keeps the first k characters (k less than the total) of the
+// replies' texts taken in order: the replies before the cut whole, the one it
+// falls in (or ends) cut and ended with "…", and none after it.
+func cutReplies(rs []Reply, k int) []Reply {
+	out := make([]Reply, 0, len(rs))
+	for _, r := range rs {
+		n := utf8.RuneCountInString(r.Text)
+		if k > n {
+			out = append(out, r)
+			k -= n
+			continue
+		}
+		r.Text = cutRunes(r.Text, k)
+		return append(out, r)
+	}
+	return out
+}
+
+// cutRunes returns the first k characters of s, without trailing white
+// space, and "…".
+func cutRunes(s string, k int) string {
+	for i := range s {
+		if k == 0 {
+			s = s[:i]
+			break
+		}
+		k--
+	}
+	return strings.TrimRightFunc(s, unicode.IsSpace) + ellipsis
+}
+
+// cutToFit cuts the end of s so that it measures at most limit, ending it
+// with "…".
+func cutToFit(s string, limit int, measure func(string) int) string {
+	if measure(s) <= limit {
+		return s
+	}
+	lo, hi, best := -1, utf8.RuneCountInString(s), ""
+	for hi-lo > 1 {
+		mid := lo + (hi-lo)/2
+		if c := cutRunes(s, mid); measure(c) <= limit {
+			lo, best = mid, c
+		} else {
+			hi = mid
+		}
+	}
+	return best
+}
+
+// newest returns the last n messages of ms.
+func newest(ms []Message, n int) []Message {
+	if len(ms) > n {
+		return ms[len(ms)-n:]
+	}
+	return ms
+}
+
+// execText executes a text template and trims the white space around the
+// result.
+func execText(t *texttemplate.Template, d RenderData) (string, error) {
+	var b strings.Builder
+	if err := t.Execute(&b, d); err != nil {
+		return "", err
+	}
+	return strings.TrimSpace(b.String()), nil
+}
+
+// execLine executes a text template and makes the result one line, for
+// subjects and titles.
+func execLine(t *texttemplate.Template, d RenderData) (string, error) {
+	s, err := execText(t, d)
+	if err != nil {
+		return "", err
+	}
+	return oneLine(s), nil
+}
+
+// oneLine is the "oneLine" template helper.
+func oneLine(s string) string {
+	space := true // at the start, or after a space
+	for _, r := range s {
+		isSpace := unicode.IsSpace(r)
+		if isSpace && (r != ' ' || space) {
+			return strings.Join(strings.Fields(s), " ")
+		}
+		space = isSpace
+	}
+	if space && s != "" {
+		return strings.TrimRight(s, " ")
+	}
+	return s
+}
+
+// splitLines is the "lines" template helper.
+func splitLines(s string) []string {
+	s = strings.ReplaceAll(s, "\r\n", "\n")
+	s = strings.ReplaceAll(s, "\r", "\n")
+	return strings.Split(s, "\n")
+}
+
+// truncate is the "truncate" template helper.
+func truncate(n int, s string) string {
+	if n < 0 {
+		n = 0
+	}
+	if utf8.RuneCountInString(s) <= n {
+		return s
+	}
+	if n == 0 {
+		return ""
+	}
+	return cutRunes(s, n-1)
+}
+
+// joinText is the "joinText" template helper.
+func joinText(rs []Reply, sep string) string {
+	switch len(rs) {
+	case 0:
+		return ""
+	case 1:
+		return rs[0].Text
+	}
+	var b strings.Builder
+	for i, r := range rs {
+		if i > 0 {
+			b.WriteString(sep)
+		}
+		b.WriteString(r.Text)
+	}
+	return b.String()
+}

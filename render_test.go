@@ -1,0 +1,758 @@
+package followup
+
+import (
+	"errors"
+	"flag"
+	"fmt"
+	htmltemplate "html/template"
+	"os"
+	"path/filepath"
+	"slices"
+	"strings"
+	"sync"
+	"testing"
+	texttemplate "text/template"
+	"time"
+
+	"github.com/followup-go/followup/notify"
+	"unicode/utf8"
+
+	"github.com/google/go-cmp/cmp"
+)
+
+var update = flag.Bool("update", false, "rewrite the golden files in testdata/render")
+
+var t0 = time.Date(2025, 3, 14, 10, 0, 0, 0, time.UTC)
+
+// renderData is the follow-up of the golden tests: two replies and one
+// earlier message, with every field set.
+func renderData() RenderData {
+	return RenderData{
+		Workspace:    "Acme",
+		CustomerName: "김민수",
+		Earlier: []Message{
+			{FromCustomer: true, Text: "주문한 상품이 언제 배송되나요?", At: t0},
+		},
+		Replies: []Reply{
+			{ID: "r1", Author: "지수", Text: "안녕하세요, 확인해 보겠습니다.", At: t0.Add(time.Minute)},
+			{ID: "r2", Author: "지수", Text: "주문하신 상품은 내일 출고됩니다.\n송장 번호는 문자로 보내 드릴게요.", At: t0.Add(2 * time.Minute)},
+		},
+		Link: "https://chat.example.com/c/123?t=abc&s=1",
+	}
+}
+
+// goldenData returns the follow-up of the golden tests in a language:
+// "full" has two replies and one earlier message with every field set,
+// "noname" leaves out the names, the authors and the earlier messages, and
+// "bare" also the workspace and the link, so every branch of the built-in
+// templates is shown.
+func goldenData(lang, variant string) RenderData {
+	d := renderData()
+	switch lang {
+	case "en":
+		d.CustomerName = "Alex"
+		d.Earlier[0].Text = "When will my order ship?"
+		d.Replies[0].Author, d.Replies[0].Text = "Jamie", "Hi Alex, let me check."
+		d.Replies[1].Author, d.Replies[1].Text = "Jamie", "Your order ships tomorrow.\nWe will text you the tracking number."
+	case "ja":
+		d.CustomerName = "田中"
+		d.Earlier[0].Text = "注文した商品はいつ届きますか？"
+		d.Replies[0].Author, d.Replies[0].Text = "佐藤", "田中様、お問い合わせありがとうございます。確認いたします。"
+		d.Replies[1].Author, d.Replies[1].Text = "佐藤", "ご注文の商品は明日発送いたします。\n追跡番号はSMSでお送りします。"
+	}
+	switch variant {
+	case "noname":
+		d.CustomerName = ""
+		d.Earlier = nil
+		for i := range d.Replies {
+			d.Replies[i].Author = ""
+		}
+	case "bare":
+		d = RenderData{Replies: d.Replies[1:]}
+		d.Replies[0].Author = ""
+	}
+	return d
+}
+
+func TestRenderBuiltinGolden(t *testing.T) {
+	for _, lang := range []string{"ko", "en", "ja"} {
+		for _, variant := range []string{"full", "noname", "bare"} {
+			t.Run(lang+"/"+variant, func(t *testing.T) {
+				var r Renderer
+				got, err := r.Render(lang, "", goldenData(lang, variant))
+				if err != nil {
+					t.Fatal(err)
+				}
+				path := filepath.Join("testdata", "render", lang+"-"+variant+".golden")
+				if *update {
+					if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
+						t.Fatal(err)
+					}
+					if err := os.WriteFile(path, []byte(formatContent(got)), 0o644); err != nil {
+						t.Fatal(err)
+					}
+				}
+				b, err := os.ReadFile(path)
+				if err != nil {
+					t.Fatalf("%v (run go test -run %s -update)", err, t.Name())
+				}
+				want, err := parseContent(string(b))
+				if err != nil {
+					t.Fatalf("%s: %v", path, err)
+				}
+				if diff := cmp.Diff(want, got); diff != "" {
+					t.Errorf("Render mismatch (-want +got):\n%s", diff)
+				}
+			})
+		}
+	}
+}
+
+// The golden files hold a Content as sections: a line "-- Field --", then
+// the field's value and a newline. AlimTalk variables are sections
+// "-- AlimTalkVariables.name --".
+var contentFields = []struct {
+	name string
+	get  func(*Content) *string
+}{
+	{"Locale", func(c *Content) *string { return &c.Locale }},
+	{"SMSSubject", func(c *Content) *string { return &c.SMSSubject }},
+	{"SMSText", func(c *Content) *string { return &c.SMSText }},
+	{"AlimTalkText", func(c *Content) *string { return &c.AlimTalkText }},
+	{"EmailSubject", func(c *Content) *string { return &c.EmailSubject }},
+	{"EmailText", func(c *Content) *string { return &c.EmailText }},
+	{"EmailHTML", func(c *Content) *string { return &c.EmailHTML }},
+	{"PushTitle", func(c *Content) *string { return &c.PushTitle }},
+	{"PushBody", func(c *Content) *string { return &c.PushBody }},
+}
+
+func formatContent(c Content) string {
+	var b strings.Builder
+	for _, f := range contentFields {
+		fmt.Fprintf(&b, "-- %s --\n%s\n", f.name, *f.get(&c))
+	}
+	names := make([]string, 0, len(c.AlimTalkVariables))
+	for n := range c.AlimTalkVariables {
+		names = append(names, n)
+	}
+	slices.Sort(names)
+	for _, n := range names {
+		fmt.Fprintf(&b, "-- AlimTalkVariables.%s --\n%s\n", n, c.AlimTalkVariables[n])
+	}
+	return b.String()
+}
+
+func parseContent(s string) (Content, error) {
+	var c Content
+	var name string
+	var val []string
+	flush := func() error {
+		if name == "" {
+			return nil
+		}
+		v := strings.Join(val, "\n")
+		if n, ok := strings.CutPrefix(name, "AlimTalkVariables."); ok {
+			if c.AlimTalkVariables == nil {
+				c.AlimTalkVariables = map[string]string{}
+			}
+			c.AlimTalkVariables[n] = v
+			return nil
+		}
+		for _, f := range contentFields {
+			if f.name == name {
+				*f.get(&c) = v
+				return nil
+			}
+		}
+		return fmt.Errorf("unknown section %q", name)
+	}
+	for _, line := range strings.Split(strings.TrimSuffix(s, "\n"), "\n") {
+		if n, ok := strings.CutPrefix(line, "-- "); ok && strings.HasSuffix(n, " --") {
+			if err := flush(); err != nil {
+				return c, err
+			}
+			name, val = strings.TrimSuffix(n, " --"), nil
+			continue
+		}
+		if name == "" {
+			return c, errors.New("text before the first section")
+		}
+		val = append(val, line)
+	}
+	return c, flush()
+}
+
+func TestRenderLanguage(t *testing.T) {
+	tests := []struct {
+		customer, workspace string
+		want                string
+	}{
+		{"ja-JP", "", "ja"},
+		{"", "ko", "ko"},
+		{"fr", "", "en"},
+		{"zh-TW", "ja", "ja"},
+		{"ko-KR", "ja", "ko"},
+		{"en-GB", "ko", "en"},
+		{"", "", "en"},
+		{"not a tag!", "ko_KR", "ko"},
+		{"zh", "fr", "en"},
+	}
+	for _, tt := range tests {
+		var r Renderer
+		c, err := r.Render(tt.customer, tt.workspace, renderData())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.Locale != tt.want {
+			t.Errorf("Render(%q, %q): Locale = %q, want %q", tt.customer, tt.workspace, c.Locale, tt.want)
+		}
+	}
+}
+
+func TestRenderEscapesHTML(t *testing.T) {
+	d := renderData()
+	d.Replies = []Reply{
+		{Author: "<i>Eve</i>", Text: "<script>alert(1)</script>"},
+		{Author: "Bob", Text: `"quotes" & <b>` + "\nnext line"},
+	}
+	d.Earlier = []Message{{FromCustomer: true, Text: "<img src=x onerror=alert(2)>"}}
+	d.Link = "javascript:alert(3)"
+	var r Renderer
+	c, err := r.Render("en", "", d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, want := range []string{
+		"<strong>&lt;i&gt;Eve&lt;/i&gt;</strong><br>&lt;script&gt;alert(1)&lt;/script&gt;</p>",
+		"<strong>Bob</strong><br>&#34;quotes&#34; &amp; &lt;b&gt;<br>next line</p>",
+		"&lt;img src=x onerror=alert(2)&gt;",
+		`<a href="#ZgotmplZ"`, // html/template refuses a javascript: URL
+	} {
+		if !strings.Contains(c.EmailHTML, want) {
+			t.Errorf("EmailHTML lacks %q:\n%s", want, c.EmailHTML)
+		}
+	}
+	for _, bad := range []string{"<script>", "<b>", "<img", "<i>", "javascript:"} {
+		if strings.Contains(c.EmailHTML, bad) {
+			t.Errorf("EmailHTML holds %q unescaped:\n%s", bad, c.EmailHTML)
+		}
+	}
+	for _, want := range []string{
+		"<i>Eve</i>: <script>alert(1)</script>\n",
+		"Bob: \"quotes\" & <b>\nnext line\n",
+		"You: <img src=x onerror=alert(2)>\n",
+	} {
+		if !strings.Contains(c.EmailText, want) {
+			t.Errorf("EmailText lacks %q raw:\n%s", want, c.EmailText)
+		}
+	}
+}
+
+// sizeData returns a follow-up whose single reply is n copies of unit.
+func sizeData(unit string, n int) RenderData {
+	d := renderData()
+	d.Earlier = nil
+	d.Replies = []Reply{{ID: "r1", Author: "지수", Text: strings.Repeat(unit, n)}}
+	return d
+}
+
+func TestRenderAlimTalkLimit(t *testing.T) {
+	var r Renderer
+	// The AlimTalk without its reply: its fixed part.
+	c, err := r.Render("ko", "", sizeData("가", 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixed := utf8.RuneCountInString(c.AlimTalkText)
+	exact := notify.AlimTalkMaxRunes - fixed
+
+	tests := []struct {
+		name      string
+		replyLen  int
+		wantReply string
+	}{
+		{"at the limit", exact, strings.Repeat("가", exact)},
+		{"one over", exact + 1, strings.Repeat("가", exact-1) + "…"},
+		{"far over", 3 * exact, strings.Repeat("가", exact-1) + "…"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := sizeData("가", tt.replyLen)
+			c, err := r.Render("ko", "", d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := utf8.RuneCountInString(c.AlimTalkText); n != notify.AlimTalkMaxRunes {
+				t.Errorf("AlimTalkText has %d characters, want %d", n, notify.AlimTalkMaxRunes)
+			}
+			if got := c.AlimTalkVariables["reply"]; got != tt.wantReply {
+				t.Errorf("reply variable has %d characters, want %d", utf8.RuneCountInString(got), utf8.RuneCountInString(tt.wantReply))
+			}
+			want, err := fillAlimTalk(koAlimTalk, alimTalkVars{
+				workspace: d.Workspace, customer: d.CustomerName, reply: tt.wantReply, link: d.Link,
+			})
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want, c.AlimTalkText); diff != "" {
+				t.Errorf("AlimTalkText (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
+func TestRenderLMSLimit(t *testing.T) {
+	var r Renderer
+	c, err := r.Render("ko", "", sizeData("가", 0))
+	if err != nil {
+		t.Fatal(err)
+	}
+	fixed := smsBytes(c.SMSText)
+	room := notify.LMSMaxBytes - fixed // bytes left for the reply's text
+
+	// one "가" is 2 bytes, one "a" is 1: fill the room exactly, then by one more.
+	exact := strings.Repeat("가", room/2) + strings.Repeat("a", room%2)
+	over := exact + "a"
+	tests := []struct {
+		name      string
+		reply     string
+		earlier   []Message
+		wantReply string
+		wantLines []string // lines SMSText must hold
+		noLines   []string // lines SMSText must not hold
+	}{
+		{name: "at the limit", reply: exact, wantReply: exact},
+		{
+			name: "one over: cut",
+			// "…" is 2 bytes: 3 bytes of text go for it.
+			reply: over, wantReply: strings.TrimSuffix(exact, strings.Repeat("a", room%2)+"가") + "…",
+		},
+		{
+			name:    "context dropped first, oldest first",
+			reply:   strings.Repeat("가", room/2-10),
+			earlier: []Message{{FromCustomer: true, Text: "첫 질문"}, {FromCustomer: true, Text: "둘째"}},
+			// "고객님: 둘째\n\n" is 16 bytes and fits, "고객님: 첫 질문\n" does not.
+			wantReply: strings.Repeat("가", room/2-10),
+			wantLines: []string{"고객님: 둘째"},
+			noLines:   []string{"고객님: 첫 질문"},
+		},
+		{
+			name:      "all context dropped before the reply is cut",
+			reply:     exact,
+			earlier:   []Message{{FromCustomer: true, Text: "질문"}},
+			wantReply: exact,
+			noLines:   []string{"고객님: 질문"},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			d := sizeData("", 0)
+			d.Replies[0].Text = tt.reply
+			d.Earlier = tt.earlier
+			c, err := r.Render("ko", "", d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if n := smsBytes(c.SMSText); n > notify.LMSMaxBytes {
+				t.Errorf("SMSText is %d bytes, over %d", n, notify.LMSMaxBytes)
+			}
+			lines := strings.Split(c.SMSText, "\n")
+			if want := "지수: " + tt.wantReply; !slices.Contains(lines, want) {
+				t.Errorf("SMSText lacks the reply line of %d bytes:\n%s", smsBytes(want), c.SMSText)
+			}
+			if want := "상담 이어가기: " + d.Link; lines[len(lines)-1] != want {
+				t.Errorf("SMSText ends with %q, want the whole link %q", lines[len(lines)-1], want)
+			}
+			for _, l := range tt.wantLines {
+				if !slices.Contains(lines, l) {
+					t.Errorf("SMSText lacks %q", l)
+				}
+			}
+			for _, l := range tt.noLines {
+				if slices.Contains(lines, l) {
+					t.Errorf("SMSText holds %q", l)
+				}
+			}
+		})
+	}
+	t.Run("exactly 2000 bytes", func(t *testing.T) {
+		d := sizeData("", 0)
+		d.Replies[0].Text = exact
+		c, err := r.Render("ko", "", d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if n := smsBytes(c.SMSText); n != notify.LMSMaxBytes {
+			t.Errorf("SMSText is %d bytes, want %d", n, notify.LMSMaxBytes)
+		}
+	})
+}
+
+func TestRenderCutKeepsOrder(t *testing.T) {
+	// Three replies that do not fit an AlimTalk together: the first ones are
+	// kept whole, the one the limit falls in is cut, the rest left out.
+	d := renderData()
+	d.Replies = []Reply{
+		{Text: "첫 번째 답변입니다."},
+		{Text: strings.Repeat("나", 900)},
+		{Text: "마지막 답변입니다."},
+	}
+	var r Renderer
+	c, err := r.Render("ko", "", d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	reply := c.AlimTalkVariables["reply"]
+	if !strings.HasPrefix(reply, "첫 번째 답변입니다.\n나나나") || !strings.HasSuffix(reply, "나…") {
+		t.Errorf("reply variable = %.40q…%q", reply, reply[len(reply)-12:])
+	}
+	if n := utf8.RuneCountInString(c.AlimTalkText); n != notify.AlimTalkMaxRunes {
+		t.Errorf("AlimTalkText has %d characters, want %d", n, notify.AlimTalkMaxRunes)
+	}
+	if !strings.HasSuffix(c.AlimTalkText, "\n"+d.Link) {
+		t.Errorf("AlimTalkText does not end with the link")
+	}
+}
+
+func TestRenderTooLong(t *testing.T) {
+	d := renderData()
+	d.Link = "https://chat.example.com/" + strings.Repeat("x", 2000)
+	var r Renderer
+	_, err := r.Render("ko", "", d)
+	if !errors.Is(err, ErrTooLong) {
+		t.Fatalf("Render with a 2,000-byte link: err = %v, want ErrTooLong", err)
+	}
+	if got := err.Error(); strings.Contains(got, "xxx") || strings.Contains(got, d.CustomerName) {
+		t.Errorf("error holds message text: %q", got)
+	}
+}
+
+func TestRenderSMSSubjectFit(t *testing.T) {
+	tests := []struct {
+		lang, workspace, want string
+	}{
+		{"ko", "Acme", "[Acme] 문의 답변 안내"},
+		{"ko", "가나다라마바사아자차카", "[가나다라마바사아자차카] 문의 답변 안내"}, // 39 bytes
+		{"ko", "가나다라마바사아자차카타", "[가나다라마바사아자차…] 문의 답변 안내"},
+		{"en", "A Very Long Company Name Inc.", "[A Very Long Co…] Reply to your inquiry"},
+		{"en", "Acme\nInc.", "[Acme Inc.] Reply to your inquiry"},
+		{"ja", "株式会社", "【株式会社】お問い合わせへの返信"},
+	}
+	var r Renderer
+	for _, tt := range tests {
+		d := renderData()
+		d.Workspace = tt.workspace
+		c, err := r.Render(tt.lang, "", d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.SMSSubject != tt.want {
+			t.Errorf("%s %q: SMSSubject = %q (%d bytes), want %q", tt.lang, tt.workspace, c.SMSSubject, smsBytes(c.SMSSubject), tt.want)
+		}
+		if n := smsBytes(c.SMSSubject); n > notify.LMSSubjectMaxBytes {
+			t.Errorf("%s %q: SMSSubject is %d bytes", tt.lang, tt.workspace, n)
+		}
+	}
+}
+
+func TestRenderHostTemplate(t *testing.T) {
+	subject := texttemplate.Must(texttemplate.New("s").Funcs(TemplateFuncs()).
+		Parse(`{{.Workspace}}: {{len .Replies}} new {{if eq (len .Replies) 1}}reply{{else}}replies{{end}}`))
+	r, err := NewRenderer(map[string]Templates{
+		"en": {EmailSubject: subject},
+		"ko": {AlimTalk: "[#{workspace}] #{reply}\n#{link}"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var builtin Renderer
+	for _, lang := range []string{"en", "ko", "ja"} {
+		got, err := r.Render(lang, "", renderData())
+		if err != nil {
+			t.Fatal(err)
+		}
+		want, err := builtin.Render(lang, "", renderData())
+		if err != nil {
+			t.Fatal(err)
+		}
+		switch lang {
+		case "en":
+			want.EmailSubject = "Acme: 2 new replies"
+		case "ko":
+			d := renderData()
+			want.AlimTalkText = "[Acme] " + d.Replies[0].Text + "\n" + d.Replies[1].Text + "\n" + d.Link
+			want.AlimTalkVariables = map[string]string{
+				"workspace": "Acme",
+				"reply":     d.Replies[0].Text + "\n" + d.Replies[1].Text,
+				"link":      d.Link,
+			}
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("%s: Render (-want +got):\n%s", lang, diff)
+		}
+	}
+}
+
+func TestRenderHostHTMLTemplate(t *testing.T) {
+	h := htmltemplate.Must(htmltemplate.New("h").Funcs(htmltemplate.FuncMap(TemplateFuncs())).
+		Parse(`{{range .Replies}}<p>{{range $i, $l := lines .Text}}{{if $i}}<br>{{end}}{{$l}}{{end}}</p>{{end}}`))
+	r, err := NewRenderer(map[string]Templates{"ja": {EmailHTML: h}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := renderData()
+	d.Replies = []Reply{{Text: "a<b\r\nc"}}
+	c, err := r.Render("ja", "", d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "<p>a&lt;b<br>c</p>"; c.EmailHTML != want {
+		t.Errorf("EmailHTML = %q, want %q", c.EmailHTML, want)
+	}
+}
+
+func TestNewRendererErrors(t *testing.T) {
+	tests := []struct {
+		name   string
+		custom map[string]Templates
+		want   error
+	}{
+		{"language", map[string]Templates{"fr": {}}, ErrUnknownLanguage},
+		{"region", map[string]Templates{"ko-KR": {}}, ErrUnknownLanguage},
+		{"variable", map[string]Templates{"ko": {AlimTalk: "#{고객명}님, #{reply}"}}, ErrAlimTalkVariable},
+		{"unclosed", map[string]Templates{"en": {AlimTalk: "Hi #{customer"}}, ErrAlimTalkVariable},
+	}
+	for _, tt := range tests {
+		if _, err := NewRenderer(tt.custom); !errors.Is(err, tt.want) {
+			t.Errorf("%s: err = %v, want %v", tt.name, err, tt.want)
+		}
+	}
+	if _, err := NewRenderer(map[string]Templates{"ko": {AlimTalk: "#{customer}님 #{reply} #{link} #{workspace}"}}); err != nil {
+		t.Errorf("all variables: %v", err)
+	}
+}
+
+func TestRenderErrors(t *testing.T) {
+	var r Renderer
+	if _, err := r.Render("ko", "", RenderData{Workspace: "Acme"}); !errors.Is(err, ErrNoReplies) {
+		t.Errorf("no replies: err = %v, want ErrNoReplies", err)
+	}
+
+	// A host template that fails names the template, never the data.
+	bad := texttemplate.Must(texttemplate.New("bad").Parse(`{{index .Replies 5}}`))
+	r2, err := NewRenderer(map[string]Templates{"ko": {PushBody: bad}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := renderData()
+	_, err = r2.Render("ko", "", d)
+	if err == nil {
+		t.Fatal("Render with a failing template: no error")
+	}
+	msg := err.Error()
+	if !strings.Contains(msg, "push body") {
+		t.Errorf("error %q does not name the template", msg)
+	}
+	for _, secret := range []string{d.CustomerName, d.Replies[0].Text, d.Link, "지수"} {
+		if strings.Contains(msg, secret) {
+			t.Errorf("error %q holds personal data or message text", msg)
+		}
+	}
+}
+
+func TestRenderDoesNotModifyData(t *testing.T) {
+	d := renderData()
+	d.Earlier = append(d.Earlier, Message{Text: "second"}, Message{Text: "third"})
+	d.Replies[1].Text = strings.Repeat("가", 1500)
+	want := renderData()
+	want.Earlier = append(want.Earlier, Message{Text: "second"}, Message{Text: "third"})
+	want.Replies[1].Text = strings.Repeat("가", 1500)
+	var r Renderer
+	if _, err := r.Render("ko", "", d); err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(want, d); diff != "" {
+		t.Errorf("Render modified its data (-want +got):\n%s", diff)
+	}
+}
+
+func TestRenderContextCaps(t *testing.T) {
+	d := renderData()
+	d.Earlier = nil
+	for i := 1; i <= 7; i++ {
+		d.Earlier = append(d.Earlier, Message{Author: "A", Text: fmt.Sprintf("m%d", i)})
+	}
+	var r Renderer
+	c, err := r.Render("en", "", d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for i := 1; i <= 7; i++ {
+		line := fmt.Sprintf("A: m%d\n", i)
+		if got, want := strings.Contains(c.EmailText, line), i > 7-emailEarlier; got != want {
+			t.Errorf("EmailText holds %q: %v, want %v", line, got, want)
+		}
+		if got, want := strings.Contains(c.SMSText, line), i > 7-smsEarlier; got != want {
+			t.Errorf("SMSText holds %q: %v, want %v", line, got, want)
+		}
+	}
+	if strings.Contains(c.AlimTalkText, "m7") {
+		t.Errorf("AlimTalkText shows earlier messages")
+	}
+}
+
+func TestRenderPushBody(t *testing.T) {
+	d := renderData()
+	d.Replies = []Reply{{Text: "Hello."}, {Text: strings.Repeat("x", 200)}}
+	var r Renderer
+	c, err := r.Render("en", "", d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if want := "Hello. " + strings.Repeat("x", 92) + "…"; c.PushBody != want {
+		t.Errorf("PushBody = %q, want %q", c.PushBody, want)
+	}
+}
+
+func TestTemplateFuncs(t *testing.T) {
+	f := TemplateFuncs()
+	lines := f["lines"].(func(string) []string)
+	truncate := f["truncate"].(func(int, string) string)
+	joinText := f["joinText"].(func([]Reply, string) string)
+
+	for _, tt := range []struct {
+		in   string
+		want []string
+	}{
+		{"", []string{""}},
+		{"a", []string{"a"}},
+		{"a\nb\r\nc\rd", []string{"a", "b", "c", "d"}},
+		{"a\n\nb", []string{"a", "", "b"}},
+	} {
+		if diff := cmp.Diff(tt.want, lines(tt.in)); diff != "" {
+			t.Errorf("lines(%q) (-want +got):\n%s", tt.in, diff)
+		}
+	}
+	for _, tt := range []struct {
+		n        int
+		in, want string
+	}{
+		{5, "hello", "hello"},
+		{4, "hello", "hel…"},
+		{4, "ab cdef", "ab…"},
+		{3, "안녕하세요", "안녕…"},
+		{1, "hello", "…"},
+		{0, "hello", ""},
+		{-1, "hello", ""},
+		{3, "", ""},
+	} {
+		if got := truncate(tt.n, tt.in); got != tt.want {
+			t.Errorf("truncate(%d, %q) = %q, want %q", tt.n, tt.in, got, tt.want)
+		}
+	}
+	rs := []Reply{{Text: "a"}, {Text: "b"}, {Text: "c"}}
+	if got := joinText(rs, ", "); got != "a, b, c" {
+		t.Errorf("joinText = %q", got)
+	}
+	if got := joinText(nil, ", "); got != "" {
+		t.Errorf("joinText(nil) = %q", got)
+	}
+}
+
+func TestCutReplies(t *testing.T) {
+	rs := []Reply{{ID: "1", Text: "abc"}, {ID: "2", Text: "de f"}, {ID: "3", Text: "gh"}}
+	tests := []struct {
+		k    int
+		want []Reply
+	}{
+		{0, []Reply{{ID: "1", Text: "…"}}},
+		{2, []Reply{{ID: "1", Text: "ab…"}}},
+		{3, []Reply{{ID: "1", Text: "abc…"}}},
+		{4, []Reply{{ID: "1", Text: "abc"}, {ID: "2", Text: "d…"}}},
+		{6, []Reply{{ID: "1", Text: "abc"}, {ID: "2", Text: "de…"}}}, // no space before "…"
+		{8, []Reply{{ID: "1", Text: "abc"}, {ID: "2", Text: "de f"}, {ID: "3", Text: "g…"}}},
+	}
+	for _, tt := range tests {
+		if diff := cmp.Diff(tt.want, cutReplies(rs, tt.k)); diff != "" {
+			t.Errorf("cutReplies(%d) (-want +got):\n%s", tt.k, diff)
+		}
+	}
+}
+
+func TestRenderConcurrent(t *testing.T) {
+	r, err := NewRenderer(map[string]Templates{"en": {AlimTalk: "#{reply}"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := make(map[string]Content)
+	for _, lang := range []string{"ko", "en", "ja"} {
+		c, err := r.Render(lang, "", renderData())
+		if err != nil {
+			t.Fatal(err)
+		}
+		want[lang] = c
+	}
+	var wg sync.WaitGroup
+	for i := range 12 {
+		lang := []string{"ko", "en", "ja"}[i%3]
+		wg.Go(func() {
+			c, err := r.Render(lang, "", renderData())
+			if err != nil {
+				t.Error(err)
+				return
+			}
+			if diff := cmp.Diff(want[lang], c); diff != "" {
+				t.Errorf("%s: concurrent Render differs:\n%s", lang, diff)
+			}
+		})
+	}
+	wg.Wait()
+}
+
+func TestDefaultTemplates(t *testing.T) {
+	for _, lang := range []string{"ko", "en", "ja"} {
+		tm, err := DefaultTemplates(lang)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// Changing the returned templates does not change the renderer's.
+		tm.PushTitle = texttemplate.Must(tm.PushTitle.Parse("changed"))
+		var r Renderer
+		c, err := r.Render(lang, "", renderData())
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.PushTitle == "changed" {
+			t.Errorf("%s: DefaultTemplates shares its templates with Render", lang)
+		}
+		if tm.AlimTalk != builtinTexts[langIndex(lang)].alimTalk {
+			t.Errorf("%s: AlimTalk body differs from the built-in", lang)
+		}
+	}
+	if _, err := DefaultTemplates("fr"); !errors.Is(err, ErrUnknownLanguage) {
+		t.Errorf("DefaultTemplates(fr): err = %v", err)
+	}
+}
+
+func BenchmarkRender(b *testing.B) {
+	var r Renderer
+	d := renderData()
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := r.Render("ko-KR", "ko", d); err != nil {
+			b.Fatal(err)
+		}
+	}
+}
+
+func BenchmarkRenderCut(b *testing.B) {
+	var r Renderer
+	d := renderData()
+	d.Replies[1].Text = strings.Repeat("가나다라 ", 400)
+	b.ReportAllocs()
+	for b.Loop() {
+		if _, err := r.Render("ko-KR", "ko", d); err != nil {
+			b.Fatal(err)
+		}
+	}
+}

@@ -1,0 +1,218 @@
+package followup
+
+import (
+	"encoding/json"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// Timing says when a follow-up goes out. Every field's zero value means its
+// default, so the zero Timing follows the reference product: a customer is
+// away once they left, switched to another tab or screen, or were inactive
+// for 4.5 minutes; a follow-up waits 3 minutes after the last reply (a
+// customer who comes back in time gets nothing); replies that arrive while it
+// waits join it, for at most 15 minutes after the first.
+//
+// In JSON, durations are strings in [time.ParseDuration] form ("4m30s"); a
+// number is read as nanoseconds, as [time.Duration] would be.
+type Timing struct {
+	// InactiveAfter is how long without activity makes a customer whose chat
+	// is open and focused count as away. Default 4m30s.
+	InactiveAfter time.Duration
+	// HiddenAfter is how long the chat must have been in a background tab or
+	// screen before the customer counts as away. Default 0: at once.
+	HiddenAfter time.Duration
+	// LeftAfter is how long after closing the chat the customer counts as
+	// away. Default 0: at once.
+	LeftAfter time.Duration
+
+	// Delay is how long after the newest reply of a batch the follow-up
+	// waits before it is sent; each new reply restarts the wait. Default 3m,
+	// as Intercom and Crisp do.
+	Delay time.Duration
+	// MaxWait caps the wait from the first reply of a batch, so a chatty
+	// agent cannot postpone the follow-up forever; a reply that comes later
+	// starts the next batch. Default 15m. It is raised to Delay if shorter.
+	MaxWait time.Duration
+
+	// Strategy says whether text and email go together or one after the
+	// other. Default [Parallel].
+	Strategy Strategy
+	// EscalateAfter is how long the [Escalating] strategy waits after text
+	// before sending email if the replies are still unseen. Default 15m.
+	// Email goes at once if the text was not delivered.
+	EscalateAfter time.Duration
+	// PushWait is how long push, when the host has it, is given to be
+	// opened before text and email follow. Default 30s.
+	PushWait time.Duration
+}
+
+// The defaults of [Timing].
+const (
+	DefaultInactiveAfter = 4*time.Minute + 30*time.Second
+	DefaultDelay         = 3 * time.Minute
+	DefaultMaxWait       = 15 * time.Minute
+	DefaultEscalateAfter = 15 * time.Minute
+	DefaultPushWait      = 30 * time.Second
+)
+
+// withDefaults returns t with every zero field set to its default.
+func (t Timing) withDefaults() Timing {
+	def := func(d *time.Duration, v time.Duration) {
+		if *d == 0 {
+			*d = v
+		}
+	}
+	def(&t.InactiveAfter, DefaultInactiveAfter)
+	def(&t.Delay, DefaultDelay)
+	def(&t.MaxWait, DefaultMaxWait)
+	def(&t.EscalateAfter, DefaultEscalateAfter)
+	def(&t.PushWait, DefaultPushWait)
+	if t.MaxWait < t.Delay {
+		t.MaxWait = t.Delay
+	}
+	return t
+}
+
+// ErrNegativeDuration is the problem [Settings.Validate] reports for a
+// Timing duration below zero.
+var ErrNegativeDuration = errors.New("duration must not be negative")
+
+// validate returns one problem per negative duration or unknown strategy.
+func (t Timing) validate(add func(setting string, err error)) {
+	for _, f := range t.fields() {
+		if *f.d < 0 {
+			add("timing."+f.name, ErrNegativeDuration)
+		}
+	}
+	if t.Strategy > Escalating {
+		add("timing.strategy", ErrUnknownStrategy)
+	}
+}
+
+type durationField struct {
+	name string
+	d    *time.Duration
+}
+
+func (t *Timing) fields() []durationField {
+	return []durationField{
+		{"inactiveAfter", &t.InactiveAfter},
+		{"hiddenAfter", &t.HiddenAfter},
+		{"leftAfter", &t.LeftAfter},
+		{"delay", &t.Delay},
+		{"maxWait", &t.MaxWait},
+		{"escalateAfter", &t.EscalateAfter},
+		{"pushWait", &t.PushWait},
+	}
+}
+
+// IsZero reports whether every field is zero, i.e. every default applies.
+func (t Timing) IsZero() bool { return t == Timing{} }
+
+// MarshalJSON writes the fields that are set, durations as strings.
+func (t Timing) MarshalJSON() ([]byte, error) {
+	m := make(map[string]any, 8)
+	for _, f := range t.fields() {
+		if *f.d != 0 {
+			m[f.name] = f.d.String()
+		}
+	}
+	if t.Strategy != Parallel {
+		m["strategy"] = t.Strategy
+	}
+	return json.Marshal(m)
+}
+
+// UnmarshalJSON reads what MarshalJSON writes; durations may also be numbers
+// of nanoseconds. Unknown keys are ignored, as encoding/json does.
+func (t *Timing) UnmarshalJSON(b []byte) error {
+	var m map[string]json.RawMessage
+	if err := json.Unmarshal(b, &m); err != nil {
+		return err
+	}
+	var out Timing
+	for _, f := range out.fields() {
+		raw, ok := m[f.name]
+		if !ok {
+			continue
+		}
+		d, err := parseJSONDuration(raw)
+		if err != nil {
+			return fmt.Errorf("followup: timing.%s: %w", f.name, err)
+		}
+		*f.d = d
+	}
+	if raw, ok := m["strategy"]; ok {
+		if err := json.Unmarshal(raw, &out.Strategy); err != nil {
+			return fmt.Errorf("followup: timing.strategy: %w", err)
+		}
+	}
+	*t = out
+	return nil
+}
+
+func parseJSONDuration(raw json.RawMessage) (time.Duration, error) {
+	var s string
+	if err := json.Unmarshal(raw, &s); err == nil {
+		if len(s) > 32 {
+			return 0, errors.New("duration too long")
+		}
+		return time.ParseDuration(s)
+	}
+	var n int64
+	if err := json.Unmarshal(raw, &n); err != nil {
+		return 0, errors.New("duration must be a string like \"3m\" or a number of nanoseconds")
+	}
+	return time.Duration(n), nil
+}
+
+// Strategy says how text and email follow-ups are combined.
+type Strategy uint8
+
+// The strategies.
+const (
+	// Parallel sends text and email at the same time.
+	Parallel Strategy = iota
+	// Escalating sends text first and email only if the replies are still
+	// unseen [Timing.EscalateAfter] later, or at once if the text was not
+	// delivered.
+	Escalating
+)
+
+// ErrUnknownStrategy is the problem reported for a [Strategy] that is not one
+// of the constants.
+var ErrUnknownStrategy = errors.New("unknown strategy")
+
+// String returns "parallel" or "escalating".
+func (s Strategy) String() string {
+	switch s {
+	case Parallel:
+		return "parallel"
+	case Escalating:
+		return "escalating"
+	}
+	return fmt.Sprintf("Strategy(%d)", uint8(s))
+}
+
+// MarshalText implements [encoding.TextMarshaler].
+func (s Strategy) MarshalText() ([]byte, error) {
+	if s > Escalating {
+		return nil, ErrUnknownStrategy
+	}
+	return []byte(s.String()), nil
+}
+
+// UnmarshalText implements [encoding.TextUnmarshaler]; empty is Parallel.
+func (s *Strategy) UnmarshalText(b []byte) error {
+	switch string(b) {
+	case "", "parallel":
+		*s = Parallel
+	case "escalating":
+		*s = Escalating
+	default:
+		return ErrUnknownStrategy
+	}
+	return nil
+}
