@@ -1,19 +1,25 @@
 // Command quickstart walks through follow-up notifications from the
-// workspace's settings to the chat bot's intake and the contact-required gate.
+// workspace's settings to the chat bot's intake, the contact-required gate,
+// and a follow-up planned and delivered after the customer left.
 //
 //	go run ./examples/quickstart
 //
-// Everything here is a pure decision over values: no network, no storage.
+// The decisions are pure functions of values; the "providers" are console
+// senders that print what a real provider would receive, with the
+// recipients masked.
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"time"
 
 	"github.com/followup-go/followup"
+	"github.com/followup-go/followup/notify"
 	"github.com/followup-go/followup/policy"
 )
 
@@ -92,5 +98,72 @@ func run(w io.Writer) error {
 
 	say("4. With contact information the chat reaches the inbox: %v.", settings.Gate.Admit(opened, c.Reachable()))
 	say("   Another customer leaves without giving any: %v, never shown to an agent.", settings.Gate.Leave(opened, false))
+	say("")
+
+	// The host's providers. Here they print; a real host calls its Kakao
+	// vendor, SMS gateway and mail service (see notify.SMSSender).
+	senders := notify.Senders{
+		AlimTalk: notify.AlimTalkFunc(func(ctx context.Context, m notify.AlimTalk) error {
+			say("   [AlimTalk provider] template %s, key %s:", m.TemplateCode, m.Key)
+			say("%s", indent(m.Text))
+			return nil
+		}),
+		SMS: notify.SMSFunc(func(ctx context.Context, m notify.SMS) error {
+			say("   [SMS provider] key %s: %s", m.Key, m.Text)
+			return nil
+		}),
+		Email: notify.EmailFunc(func(ctx context.Context, m notify.Email) error {
+			say("   [mail service] subject %q, key %s, %d bytes of HTML", m.Subject, m.Key, len(m.HTML))
+			return nil
+		}),
+	}
+	engine, err := followup.NewEngine(settings, account, senders, followup.Options{
+		Workspace: "예시상점",
+		Link:      func(c followup.Conversation) string { return "https://chat.example.com/c/" + c.ID },
+	})
+	if err != nil {
+		return err
+	}
+
+	left := opened.Add(4 * time.Minute)
+	conv := followup.Conversation{
+		ID:            "chat-1042",
+		CustomerWrote: true,
+		Contact:       c,
+		Locale:        "ko",
+		Presence:      followup.Presence{Open: false, LastActive: left, Since: left},
+	}
+	say("5. The customer closes the chat at %s. Two agent replies follow:", left.Format("15:04"))
+	for i, text := range []string{"주문하신 상품은 내일 출고됩니다.", "출고 후 송장 번호를 알려 드릴게요."} {
+		at := left.Add(time.Duration(2+i) * time.Minute)
+		conv.Unseen = append(conv.Unseen, followup.Reply{ID: fmt.Sprintf("m%d", i+1), Author: "상담원 이서연", Text: text, At: at})
+		p := engine.Plan(at, conv)
+		say("   %s reply %d -> plan: %v at %s on %v, key %v", at.Format("15:04"), i+1, p.Reason, p.SendAt.Format("15:04"), p.Channels, p.Key)
+	}
+	say("   Both replies share one key: the second joined the pending follow-up.")
+	say("")
+
+	plan := engine.Plan(left.Add(3*time.Minute), conv)
+	say("6. At %s the host's job fires and delivers:", plan.SendAt.Format("15:04"))
+	res, err := engine.Deliver(context.Background(), plan.SendAt, plan, conv)
+	if err != nil {
+		return err
+	}
+	say("7. The report:")
+	for _, e := range res.Report.Entries {
+		say("   %-8s %s via %s after %d attempt(s)", e.Channel, e.Outcome, e.Via, len(e.Attempts))
+	}
+	say("   The host records %d entries; delivering the same plan again sends nothing:", len(res.Records))
+	conv.FollowUps = append(conv.FollowUps, res.Records...)
+	again, err := engine.Deliver(context.Background(), plan.SendAt.Add(time.Second), plan, conv)
+	if err != nil {
+		return err
+	}
+	say("   second delivery: %v (%v)", again.Status, again.Plan.Reason)
 	return nil
+}
+
+// indent prefixes every line of s for the story's layout.
+func indent(s string) string {
+	return "     | " + strings.ReplaceAll(s, "\n", "\n     | ")
 }
