@@ -387,3 +387,49 @@ func TestDeliverNilEngine(t *testing.T) {
 		t.Errorf("err = %v", err)
 	}
 }
+
+// Push goes first; text and email follow only if the push is not confirmed
+// within PushWait.
+func TestDeliverPushFirst(t *testing.T) {
+	for _, confirmed := range []bool{false, true} {
+		t.Run(map[bool]string{false: "not confirmed", true: "confirmed"}[confirmed], func(t *testing.T) {
+			fakes, senders := notifytest.NewSenders()
+			e, err := followup.NewEngine(fullSettings, paying, senders, followup.Options{Workspace: "Acme",
+				Link: func(c followup.Conversation) string { return "https://chat.example/c/" + c.ID }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := baseConversation(t)
+			c.PushTarget = "device-1"
+			now := t0.Add(3 * time.Minute)
+			p := e.Plan(now, c)
+			if p.Channels != notify.SetOf(notify.ChannelPush) {
+				t.Fatalf("first step %v, want push", p.Channels)
+			}
+			res, err := e.Deliver(context.Background(), now, p, c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if want := now.Add(30 * time.Second); !res.Next.Equal(want) {
+				t.Fatalf("Next = %v, want %v", res.Next, want)
+			}
+			c.FollowUps = append(c.FollowUps, res.Records...)
+			c.PushConfirmed = confirmed
+			p = e.Plan(res.Next, c)
+			res, err = e.Deliver(context.Background(), res.Next, p, c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := sent{Push: 1, AlimTalk: 1, Email: 1}
+			if confirmed {
+				want = sent{Push: 1}
+				if res.Status != followup.Cancelled {
+					t.Errorf("status %v after a confirmed push", res.Status)
+				}
+			}
+			if diff := cmp.Diff(want, sentBy(fakes)); diff != "" {
+				t.Errorf("sent (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
