@@ -123,7 +123,8 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 	if e == nil {
 		return Result{}, ErrNilEngine
 	}
-	cur, b := e.plan(now, &c)
+	var b batch
+	cur := e.plan(now, &c, &b)
 	res := Result{Plan: cur}
 
 	// What p planned and the engine can no longer send, and why.
@@ -202,7 +203,7 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 	// The next step, as the host will see it once it has recorded these.
 	after := c
 	after.FollowUps = append(append([]Record(nil), c.FollowUps...), res.Records...)
-	if next, _ := e.plan(now, &after); next.Reason == Due && next.Key == cur.Key {
+	if next := e.plan(now, &after, nil); next.Reason == Due && next.Key == cur.Key {
 		res.Next = next.SendAt
 	}
 	if !res.Deferred.Empty() {

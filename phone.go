@@ -112,7 +112,9 @@ func (p Phone) IsZero() bool { return p.E164 == "" }
 
 // CanText reports whether the number can receive text (AlimTalk, SMS): a
 // mobile number, or one the numbering plan cannot tell from a landline.
-func (p Phone) CanText() bool { return p.TextError() == nil }
+func (p Phone) CanText() bool {
+	return p.E164 != "" && (p.Type == PhoneMobile || p.Type == PhoneFixedLineOrMobile)
+}
 
 // TextError says why the number cannot receive text, as a [*FieldError]
 // with a code per kind of line ([CodeFixedLine], [CodeVoIP],

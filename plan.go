@@ -160,17 +160,17 @@ func (b *batch) holds(r *Reply) bool {
 // together, or, with the [Escalating] strategy, email [Timing.EscalateAfter]
 // after text (at once if the text was not delivered).
 func (e *Engine) Plan(now time.Time, c Conversation) Plan {
-	p, _ := e.plan(now, &c)
-	return p
+	return e.plan(now, &c, nil)
 }
 
-// plan is Plan, also returning the batch for Deliver to render.
-func (e *Engine) plan(now time.Time, c *Conversation) (Plan, batch) {
+// plan is Plan; when out is not nil, it also stores there the batch the
+// plan is for, for Deliver to render.
+func (e *Engine) plan(now time.Time, c *Conversation, out *batch) Plan {
 	if c.StartedBy == Agent && !c.CustomerWrote {
-		return Plan{Reason: AgentStartedUnanswered}, batch{}
+		return Plan{Reason: AgentStartedUnanswered}
 	}
 	if len(c.Unseen) == 0 {
-		return Plan{Reason: NothingUnseen}, batch{}
+		return Plan{Reason: NothingUnseen}
 	}
 	avail, availReason := e.available(c)
 
@@ -197,8 +197,10 @@ func (e *Engine) plan(now time.Time, c *Conversation) (Plan, batch) {
 
 	// Sort the unseen replies: the follow-up in progress, a new batch,
 	// replies already followed up, marketing.
+	// Unseen is documented oldest first, so the new batch is built in the
+	// same pass; replies out of order fall back to a second pass.
 	next := batch{}
-	first, marketing, old := -1, false, false
+	first, marketing, old, unsorted := -1, false, false, false
 	for i := range c.Unseen {
 		r := &c.Unseen[i]
 		switch {
@@ -208,11 +210,23 @@ func (e *Engine) plan(now time.Time, c *Conversation) (Plan, batch) {
 			marketing = marketing || r.At.After(done)
 		case !r.At.After(done):
 			old = true
-		case first < 0 || r.At.Before(c.Unseen[first].At):
+		case first < 0:
 			first = i
+			next = batch{key: Key{Conversation: c.ID, Reply: r.ID}, lo: r.At, hi: r.At.Add(e.timing.MaxWait)}
+			next.add(r.At)
+		case r.At.Before(next.lo):
+			unsorted = true
+		case r.At.Before(next.hi):
+			next.add(r.At)
 		}
 	}
-	if first >= 0 {
+	if unsorted {
+		for i := range c.Unseen {
+			r := &c.Unseen[i]
+			if !(curOpen && cur.holds(r)) && !r.Marketing && r.At.After(done) && r.At.Before(c.Unseen[first].At) {
+				first = i
+			}
+		}
 		f := &c.Unseen[first]
 		next = batch{key: Key{Conversation: c.ID, Reply: f.ID}, lo: f.At, hi: f.At.Add(e.timing.MaxWait)}
 		for i := range c.Unseen {
@@ -220,6 +234,8 @@ func (e *Engine) plan(now time.Time, c *Conversation) (Plan, batch) {
 				next.add(r.At)
 			}
 		}
+	}
+	if first >= 0 {
 		next.sendAt = next.last.Add(e.timing.Delay)
 		if next.sendAt.After(next.hi) {
 			next.sendAt = next.hi
@@ -229,29 +245,32 @@ func (e *Engine) plan(now time.Time, c *Conversation) (Plan, batch) {
 	switch {
 	case curOpen || first >= 0:
 	case marketing:
-		return Plan{Reason: OnlyMarketing}, batch{}
+		return Plan{Reason: OnlyMarketing}
 	case old:
-		return Plan{Reason: AlreadyFollowedUp, Key: cur.key}, batch{}
+		return Plan{Reason: AlreadyFollowedUp, Key: cur.key}
 	default:
-		return Plan{Reason: NothingUnseen}, batch{}
+		return Plan{Reason: NothingUnseen}
 	}
 	if availReason != 0 {
-		return Plan{Reason: availReason}, batch{}
+		return Plan{Reason: availReason}
 	}
 
 	switch until, state := e.timing.away(now, c.Presence); state {
 	case present:
-		return Plan{Reason: CustomerPresent, Recheck: until}, batch{}
+		return Plan{Reason: CustomerPresent, Recheck: until}
 	case leaving:
-		return Plan{Reason: NotAwayLongEnough, Recheck: until}, batch{}
+		return Plan{Reason: NotAwayLongEnough, Recheck: until}
 	}
 
-	b, at, step := cur, curAt, curStep
+	b, at, step := &cur, curAt, curStep
 	if !curOpen {
-		b = next
+		b = &next
 		at, step, _ = e.nextStep(c, &next, avail) // a new batch always has a step
 	}
-	return Plan{Reason: Due, Key: b.key, SendAt: at, Channels: step, Replies: b.count, Through: b.last}, b
+	if out != nil {
+		*out = *b
+	}
+	return Plan{Reason: Due, Key: b.key, SendAt: at, Channels: step, Replies: b.count, Through: b.last}
 }
 
 // available returns the channels that can reach this customer now: enabled

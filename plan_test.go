@@ -317,3 +317,26 @@ func BenchmarkPlan(b *testing.B) {
 		}
 	}
 }
+
+// Unseen is documented oldest first; replies out of order give the same
+// plan all the same.
+func TestPlanUnsortedReplies(t *testing.T) {
+	e := mustEngine(t, fullSettings, paying, notify.Senders{})
+	now := t0.Add(10 * time.Minute)
+	sorted := typicalConversation(t)
+	sorted.Unseen = append(sorted.Unseen, reply("r5", t0.Add(30*time.Minute)))
+	want := e.Plan(now, sorted)
+	if want.Reason != followup.Due || want.Replies != 3 {
+		t.Fatalf("sorted plan: %+v", want)
+	}
+	for _, order := range [][]int{{4, 3, 2, 1, 0}, {2, 0, 4, 1, 3}, {0, 3, 1, 2, 4}} {
+		c := typicalConversation(t)
+		c.Unseen = nil
+		for _, i := range order {
+			c.Unseen = append(c.Unseen, sorted.Unseen[i])
+		}
+		if diff := cmp.Diff(want, e.Plan(now, c)); diff != "" {
+			t.Errorf("order %v (-sorted +got):\n%s", order, diff)
+		}
+	}
+}
