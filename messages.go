@@ -57,122 +57,122 @@ func knownLang(locale string) (lang, bool) {
 // text is one sentence in every built-in language.
 type text [numLangs]string
 
-// fieldTexts are the customer-facing reasons, by field and code. A code that
-// reads the same for every field is under field 0.
-var fieldTexts = map[Field]map[Code]text{
-	0: {
-		CodeNotAsked: {
-			langEN: "This question is not asked here.",
-			langKO: "여기서는 묻지 않는 항목이에요.",
-			langJA: "この項目はここではお伺いしていません。",
-		},
-	},
-	FieldName: {
-		CodeEmpty: {
-			langEN: "Please enter your name.",
-			langKO: "이름을 입력해 주세요.",
-			langJA: "お名前を入力してください。",
-		},
-		CodeTooLong: {
-			langEN: "That name is too long. Please use at most 64 characters.",
-			langKO: "이름이 너무 길어요. 64자 이내로 입력해 주세요.",
-			langJA: "お名前が長すぎます。64文字以内で入力してください。",
-		},
-		CodeInvalidEncoding: {
-			langEN: "That name contains characters we cannot read. Please type it again.",
-			langKO: "이름에 읽을 수 없는 문자가 있어요. 다시 입력해 주세요.",
-			langJA: "お名前に読み取れない文字が含まれています。もう一度入力してください。",
-		},
-		CodeControlCharacter: {
-			langEN: "Please enter your name on one line, without special characters.",
-			langKO: "이름은 특수 문자 없이 한 줄로 입력해 주세요.",
-			langJA: "お名前は特殊文字を使わず1行で入力してください。",
-		},
-		CodeInvisibleCharacter: {
-			langEN: "That name contains invisible characters. Please type it again.",
-			langKO: "이름에 보이지 않는 문자가 있어요. 다시 입력해 주세요.",
-			langJA: "お名前に見えない文字が含まれています。もう一度入力してください。",
-		},
-		CodeContainsLink: {
-			langEN: "A name cannot contain a web address.",
-			langKO: "이름에는 웹 주소를 넣을 수 없어요.",
-			langJA: "お名前にURLは使えません。",
-		},
-		CodeContainsEmail: {
-			langEN: "A name cannot contain an email address. Please enter your name only.",
-			langKO: "이름에는 이메일 주소를 넣을 수 없어요. 이름만 입력해 주세요.",
-			langJA: "お名前にメールアドレスは使えません。お名前のみ入力してください。",
-		},
-	},
-	FieldPhone: {
-		CodeEmpty: {
-			langEN: "Please enter your mobile phone number.",
-			langKO: "휴대폰 번호를 입력해 주세요.",
-			langJA: "携帯電話番号を入力してください。",
-		},
-		CodeTooLong: {
-			langEN: "That is too long for a phone number. Please check it.",
-			langKO: "전화번호로 보기에는 너무 길어요. 다시 확인해 주세요.",
-			langJA: "電話番号としては長すぎます。ご確認ください。",
-		},
-		CodeNotANumber: {
-			langEN: "That does not look like a phone number. Please enter digits, such as 010-1234-5678.",
-			langKO: "전화번호 형식이 아니에요. 010-1234-5678처럼 숫자로 입력해 주세요.",
-			langJA: "電話番号の形式ではありません。090-1234-5678のように数字で入力してください。",
-		},
-		CodeInvalidNumber: {
-			langEN: "That number does not exist. Please check it and include the country code if you are abroad.",
-			langKO: "존재하지 않는 번호예요. 번호를 확인하고, 해외 번호라면 국가 번호를 함께 입력해 주세요.",
-			langJA: "存在しない番号です。番号をご確認のうえ、海外の番号は国番号から入力してください。",
-		},
-		CodeFixedLine: {
-			langEN: "That is a landline, which cannot receive text messages. Please enter a mobile number.",
-			langKO: "유선 전화번호는 문자를 받을 수 없어요. 휴대폰 번호를 입력해 주세요.",
-			langJA: "固定電話の番号ではメッセージを受け取れません。携帯電話番号を入力してください。",
-		},
-		CodeVoIP: {
-			langEN: "An internet phone number cannot receive text messages. Please enter a mobile number.",
-			langKO: "인터넷 전화번호(070)는 문자를 받을 수 없어요. 휴대폰 번호를 입력해 주세요.",
-			langJA: "IP電話の番号ではメッセージを受け取れません。携帯電話番号を入力してください。",
-		},
-		CodeTollFree: {
-			langEN: "A toll-free number cannot receive text messages. Please enter a mobile number.",
-			langKO: "수신자 부담 번호(080)는 문자를 받을 수 없어요. 휴대폰 번호를 입력해 주세요.",
-			langJA: "フリーダイヤルの番号ではメッセージを受け取れません。携帯電話番号を入力してください。",
-		},
-		CodePremiumRate: {
-			langEN: "A premium-rate number cannot receive text messages. Please enter a mobile number.",
-			langKO: "정보이용료 번호(060)는 문자를 받을 수 없어요. 휴대폰 번호를 입력해 주세요.",
-			langJA: "有料情報サービスの番号ではメッセージを受け取れません。携帯電話番号を入力してください。",
-		},
-		CodePersonalNumber: {
-			langEN: "A virtual or forwarding number cannot receive text messages. Please enter a mobile number.",
-			langKO: "안심번호·평생번호(050)는 문자를 받을 수 없어요. 휴대폰 번호를 입력해 주세요.",
-			langJA: "転送用の番号ではメッセージを受け取れません。携帯電話番号を入力してください。",
-		},
-		CodeNotMobile: {
-			langEN: "That number cannot receive text messages. Please enter a mobile number.",
-			langKO: "이 번호로는 문자를 받을 수 없어요. 휴대폰 번호를 입력해 주세요.",
-			langJA: "この番号ではメッセージを受け取れません。携帯電話番号を入力してください。",
-		},
-	},
-	FieldEmail: {
-		CodeEmpty: {
-			langEN: "Please enter your email address.",
-			langKO: "이메일 주소를 입력해 주세요.",
-			langJA: "メールアドレスを入力してください。",
-		},
-		CodeTooLong: {
-			langEN: "That email address is too long. Please check it.",
-			langKO: "이메일 주소가 너무 길어요. 다시 확인해 주세요.",
-			langJA: "メールアドレスが長すぎます。ご確認ください。",
-		},
-		CodeInvalidEmail: {
-			langEN: "That does not look like an email address. Please enter it as name@example.com.",
-			langKO: "이메일 주소 형식이 아니에요. name@example.com 형식으로 입력해 주세요.",
-			langJA: "メールアドレスの形式ではありません。name@example.com の形式で入力してください。",
-		},
-	},
+// fieldText is the customer-facing reason for one field and code; Field 0
+// stands for every field.
+type fieldText struct {
+	field Field
+	code  Code
+	text  text
+}
+
+// fieldTexts are the customer-facing reasons. They are a plain array, not a
+// map, so that nothing is built at package init.
+var fieldTexts = [...]fieldText{
+	{0, CodeNotAsked, text{
+		langEN: "This question is not asked here.",
+		langKO: "여기서는 묻지 않는 항목이에요.",
+		langJA: "この項目はここではお伺いしていません。",
+	}},
+	{FieldName, CodeEmpty, text{
+		langEN: "Please enter your name.",
+		langKO: "이름을 입력해 주세요.",
+		langJA: "お名前を入力してください。",
+	}},
+	{FieldName, CodeTooLong, text{
+		langEN: "That name is too long. Please use at most 64 characters.",
+		langKO: "이름이 너무 길어요. 64자 이내로 입력해 주세요.",
+		langJA: "お名前が長すぎます。64文字以内で入力してください。",
+	}},
+	{FieldName, CodeInvalidEncoding, text{
+		langEN: "That name contains characters we cannot read. Please type it again.",
+		langKO: "이름에 읽을 수 없는 문자가 있어요. 다시 입력해 주세요.",
+		langJA: "お名前に読み取れない文字が含まれています。もう一度入力してください。",
+	}},
+	{FieldName, CodeControlCharacter, text{
+		langEN: "Please enter your name on one line, without special characters.",
+		langKO: "이름은 특수 문자 없이 한 줄로 입력해 주세요.",
+		langJA: "お名前は特殊文字を使わず1行で入力してください。",
+	}},
+	{FieldName, CodeInvisibleCharacter, text{
+		langEN: "That name contains invisible characters. Please type it again.",
+		langKO: "이름에 보이지 않는 문자가 있어요. 다시 입력해 주세요.",
+		langJA: "お名前に見えない文字が含まれています。もう一度入力してください。",
+	}},
+	{FieldName, CodeContainsLink, text{
+		langEN: "A name cannot contain a web address.",
+		langKO: "이름에는 웹 주소를 넣을 수 없어요.",
+		langJA: "お名前にURLは使えません。",
+	}},
+	{FieldName, CodeContainsEmail, text{
+		langEN: "A name cannot contain an email address. Please enter your name only.",
+		langKO: "이름에는 이메일 주소를 넣을 수 없어요. 이름만 입력해 주세요.",
+		langJA: "お名前にメールアドレスは使えません。お名前のみ入力してください。",
+	}},
+	{FieldPhone, CodeEmpty, text{
+		langEN: "Please enter your mobile phone number.",
+		langKO: "휴대폰 번호를 입력해 주세요.",
+		langJA: "携帯電話番号を入力してください。",
+	}},
+	{FieldPhone, CodeTooLong, text{
+		langEN: "That is too long for a phone number. Please check it.",
+		langKO: "전화번호로 보기에는 너무 길어요. 다시 확인해 주세요.",
+		langJA: "電話番号としては長すぎます。ご確認ください。",
+	}},
+	{FieldPhone, CodeNotANumber, text{
+		langEN: "That does not look like a phone number. Please enter digits, such as 010-1234-5678.",
+		langKO: "전화번호 형식이 아니에요. 010-1234-5678처럼 숫자로 입력해 주세요.",
+		langJA: "電話番号の形式ではありません。090-1234-5678のように数字で入力してください。",
+	}},
+	{FieldPhone, CodeInvalidNumber, text{
+		langEN: "That number does not exist. Please check it and include the country code if you are abroad.",
+		langKO: "존재하지 않는 번호예요. 번호를 확인하고, 해외 번호라면 국가 번호를 함께 입력해 주세요.",
+		langJA: "存在しない番号です。番号をご確認のうえ、海外の番号は国番号から入力してください。",
+	}},
+	{FieldPhone, CodeFixedLine, text{
+		langEN: "That is a landline, which cannot receive text messages. Please enter a mobile number.",
+		langKO: "유선 전화번호는 문자를 받을 수 없어요. 휴대폰 번호를 입력해 주세요.",
+		langJA: "固定電話の番号ではメッセージを受け取れません。携帯電話番号を入力してください。",
+	}},
+	{FieldPhone, CodeVoIP, text{
+		langEN: "An internet phone number cannot receive text messages. Please enter a mobile number.",
+		langKO: "인터넷 전화번호(070)는 문자를 받을 수 없어요. 휴대폰 번호를 입력해 주세요.",
+		langJA: "IP電話の番号ではメッセージを受け取れません。携帯電話番号を入力してください。",
+	}},
+	{FieldPhone, CodeTollFree, text{
+		langEN: "A toll-free number cannot receive text messages. Please enter a mobile number.",
+		langKO: "수신자 부담 번호(080)는 문자를 받을 수 없어요. 휴대폰 번호를 입력해 주세요.",
+		langJA: "フリーダイヤルの番号ではメッセージを受け取れません。携帯電話番号を入力してください。",
+	}},
+	{FieldPhone, CodePremiumRate, text{
+		langEN: "A premium-rate number cannot receive text messages. Please enter a mobile number.",
+		langKO: "정보이용료 번호(060)는 문자를 받을 수 없어요. 휴대폰 번호를 입력해 주세요.",
+		langJA: "有料情報サービスの番号ではメッセージを受け取れません。携帯電話番号を入力してください。",
+	}},
+	{FieldPhone, CodePersonalNumber, text{
+		langEN: "A virtual or forwarding number cannot receive text messages. Please enter a mobile number.",
+		langKO: "안심번호·평생번호(050)는 문자를 받을 수 없어요. 휴대폰 번호를 입력해 주세요.",
+		langJA: "転送用の番号ではメッセージを受け取れません。携帯電話番号を入力してください。",
+	}},
+	{FieldPhone, CodeNotMobile, text{
+		langEN: "That number cannot receive text messages. Please enter a mobile number.",
+		langKO: "이 번호로는 문자를 받을 수 없어요. 휴대폰 번호를 입력해 주세요.",
+		langJA: "この番号ではメッセージを受け取れません。携帯電話番号を入力してください。",
+	}},
+	{FieldEmail, CodeEmpty, text{
+		langEN: "Please enter your email address.",
+		langKO: "이메일 주소를 입력해 주세요.",
+		langJA: "メールアドレスを入力してください。",
+	}},
+	{FieldEmail, CodeTooLong, text{
+		langEN: "That email address is too long. Please check it.",
+		langKO: "이메일 주소가 너무 길어요. 다시 확인해 주세요.",
+		langJA: "メールアドレスが長すぎます。ご確認ください。",
+	}},
+	{FieldEmail, CodeInvalidEmail, text{
+		langEN: "That does not look like an email address. Please enter it as name@example.com.",
+		langKO: "이메일 주소 형식이 아니에요. name@example.com 형식으로 입력해 주세요.",
+		langJA: "メールアドレスの形式ではありません。name@example.com の形式で入力してください。",
+	}},
 }
 
 // genericText is the reason for a field and code the table does not know.
@@ -184,39 +184,43 @@ var genericText = text{
 
 // message returns the customer-facing reason for f and c in l.
 func message(f Field, c Code, l lang) string {
-	if t, ok := fieldTexts[f][c]; ok {
-		return t[l]
-	}
-	if t, ok := fieldTexts[0][c]; ok {
-		return t[l]
+	for _, ft := range fieldTexts {
+		if ft.code == c && (ft.field == f || ft.field == 0) {
+			return ft.text[l]
+		}
 	}
 	return genericText[l]
 }
 
 // developerTexts are the English reasons used in error strings.
-var developerTexts = map[Code]string{
-	CodeEmpty:              "empty",
-	CodeTooLong:            "too long",
-	CodeNotAsked:           "not asked by the settings",
-	CodeNotANumber:         "not a phone number",
-	CodeInvalidNumber:      "not a valid number in its region",
-	CodeFixedLine:          "a landline number cannot receive text messages",
-	CodeVoIP:               "a VoIP number cannot receive text messages",
-	CodeTollFree:           "a toll-free number cannot receive text messages",
-	CodePremiumRate:        "a premium-rate number cannot receive text messages",
-	CodePersonalNumber:     "a personal (forwarding) number cannot receive text messages",
-	CodeNotMobile:          "the number cannot receive text messages",
-	CodeInvalidEmail:       "not a deliverable email address",
-	CodeInvalidEncoding:    "not valid UTF-8",
-	CodeControlCharacter:   "contains a control character",
-	CodeInvisibleCharacter: "contains an invisible formatting character",
-	CodeContainsLink:       "contains a URL",
-	CodeContainsEmail:      "contains an email address",
+var developerTexts = [...]struct {
+	code Code
+	text string
+}{
+	{CodeEmpty, "empty"},
+	{CodeTooLong, "too long"},
+	{CodeNotAsked, "not asked by the settings"},
+	{CodeNotANumber, "not a phone number"},
+	{CodeInvalidNumber, "not a valid number in its region"},
+	{CodeFixedLine, "a landline number cannot receive text messages"},
+	{CodeVoIP, "a VoIP number cannot receive text messages"},
+	{CodeTollFree, "a toll-free number cannot receive text messages"},
+	{CodePremiumRate, "a premium-rate number cannot receive text messages"},
+	{CodePersonalNumber, "a personal (forwarding) number cannot receive text messages"},
+	{CodeNotMobile, "the number cannot receive text messages"},
+	{CodeInvalidEmail, "not a deliverable email address"},
+	{CodeInvalidEncoding, "not valid UTF-8"},
+	{CodeControlCharacter, "contains a control character"},
+	{CodeInvisibleCharacter, "contains an invisible formatting character"},
+	{CodeContainsLink, "contains a URL"},
+	{CodeContainsEmail, "contains an email address"},
 }
 
 func developerText(c Code) string {
-	if t, ok := developerTexts[c]; ok {
-		return t
+	for _, d := range developerTexts {
+		if d.code == c {
+			return d.text
+		}
 	}
 	return "refused"
 }

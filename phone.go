@@ -78,8 +78,9 @@ func (t *PhoneType) UnmarshalText(b []byte) error {
 	return fmt.Errorf("followup: unknown phone type %q", truncateForError(string(b)))
 }
 
-// fromLib maps libphonenumber's number types to PhoneType.
-var fromLib = map[phonenumbers.PhoneNumberType]PhoneType{
+// fromLib maps libphonenumber's number types to PhoneType (UNKNOWN, the
+// last, maps to the zero PhoneUnknown).
+var fromLib = [...]PhoneType{
 	phonenumbers.FIXED_LINE:           PhoneFixedLine,
 	phonenumbers.MOBILE:               PhoneMobile,
 	phonenumbers.FIXED_LINE_OR_MOBILE: PhoneFixedLineOrMobile,
@@ -188,8 +189,15 @@ func ParsePhone(raw, region string) (Phone, error) {
 	return Phone{
 		E164:   phonenumbers.Format(n, phonenumbers.E164),
 		Region: numRegion,
-		Type:   fromLib[phonenumbers.GetNumberType(n)],
+		Type:   phoneType(phonenumbers.GetNumberType(n)),
 	}, nil
+}
+
+func phoneType(t phonenumbers.PhoneNumberType) PhoneType {
+	if int(t) >= 0 && int(t) < len(fromLib) {
+		return fromLib[t]
+	}
+	return PhoneUnknown
 }
 
 // upperASCII upper-cases a two-letter region code without allocating when it
