@@ -3,18 +3,19 @@ package followup
 import (
 	"strings"
 	"sync"
-	"unicode"
-	"unicode/utf8"
 
 	"github.com/go-playground/validator/v10"
 )
 
 // The RFC 5321 length limits, which the validator's email rule does not
-// check.
+// check, and the bound on what ParseEmail reads at all.
 const (
 	maxEmail       = 254 // a whole address (a 256-byte path minus the angle brackets)
 	maxEmailLocal  = 64  // the part before '@'
 	maxDomainLabel = 63  // one label of the domain
+	// maxEmailInput bounds the raw answer, surrounding white space
+	// included: longer input is refused without being read.
+	maxEmailInput = 1024
 )
 
 // emailValidator is built on first use, so importing the package costs
@@ -22,74 +23,98 @@ const (
 var emailValidator = sync.OnceValue(func() *validator.Validate { return validator.New() })
 
 // ParseEmail checks an email address as a customer types it and returns it
-// normalized: surrounding white space trimmed, the domain lower-cased, the
-// local part kept as typed (only the receiving server may fold its case).
+// normalized: surrounding white space (as [unicode.IsSpace] defines it)
+// trimmed, the domain lower-cased, the local part kept as typed (only the
+// receiving server may fold its case).
 //
-// It accepts the plain addresses people use: a dot-atom local part
-// ("first.last+tag") and a host name with at least one dot. Letters outside
-// ASCII are accepted where the go-playground validator's email rule accepts
-// them. It refuses, with a [*FieldError] for [FieldEmail]: nothing but white
-// space ([CodeEmpty]); an address over 254 bytes, a local part over 64 or a
-// domain label over 63 ([CodeTooLong], the RFC 5321 limits); and anything
-// else the validator refuses or a follow-up cannot be sent to: a quoted
-// local part, a comment, a domain literal ("[192.0.2.1]"), a display name
-// ("Kim <kim@example.com>") or a domain without a dot ("kim@localhost")
-// ([CodeInvalidEmail]).
+// It accepts plain addresses only: a local part that is an RFC 5322
+// dot-atom of ASCII characters ("first.last+tag", "o'neil"), '@', and a
+// host name of at least two dot-separated labels of ASCII letters, digits
+// and inner hyphens ("mail.example.co.kr", "xn--9n2bp8q.xn--3e0b707e"). The
+// address must also pass the go-playground validator's email rule, which
+// refuses, among others, an all-numeric top-level domain ("a@example.123").
+//
+// It refuses, with a [*FieldError] for [FieldEmail]:
+//   - nothing but white space ([CodeEmpty]);
+//   - more than 1,024 bytes of input, an address over 254 bytes, a local
+//     part over 64 bytes or a domain label over 63 ([CodeTooLong], the RFC
+//     5321 limits);
+//   - everything else that is not such a plain address ([CodeInvalidEmail]):
+//     a quoted local part ("\"kim\"@example.com"), a comment
+//     ("kim(home)@example.com"), a domain literal ("kim@[192.0.2.1]"), a
+//     display name ("Kim <kim@example.com>"), a domain without a dot
+//     ("kim@localhost", "kim@io"), a trailing dot in the domain, and any
+//     character outside ASCII.
+//
+// Internationalized addresses (a local part or a domain in Unicode, RFC
+// 6531) are refused on purpose: mail to them needs SMTPUTF8 on every hop,
+// which many sending services lack, so a follow-up to them may never
+// arrive; and a Unicode domain can imitate another one (a Cyrillic "о" for
+// a Latin "o"). A domain in its ASCII form ("xn--…") is accepted.
 func ParseEmail(raw string) (string, error) {
-	if len(raw) > 4*maxEmail {
+	if len(raw) > maxEmailInput {
 		return "", fieldError(FieldEmail, CodeTooLong)
 	}
 	s := strings.TrimSpace(raw)
-	if s == "" {
+	switch {
+	case s == "":
 		return "", fieldError(FieldEmail, CodeEmpty)
+	case len(s) > maxEmail:
+		return "", fieldError(FieldEmail, CodeTooLong)
 	}
 	at := strings.LastIndexByte(s, '@')
 	if at < 0 {
 		return "", fieldError(FieldEmail, CodeInvalidEmail)
 	}
 	local, domain := s[:at], s[at+1:]
-	if len(s) > maxEmail || len(local) > maxEmailLocal {
+	if len(local) > maxEmailLocal {
 		return "", fieldError(FieldEmail, CodeTooLong)
-	}
-	if c := checkDomain(domain); c != "" {
-		return "", fieldError(FieldEmail, c)
 	}
 	if !dotAtom(local) {
 		return "", fieldError(FieldEmail, CodeInvalidEmail)
 	}
+	upper, c := checkDomain(domain)
+	if c != "" {
+		return "", fieldError(FieldEmail, c)
+	}
 	if emailValidator().Var(s, "email") != nil {
 		return "", fieldError(FieldEmail, CodeInvalidEmail)
 	}
-	if lower := strings.ToLower(domain); lower != domain {
-		return local + "@" + lower, nil
+	if !upper {
+		return s, nil
 	}
-	return s, nil
+	var b strings.Builder
+	b.Grow(len(s))
+	b.WriteString(s[:at+1])
+	for i := 0; i < len(domain); i++ {
+		c := domain[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		b.WriteByte(c)
+	}
+	return b.String(), nil
 }
 
-// dotAtom reports whether the local part is an RFC 5322 dot-atom: atext
-// runs separated by single dots. This refuses quoted strings, comments and
-// display names, which the validator's rule lets through in some forms.
+// dotAtom reports whether local is an RFC 5322 dot-atom of ASCII: runs of
+// atext separated by single dots. This refuses quoted strings, comments,
+// display names and non-ASCII letters, some of which the validator's rule
+// lets through.
 func dotAtom(local string) bool {
 	if local == "" || local[0] == '.' || local[len(local)-1] == '.' {
 		return false
 	}
-	prevDot := false
-	for _, r := range local {
-		switch {
-		case r == '.':
-			if prevDot {
+	for i := 0; i < len(local); i++ {
+		c := local[i]
+		if c == '.' {
+			if local[i-1] == '.' {
 				return false
 			}
-			prevDot = true
 			continue
-		case r < utf8.RuneSelf:
-			if !atext(byte(r)) {
-				return false
-			}
-		case !unicode.IsLetter(r) && !unicode.IsNumber(r) && !unicode.Is(unicode.Mn, r):
+		}
+		if !atext(c) {
 			return false
 		}
-		prevDot = false
 	}
 	return true
 }
@@ -103,29 +128,38 @@ func atext(c byte) bool {
 	return strings.IndexByte("!#$%&'*+-/=?^_`{|}~", c) >= 0
 }
 
-// checkDomain returns the code refusing a domain, or "" if it is a host name
-// with at least two labels, each 1 to 63 bytes.
-func checkDomain(domain string) Code {
-	if domain == "" || domain[0] == '[' {
-		return CodeInvalidEmail
-	}
-	labels := 0
-	for rest := domain; ; {
-		label, tail, more := strings.Cut(rest, ".")
-		switch {
-		case label == "":
-			return CodeInvalidEmail
-		case len(label) > maxDomainLabel:
-			return CodeTooLong
+// checkDomain returns the code refusing domain, or "" if it is a host name
+// of at least two labels, each 1 to 63 ASCII letters, digits and hyphens,
+// neither starting nor ending with a hyphen. upper reports whether the
+// domain holds an upper-case letter.
+func checkDomain(domain string) (upper bool, c Code) {
+	labels, start := 1, 0
+	for i := 0; i <= len(domain); i++ {
+		if i == len(domain) || domain[i] == '.' {
+			switch n := i - start; {
+			case n == 0:
+				return false, CodeInvalidEmail // "", ".com", "a..com", "a.com."
+			case n > maxDomainLabel:
+				return false, CodeTooLong
+			case domain[start] == '-' || domain[i-1] == '-':
+				return false, CodeInvalidEmail
+			}
+			if i < len(domain) {
+				labels++
+			}
+			start = i + 1
+			continue
 		}
-		labels++
-		if !more {
-			break
+		switch c := domain[i]; {
+		case 'a' <= c && c <= 'z', '0' <= c && c <= '9', c == '-':
+		case 'A' <= c && c <= 'Z':
+			upper = true
+		default:
+			return false, CodeInvalidEmail // "[", "(", "_", "~", non-ASCII
 		}
-		rest = tail
 	}
 	if labels < 2 {
-		return CodeInvalidEmail // dotless: "localhost", "io"
+		return false, CodeInvalidEmail // dotless: "localhost", "io"
 	}
-	return ""
+	return upper, ""
 }

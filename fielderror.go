@@ -88,7 +88,7 @@ const (
 const (
 	// CodeInvalidEmail: not an address a follow-up can be sent to: bad
 	// syntax, a quoted local part, a comment, a domain literal, a display
-	// name, or a domain without a dot.
+	// name, a domain without a dot, or a character outside ASCII.
 	CodeInvalidEmail Code = "invalidEmail"
 )
 
@@ -96,8 +96,9 @@ const (
 const (
 	// CodeInvalidEncoding: the text is not valid UTF-8.
 	CodeInvalidEncoding Code = "invalidEncoding"
-	// CodeControlCharacter: the text holds a control character, such as a
-	// line break or NUL.
+	// CodeControlCharacter: the text holds a control character that is not
+	// white space, such as NUL or ESC. (Line breaks and tabs are white space:
+	// ParseName collapses them.)
 	CodeControlCharacter Code = "controlCharacter"
 	// CodeInvisibleCharacter: the text holds an invisible formatting
 	// character: a bidirectional override or isolate (U+202A–U+202E,
