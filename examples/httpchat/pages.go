@@ -1,0 +1,99 @@
+package main
+
+import (
+	"html/template"
+	"net/http"
+	"sort"
+)
+
+// widgetTemplate is the customer's chat widget: it asks the bot's
+// questions, shows the reason when an answer is refused, and reports
+// presence (page visible, focused, left) to the server.
+var widgetTemplate = template.Must(template.New("widget").Parse(`<!doctype html>
+<html lang="ko"><meta charset="utf-8"><title>Chat</title>
+<h1>Chat with Example Shop</h1>
+<div id="log"></div>
+<form id="ask"><label id="q"></label> <input id="a" autocomplete="off"> <button>Send</button></form>
+<p id="why" role="alert"></p>
+<script>
+const locale = navigator.language || "en";
+let chat, questions = [], i = 0;
+const post = (path, body) => fetch(path, {method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(body)}).then(r => r.json().then(j => [r.status, j]));
+const presence = () => chat && post("/api/chats/" + chat + "/presence",
+  {open: document.visibilityState !== "hidden", focused: document.hasFocus(), active: true});
+async function start() {
+  const [, j] = await post("/api/chats", {locale});
+  chat = j.id; questions = j.questions || []; next();
+}
+function next() {
+  document.getElementById("q").textContent = i < questions.length ? "Your " + questions[i] + ":" : "Message:";
+}
+document.getElementById("ask").onsubmit = async (e) => {
+  e.preventDefault();
+  const v = document.getElementById("a").value;
+  const why = document.getElementById("why");
+  if (i < questions.length) {
+    const [status, j] = await post("/api/chats/" + chat + "/answers", {field: questions[i], value: v});
+    if (status !== 200) { why.textContent = j.message || j.error; return; }
+    why.textContent = ""; i++;
+  } else {
+    await post("/api/chats/" + chat + "/messages", {text: v});
+  }
+  document.getElementById("a").value = ""; next();
+};
+document.addEventListener("visibilitychange", presence);
+window.addEventListener("focus", presence);
+window.addEventListener("blur", presence);
+window.addEventListener("pagehide", () => navigator.sendBeacon("/api/chats/" + chat + "/presence",
+  new Blob([JSON.stringify({open: false, focused: false})], {type: "application/json"})));
+start();
+</script>
+</html>`))
+
+// agentTemplate is the agent's console: the inbox of admitted chats and a
+// reply box for each.
+var agentTemplate = template.Must(template.New("agent").Parse(`<!doctype html>
+<html><meta charset="utf-8"><title>Inbox</title>
+<h1>Inbox</h1>
+{{range .}}<section id="{{.ID}}">
+<h2>{{.ID}} {{.Contact}}</h2>
+{{range .Messages}}<p>{{if .FromCustomer}}Customer{{else}}{{.Author}}{{end}}: {{.Text}}</p>{{end}}
+<form method="post" action="/agent/chats/{{.ID}}/reply"><input name="text"> <button>Reply</button></form>
+</section>{{else}}<p>No open chats.</p>{{end}}
+</html>`))
+
+// outboxTemplate lists the follow-ups the engine delivered.
+var outboxTemplate = template.Must(template.New("outbox").Parse(`<!doctype html>
+<html><meta charset="utf-8"><title>Outbox</title>
+<h1>Delivered follow-ups</h1>
+{{range .}}<article><h2>{{.Channel}} to {{.To}}</h2><p>key {{.Key}}</p>{{if .Subject}}<p>{{.Subject}}</p>{{end}}<pre>{{.Text}}</pre></article>
+{{else}}<p>Nothing sent yet.</p>{{end}}
+</html>`))
+
+func (s *Server) widgetPage(w http.ResponseWriter, r *http.Request) {
+	_ = widgetTemplate.Execute(w, nil)
+}
+
+// inboxRow is one chat on the console. Contact shows masked values.
+type inboxRow struct {
+	ID       string
+	Contact  string
+	Messages []message
+}
+
+func (s *Server) agentPage(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	var rows []inboxRow
+	for _, c := range s.chats {
+		if c.admitted { // under the gate, only chats with contact information
+			rows = append(rows, inboxRow{ID: c.id, Contact: c.contact.String(), Messages: append([]message(nil), c.messages...)})
+		}
+	}
+	s.mu.Unlock()
+	sort.Slice(rows, func(i, j int) bool { return rows[i].ID < rows[j].ID })
+	_ = agentTemplate.Execute(w, rows)
+}
+
+func (s *Server) outboxPage(w http.ResponseWriter, r *http.Request) {
+	_ = outboxTemplate.Execute(w, s.Outbox())
+}

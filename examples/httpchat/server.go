@@ -1,0 +1,369 @@
+package main
+
+import (
+	"context"
+	"encoding/json"
+	"fmt"
+	"net/http"
+	"sort"
+	"strconv"
+	"sync"
+	"time"
+
+	"github.com/followup-go/followup"
+	"github.com/followup-go/followup/notify"
+	"github.com/followup-go/followup/policy"
+)
+
+// chat is one conversation as this host stores it.
+type chat struct {
+	id       string
+	opened   time.Time
+	admitted bool // reached the agents' inbox
+	answers  followup.ContactInput
+	contact  followup.Contact
+	locale   string
+	messages []message
+	conv     followup.Conversation // the snapshot the engine reads
+}
+
+// message is a line of the chat, as the pages show it.
+type message struct {
+	FromCustomer bool
+	Author, Text string
+	At           time.Time
+}
+
+// job is a scheduled follow-up step, keyed by the plan's key.
+type job struct {
+	chatID string
+	plan   followup.Plan
+	at     time.Time
+}
+
+// OutboxItem is a message the in-memory senders "sent".
+type OutboxItem struct {
+	Channel notify.Channel
+	Key     string
+	To      string // masked
+	Subject string
+	Text    string
+}
+
+// Server is the chat host: widget API, agent console, outbox. It keeps
+// everything in memory and is safe for concurrent use.
+type Server struct {
+	settings followup.Settings
+	engine   *followup.Engine
+	now      func() time.Time
+
+	mu     sync.Mutex
+	nextID int
+	chats  map[string]*chat
+	jobs   map[string]job
+	outbox []OutboxItem
+}
+
+// NewServer returns a server for the settings; now is its clock.
+func NewServer(s followup.Settings, now func() time.Time) (*Server, error) {
+	srv := &Server{settings: s, now: now, chats: map[string]*chat{}, jobs: map[string]job{}}
+	record := func(ch notify.Channel, key, to, subject, text string) {
+		srv.mu.Lock()
+		srv.outbox = append(srv.outbox, OutboxItem{Channel: ch, Key: key, To: to, Subject: subject, Text: text})
+		srv.mu.Unlock()
+	}
+	senders := notify.Senders{
+		AlimTalk: notify.AlimTalkFunc(func(ctx context.Context, m notify.AlimTalk) error {
+			record(notify.ChannelAlimTalk, m.Key, maskPhone(m.To), m.TemplateCode, m.Text)
+			return ctx.Err()
+		}),
+		SMS: notify.SMSFunc(func(ctx context.Context, m notify.SMS) error {
+			record(notify.ChannelSMS, m.Key, maskPhone(m.To), m.Subject, m.Text)
+			return ctx.Err()
+		}),
+		Email: notify.EmailFunc(func(ctx context.Context, m notify.Email) error {
+			record(notify.ChannelEmail, m.Key, followup.MaskEmail(m.To), m.Subject, m.Text)
+			return ctx.Err()
+		}),
+	}
+	e, err := followup.NewEngine(s, followup.Account{HasPaymentMethod: true}, senders, followup.Options{
+		Workspace: "Example Shop",
+		Link:      func(c followup.Conversation) string { return "http://localhost/#chat=" + c.ID },
+	})
+	if err != nil {
+		return nil, err
+	}
+	srv.engine = e
+	return srv, nil
+}
+
+func maskPhone(e164 string) string {
+	p := followup.Phone{E164: e164}
+	return p.Masked()
+}
+
+// Handler returns the HTTP handler of every page and API.
+func (s *Server) Handler() http.Handler {
+	mux := http.NewServeMux()
+	mux.HandleFunc("GET /{$}", s.widgetPage)
+	mux.HandleFunc("GET /agent", s.agentPage)
+	mux.HandleFunc("GET /outbox", s.outboxPage)
+	mux.HandleFunc("POST /api/chats", s.openChat)
+	mux.HandleFunc("POST /api/chats/{id}/answers", s.answer)
+	mux.HandleFunc("POST /api/chats/{id}/messages", s.customerMessage)
+	mux.HandleFunc("POST /api/chats/{id}/presence", s.presence)
+	mux.HandleFunc("GET /api/chats/{id}", s.chatState)
+	mux.HandleFunc("POST /agent/chats/{id}/reply", s.agentReply)
+	return mux
+}
+
+func writeJSON(w http.ResponseWriter, status int, v any) {
+	w.Header().Set("Content-Type", "application/json; charset=utf-8")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(v)
+}
+
+func (s *Server) chat(w http.ResponseWriter, r *http.Request) (*chat, bool) {
+	c, ok := s.chats[r.PathValue("id")]
+	if !ok {
+		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no such chat"})
+	}
+	return c, ok
+}
+
+// openChat starts a chat: the bot's questions, and whether the gate lets it
+// into the inbox yet.
+func (s *Server) openChat(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Locale string `json:"locale"`
+	}
+	_ = json.NewDecoder(http.MaxBytesReader(w, r.Body, 4096)).Decode(&in)
+	now := s.now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	s.nextID++
+	c := &chat{id: "chat-" + strconv.Itoa(s.nextID), opened: now, locale: in.Locale}
+	c.conv = followup.Conversation{ID: c.id, CustomerWrote: true, Locale: in.Locale,
+		Presence: followup.Presence{Open: true, Focused: true, LastActive: now, Since: now}}
+	c.admitted = s.settings.Gate.Admit(now, false) == policy.Open
+	s.chats[c.id] = c
+	writeJSON(w, http.StatusCreated, map[string]any{
+		"id": c.id, "questions": s.settings.Questions(), "admitted": c.admitted,
+	})
+}
+
+// answer takes one answer to a bot question. A refused answer gets the
+// localized reason, and the bot asks again.
+func (s *Server) answer(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Field followup.Field `json:"field"`
+		Value string         `json:"value"`
+	}
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4096)).Decode(&in); err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "malformed answer"})
+		return
+	}
+	now := s.now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.chat(w, r)
+	if !ok {
+		return
+	}
+	answers := c.answers
+	switch in.Field {
+	case followup.FieldName:
+		answers.Name = in.Value
+	case followup.FieldPhone:
+		answers.Phone = in.Value
+	case followup.FieldEmail:
+		answers.Email = in.Value
+	}
+	answers.At, answers.Inquiry = now, c.id
+	contact, err := s.settings.ParseContact(answers)
+	if err != nil {
+		var ve *followup.ValidationError
+		if fe := asValidation(err, &ve, in.Field); fe != nil {
+			writeJSON(w, http.StatusUnprocessableEntity, map[string]string{
+				"field": fe.Field.String(), "code": string(fe.Code), "message": fe.Message(c.locale)})
+			return
+		}
+		if ve == nil {
+			writeJSON(w, http.StatusInternalServerError, map[string]string{"error": "could not check the answer"})
+			return
+		}
+	}
+	c.answers, c.contact = answers, contact
+	c.conv.Contact = contact
+	if !c.admitted && s.settings.Gate.Admit(now, contact.Reachable()) == policy.Open {
+		c.admitted = true
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"admitted": c.admitted})
+}
+
+// asValidation returns the field error of field f in err, if any.
+func asValidation(err error, ve **followup.ValidationError, f followup.Field) *followup.FieldError {
+	v, ok := err.(*followup.ValidationError)
+	if !ok {
+		return nil
+	}
+	*ve = v
+	return v.Field(f)
+}
+
+func (s *Server) customerMessage(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Text string `json:"text"`
+	}
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 16<<10)).Decode(&in); err != nil || in.Text == "" {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "empty message"})
+		return
+	}
+	now := s.now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.chat(w, r)
+	if !ok {
+		return
+	}
+	c.messages = append(c.messages, message{FromCustomer: true, Author: "Customer", Text: in.Text, At: now})
+	c.conv.Presence.LastActive = now
+	// The customer is back and has seen every reply.
+	c.conv.Unseen = nil
+	writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
+}
+
+// presence records what the widget reports: page open, focused, left. A
+// customer who leaves without contact information under the gate is
+// discarded and never reaches the inbox.
+func (s *Server) presence(w http.ResponseWriter, r *http.Request) {
+	var in struct {
+		Open    bool `json:"open"`
+		Focused bool `json:"focused"`
+		Active  bool `json:"active"`
+	}
+	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4096)).Decode(&in); err != nil {
+		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "malformed presence"})
+		return
+	}
+	now := s.now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.chat(w, r)
+	if !ok {
+		return
+	}
+	p := &c.conv.Presence
+	if p.Open != in.Open || p.Focused != in.Focused {
+		p.Since = now
+	}
+	p.Open, p.Focused = in.Open, in.Focused
+	if in.Active {
+		p.LastActive = now
+	}
+	if in.Open && in.Focused && in.Active {
+		c.conv.Unseen = nil // the replies are on screen
+	}
+	if !in.Open && s.settings.Gate.Leave(c.opened, c.contact.Reachable()) == policy.Discard {
+		delete(s.chats, c.id)
+		writeJSON(w, http.StatusOK, map[string]bool{"discarded": true})
+		return
+	}
+	s.schedule(c, now)
+	writeJSON(w, http.StatusOK, map[string]bool{"discarded": false})
+}
+
+func (s *Server) chatState(w http.ResponseWriter, r *http.Request) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.chat(w, r)
+	if !ok {
+		return
+	}
+	writeJSON(w, http.StatusOK, map[string]any{"admitted": c.admitted, "messages": c.messages})
+}
+
+// agentReply is the console's reply box. Each reply re-plans the chat's
+// follow-up: a reply while one is pending joins it.
+func (s *Server) agentReply(w http.ResponseWriter, r *http.Request) {
+	text := r.FormValue("text")
+	now := s.now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.chat(w, r)
+	if !ok {
+		return
+	}
+	if !c.admitted || text == "" {
+		http.Error(w, "cannot reply", http.StatusBadRequest)
+		return
+	}
+	id := fmt.Sprintf("m%d", len(c.messages)+1)
+	c.messages = append(c.messages, message{Author: "Agent", Text: text, At: now})
+	c.conv.Unseen = append(c.conv.Unseen, followup.Reply{ID: id, Author: "Agent", Text: text, At: now})
+	s.schedule(c, now)
+	http.Redirect(w, r, "/agent", http.StatusSeeOther)
+}
+
+// schedule plans the chat's follow-up and puts its job in the queue, keyed
+// by the plan's key: planning again replaces the job, never duplicates it.
+// The caller holds s.mu.
+func (s *Server) schedule(c *chat, now time.Time) {
+	p := s.engine.Plan(now, c.conv)
+	if !p.Due() {
+		return
+	}
+	s.jobs[p.Key.String()] = job{chatID: c.id, plan: p, at: p.SendAt}
+}
+
+// RunDue runs every job due at now, as a host's job queue does, and returns
+// how many ran. main calls it every second; tests call it with their clock.
+func (s *Server) RunDue(ctx context.Context, now time.Time) int {
+	s.mu.Lock()
+	var due []string
+	for k, j := range s.jobs {
+		if !j.at.After(now) {
+			due = append(due, k)
+		}
+	}
+	sort.Strings(due)
+	s.mu.Unlock()
+	for _, k := range due {
+		s.mu.Lock()
+		j := s.jobs[k]
+		delete(s.jobs, k)
+		c, ok := s.chats[j.chatID]
+		var snap followup.Conversation
+		if ok {
+			snap = c.conv
+			snap.FollowUps = append([]followup.Record(nil), c.conv.FollowUps...)
+		}
+		s.mu.Unlock()
+		if !ok {
+			continue
+		}
+		res, err := s.engine.Deliver(ctx, now, j.plan, snap)
+		if err != nil {
+			continue
+		}
+		s.mu.Lock()
+		c.conv.FollowUps = append(c.conv.FollowUps, res.Records...)
+		switch {
+		case res.Status == followup.Replanned || res.Status == followup.Rescheduled:
+			s.jobs[res.Plan.Key.String()] = job{chatID: c.id, plan: res.Plan, at: res.Next}
+		case !res.Next.IsZero():
+			if p := s.engine.Plan(res.Next, c.conv); p.Due() {
+				s.jobs[p.Key.String()] = job{chatID: c.id, plan: p, at: res.Next}
+			}
+		}
+		s.mu.Unlock()
+	}
+	return len(due)
+}
+
+// Outbox returns what the in-memory senders sent.
+func (s *Server) Outbox() []OutboxItem {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	return append([]OutboxItem(nil), s.outbox...)
+}
