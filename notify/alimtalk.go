@@ -50,6 +50,14 @@ type Button struct {
 // [AlimTalkMaxButtons] buttons ([ErrTooManyButtons]), a button without a
 // name or link ([ErrBadButton]), or an invalid substitute.
 func (m AlimTalk) Validate() error {
+	if err := m.validateOwn(); err != nil {
+		return err
+	}
+	return m.validateSubstitute()
+}
+
+// validateOwn validates the AlimTalk without its substitute.
+func (m *AlimTalk) validateOwn() error {
 	switch {
 	case m.To == "":
 		return fmt.Errorf("notify: alimtalk: %w", ErrNoRecipient)
@@ -68,10 +76,16 @@ func (m AlimTalk) Validate() error {
 			return fmt.Errorf("notify: alimtalk button %d: %w", i+1, ErrBadButton)
 		}
 	}
-	if m.Substitute != nil {
-		if err := m.Substitute.Validate(); err != nil {
-			return fmt.Errorf("notify: alimtalk substitute: %w", err)
-		}
+	return nil
+}
+
+// validateSubstitute validates the substitute, if there is one.
+func (m *AlimTalk) validateSubstitute() error {
+	if m.Substitute == nil {
+		return nil
+	}
+	if err := m.Substitute.Validate(); err != nil {
+		return fmt.Errorf("notify: alimtalk substitute: %w", err)
 	}
 	return nil
 }

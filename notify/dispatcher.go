@@ -5,8 +5,11 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"math"
 	"math/rand/v2"
+	"runtime"
 	"sync"
+	"sync/atomic"
 	"time"
 )
 
@@ -17,7 +20,8 @@ type Options struct {
 	// counting the first. Zero means 3.
 	MaxAttempts int
 	// AttemptTimeout bounds each call of a sender, inside the caller's
-	// context. Zero means 10 seconds.
+	// context: the sender's context is done when it passes. Zero means 10
+	// seconds.
 	AttemptTimeout time.Duration
 	// Grace is how long past an attempt's deadline the dispatcher still
 	// waits for a sender that has not returned, before it abandons the call
@@ -29,19 +33,21 @@ type Options struct {
 	// seconds. A rate limit waits at least its retry-after, even past
 	// MaxBackoff.
 	MinBackoff, MaxBackoff time.Duration
-	// MaxConcurrency is how many messages are sent at the same time. Zero
-	// means all of them.
+	// MaxConcurrency is how many messages of one dispatch are sent at the
+	// same time. Zero means all of them.
 	MaxConcurrency int
 	// Logger receives an event per attempt: the channel, the idempotency
 	// key, the masked recipient, the attempt number, its duration and
 	// error. Nil means no logging. The dispatcher never logs message
-	// content; a sender's own error strings are logged as they are.
+	// content; a sender's own error strings are logged as they are, so a
+	// sender must keep personal data out of them. The logger's handler
+	// must not block.
 	Logger *slog.Logger
-	// Wait waits d between attempts, or returns ctx's error if ctx is done
-	// first. Nil means a timer. Tests set it so they never sleep.
+	// Wait waits d between attempts, or returns ctx's error as soon as ctx
+	// is done. Nil means a timer. Tests set it so they never sleep.
 	Wait func(ctx context.Context, d time.Duration) error
 	// Jitter returns the wait for a nominal backoff d. Nil means "equal
-	// jitter": a uniform random duration in [d/2, d].
+	// jitter": a uniform random duration in [d/2, d], from math/rand/v2.
 	Jitter func(d time.Duration) time.Duration
 }
 
@@ -104,7 +110,8 @@ func (o *Options) wait(ctx context.Context, d time.Duration) error {
 }
 
 // A Batch is the messages of one follow-up, at most one per channel. A nil
-// message is not sent.
+// message is not sent. Dispatch reads the messages while it runs: do not
+// modify them until it returns.
 type Batch struct {
 	AlimTalk *AlimTalk
 	SMS      *SMS
@@ -121,274 +128,456 @@ type Dispatcher struct {
 	Options Options
 }
 
-// job is one message to send: its channel and how to send it.
-type job struct {
-	channel Channel
-	key, to string
-	valid   error
-	send    func(context.Context) error // nil: no sender
-	sub     *job                        // an AlimTalk's substitute
-}
-
 // Dispatch sends every message of b and returns a report with one entry per
-// message. It returns when every message has its outcome.
+// message, in the order AlimTalk, SMS, Email, Push. It returns when every
+// message has its outcome.
 //
-// Messages of different channels are sent concurrently, at most
-// MaxConcurrency at a time. An invalid message fails without calling its
-// sender; a message without a sender is skipped. Each attempt runs with its
-// own timeout inside ctx; a transient failure is retried with capped
-// exponential backoff and jitter, a rate limit waits at least its
-// retry-after, a permanent failure ([Permanent]) is never retried, and
-// nothing is retried once ctx is done. A sender that panics fails its
-// message with a [*PanicError], and the process goes on.
+// An invalid message fails without calling its sender; a message without a
+// sender is skipped. Each attempt runs with its own timeout inside ctx; a
+// transient failure is retried with capped exponential backoff and jitter, a
+// rate limit waits at least its retry-after, a permanent failure
+// ([Permanent]) is never retried, and nothing is sent or retried once ctx is
+// done. A sender that panics fails its message with a [*PanicError], and the
+// process goes on.
 //
 // An AlimTalk that fails permanently, is refused by its recipient, is
 // invalid or has no sender goes out as its Substitute SMS through the SMS
-// sender; the entry then says [DeliveredBySubstitute]. A panic or an
-// abandoned call gives no substitute: the AlimTalk may have gone through,
-// and the customer must get one message, not two.
+// sender; the entry then says [DeliveredBySubstitute]. An AlimTalk that
+// failed only transiently, whose sender panicked or was abandoned gets no
+// substitute: it may have gone through, and the customer must get one
+// message, not two.
 //
-// Goroutines: Dispatch starts one goroutine per message and one per
-// attempt, and every one of them has ended when it returns, except the
-// call of a sender that ignores its context: the dispatcher abandons it at
-// its deadline plus Grace ([ErrAbandoned]) and it keeps running inside the
-// host's sender until that returns.
+// Concurrency: the senders are called on goroutines Dispatch starts, never
+// on the caller's, so that a sender that ignores its context cannot hold
+// the caller. One goroutine takes the messages in turn. As soon as it is
+// held up in a sender (the sender blocks, or runs until it is preempted),
+// helpers take the messages still waiting, a goroutine each, up to
+// MaxConcurrency at a time. So messages of different channels go out at the
+// same time whenever a sender takes a while, and a dispatch to senders that
+// return at once costs one goroutine.
+//
+// Goroutines: every goroutine Dispatch starts has done its work when
+// Dispatch returns and exits right after, except the call of a sender that
+// ignores its context: the dispatcher abandons it at its deadline plus
+// Grace ([ErrAbandoned]), and it keeps running inside the host's sender
+// until that returns.
 func (d *Dispatcher) Dispatch(ctx context.Context, b Batch) Report {
-	var jobs [4]job
-	n := 0
+	st := dispatches.Get().(*dispatch)
+	st.d, st.ctx, st.b, st.pdl = d, ctx, b, math.MaxInt64
+	st.refs.Store(1)
+	entries := st.alloc(b)
+	st.t0 = time.Now()
+	*st.base = st.t0
 	if m := b.AlimTalk; m != nil {
-		j := job{channel: ChannelAlimTalk, key: m.Key, to: m.To, valid: m.Validate()}
-		if d.Senders.AlimTalk != nil {
-			msg, s := *m, d.Senders.AlimTalk
-			j.send = func(ctx context.Context) error { return s.SendAlimTalk(ctx, msg) }
-		}
-		if m.Substitute != nil {
-			sub := d.smsJob(m.Substitute)
-			j.sub = &sub
-		}
-		jobs[n] = j
-		n++
+		st.addAlimTalk(m)
 	}
 	if m := b.SMS; m != nil {
-		jobs[n] = d.smsJob(m)
-		n++
+		st.add(ChannelSMS, m.Key, m.Validate(), d.Senders.SMS != nil)
 	}
 	if m := b.Email; m != nil {
-		j := job{channel: ChannelEmail, key: m.Key, to: m.To, valid: m.Validate()}
-		if d.Senders.Email != nil {
-			msg, s := *m, d.Senders.Email
-			j.send = func(ctx context.Context) error { return s.SendEmail(ctx, msg) }
-		}
-		jobs[n] = j
-		n++
+		st.add(ChannelEmail, m.Key, m.Validate(), d.Senders.Email != nil)
 	}
 	if m := b.Push; m != nil {
-		j := job{channel: ChannelPush, key: m.Key, to: m.To, valid: m.Validate()}
-		if d.Senders.Push != nil {
-			msg, s := *m, d.Senders.Push
-			j.send = func(ctx context.Context) error { return s.SendPush(ctx, msg) }
-		}
-		jobs[n] = j
-		n++
+		st.add(ChannelPush, m.Key, m.Validate(), d.Senders.Push != nil)
 	}
-	r := Report{Entries: make([]Entry, n)}
-	if n == 0 {
-		return r
+	if st.nq > 0 {
+		st.run()
 	}
-	limit := d.Options.MaxConcurrency
-	if limit <= 0 || limit > n {
-		limit = n
-	}
-	if limit == 1 {
-		for i := range n {
-			r.Entries[i] = d.run(ctx, &jobs[i], nil)
-		}
-		return r
-	}
-	// Attempts of every message start in one backing array; a message
-	// retried beyond its slot gets its own.
-	attempts := make([]Attempt, n)
-	var sem chan struct{}
-	if limit < n {
-		sem = make(chan struct{}, limit)
-	}
-	acquire := func() {
-		if sem != nil {
-			sem <- struct{}{}
-		}
-	}
-	release := func() {
-		if sem != nil {
-			<-sem
-		}
-	}
-	var wg sync.WaitGroup
-	for i := 1; i < n; i++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			acquire()
-			defer release()
-			r.Entries[i] = d.run(ctx, &jobs[i], attempts[i:i:i+1])
-		}()
-	}
-	acquire()
-	r.Entries[0] = d.run(ctx, &jobs[0], attempts[0:0:1])
-	release()
-	wg.Wait()
-	return r
+	st.release()
+	return Report{Entries: entries}
 }
 
-func (d *Dispatcher) smsJob(m *SMS) job {
-	j := job{channel: ChannelSMS, key: m.Key, to: m.To, valid: m.Validate()}
-	if d.Senders.SMS != nil {
-		msg, s := *m, d.Senders.SMS
-		j.send = func(ctx context.Context) error { return s.SendSMS(ctx, msg) }
-	}
-	return j
-}
-
-// run sends one message and its substitute, if it needs one.
+// A dispatch is the state of one call of Dispatch, shared by the caller's
+// goroutine and the workers it starts. Dispatches are recycled: the last
+// goroutine to let go of one (refs) puts it back. What outlives a dispatch
+// is allocated afresh for every call, in one block (see alloc): the
+// report's entries and their attempts, and the attempts' contexts, which a
+// sender may keep.
 //
-// atts is where the attempts go: an empty slice with room for the first.
-func (d *Dispatcher) run(ctx context.Context, j *job, atts []Attempt) Entry {
-	start := time.Now()
-	e := Entry{Channel: j.channel, Key: j.key}
-	var err error
-	switch {
-	case j.valid != nil:
-		err = j.valid
-	case j.send == nil:
-		err = fmt.Errorf("notify: %v: %w", j.channel, ErrNoSender)
+// A queued message belongs to the worker that claimed it, which alone
+// writes its entry, except when the caller's goroutine abandons a call in
+// flight: the job's flight word decides who owns it (see job).
+type dispatch struct {
+	refs    atomic.Int32 // goroutines that may still touch the dispatch
+	d       *Dispatcher
+	ctx     context.Context
+	b       Batch
+	t0      time.Time     // every reading is an offset from it
+	base    *time.Time    // t0, in the fresh block, for the contexts
+	pdl     time.Duration // ctx's deadline as an offset from t0, or MaxInt64
+	timeout time.Duration
+	grace   time.Duration
+	w       atomic.Pointer[waiter] // set once the caller's goroutine sleeps
+
+	n     int      // entries
+	queue [4]uint8 // the jobs that need a worker, by entry index
+	nq    int32
+	limit int32 // MaxConcurrency
+
+	next    atomic.Int32 // the next position of queue to claim
+	workers atomic.Int32 // workers started and not exited, abandoned ones aside
+	helper  atomic.Bool  // a helper was started and has not claimed yet
+	pending atomic.Int32 // queued jobs without an outcome
+
+	jobs    [4]job
+	entries []Entry      // in the fresh block
+	atts    []Attempt    // room for the first attempt of every entry
+	ctxs    []attemptCtx // the context of the first attempt of every job
+}
+
+var dispatches = sync.Pool{New: func() any { return new(dispatch) }}
+
+// release lets go of st; the last goroutine to do so recycles it.
+func (st *dispatch) release() {
+	if st.refs.Add(-1) == 0 {
+		*st = dispatch{}
+		dispatches.Put(st)
+	}
+}
+
+// The fresh blocks, by the number of messages.
+type (
+	block1 struct {
+		t0      time.Time
+		entries [1]Entry
+		atts    [1]Attempt
+		ctxs    [1]attemptCtx
+	}
+	block2 struct {
+		t0      time.Time
+		entries [2]Entry
+		atts    [2]Attempt
+		ctxs    [2]attemptCtx
+	}
+	block3 struct {
+		t0      time.Time
+		entries [3]Entry
+		atts    [3]Attempt
+		ctxs    [3]attemptCtx
+	}
+	block4 struct {
+		t0      time.Time
+		entries [4]Entry
+		atts    [4]Attempt
+		ctxs    [4]attemptCtx
+	}
+)
+
+// alloc allocates the block of what outlives the dispatch of b, in one
+// allocation no larger than b needs, and returns the report's entries.
+func (st *dispatch) alloc(b Batch) []Entry {
+	n := 0
+	for _, m := range [...]bool{b.AlimTalk != nil, b.SMS != nil, b.Email != nil, b.Push != nil} {
+		if m {
+			n++
+		}
+	}
+	switch n {
+	case 0:
+		st.base = new(time.Time)
+	case 1:
+		k := new(block1)
+		st.base, st.entries, st.atts, st.ctxs = &k.t0, k.entries[:], k.atts[:], k.ctxs[:]
+	case 2:
+		k := new(block2)
+		st.base, st.entries, st.atts, st.ctxs = &k.t0, k.entries[:], k.atts[:], k.ctxs[:]
+	case 3:
+		k := new(block3)
+		st.base, st.entries, st.atts, st.ctxs = &k.t0, k.entries[:], k.atts[:], k.ctxs[:]
 	default:
-		e.Attempts, err = d.try(ctx, j, atts)
+		k := new(block4)
+		st.base, st.entries, st.atts, st.ctxs = &k.t0, k.entries[:], k.atts[:], k.ctxs[:]
 	}
-	if err == nil {
-		e.Outcome, e.Via = Delivered, j.channel
-		e.Duration = time.Since(start)
-		return e
+	return st.entries
+}
+
+// A job is a queued message; its channel, key and attempts are in its
+// entry.
+type job struct {
+	// flight is the start (an offset from t0) of the sender call in
+	// flight, or idle, or abandoned. The worker stores the start before
+	// the call and swaps it back to idle after; the caller's goroutine
+	// swaps it to abandoned when the call is overdue, and from then on
+	// owns the job. Before it stores a start, the worker writes begin,
+	// actx, sub, prior and the entry's attempts, which the caller's
+	// goroutine reads once it owns the job.
+	flight atomic.Int64
+	begin  time.Duration // when the job started
+	actx   *attemptCtx   // the context of the call in flight
+	// prior is why the AlimTalk failed, while its substitute is tried.
+	prior   error
+	subOnly bool // only the substitute is sent: the AlimTalk cannot go
+	sub     bool // the call in flight sends the substitute
+	ctxUsed bool // the job's context in ctxs is taken
+}
+
+const (
+	idle      = -1
+	abandoned = -2
+)
+
+func (st *dispatch) add(c Channel, key string, invalid error, hasSender bool) {
+	i := st.n
+	st.n++
+	e := &st.entries[i]
+	e.Channel, e.Key, e.Started = c, key, st.t0
+	switch {
+	case invalid != nil:
+		e.Outcome, e.Err = Failed, invalid
+	case !hasSender:
+		e.Outcome, e.Err = Skipped, noSender(c)
+	default:
+		st.enqueue(i)
 	}
-	if j.sub != nil && substitutable(err) && j.sub.valid == nil && j.sub.send != nil && ctx.Err() == nil {
-		var subErr error
-		e.Attempts, subErr = d.try(ctx, j.sub, e.Attempts)
-		if subErr == nil {
-			e.Outcome, e.Via = DeliveredBySubstitute, ChannelSMS
-			e.Duration = time.Since(start)
-			return e
+}
+
+func (st *dispatch) addAlimTalk(m *AlimTalk) {
+	i := st.n
+	st.n++
+	e := &st.entries[i]
+	e.Channel, e.Key, e.Started = ChannelAlimTalk, m.Key, st.t0
+	own, subErr := m.validateOwn(), m.validateSubstitute()
+	switch {
+	case subErr != nil:
+		e.Outcome, e.Err = Failed, subErr
+		if own != nil {
+			e.Err = errors.Join(own, subErr)
 		}
-		err = errors.Join(err, fmt.Errorf("notify: substitute: %w", subErr))
-	} else if j.sub != nil && substitutable(err) {
+	case own == nil && st.d.Senders.AlimTalk != nil:
+		st.enqueue(i)
+	default:
+		// The AlimTalk itself cannot go.
+		e.Outcome, e.Err = Failed, own
+		if own == nil {
+			e.Outcome, e.Err = Skipped, noSender(ChannelAlimTalk)
+		}
 		switch {
-		case j.sub.valid != nil:
-			err = errors.Join(err, fmt.Errorf("notify: substitute: %w", j.sub.valid))
-		case j.sub.send == nil:
-			err = errors.Join(err, fmt.Errorf("notify: substitute: %w", ErrNoSender))
-		}
-	}
-	e.Outcome, e.Err = Failed, err
-	// Nothing could be sent at all: no sender for the message, nor for its
-	// substitute.
-	if j.valid == nil && j.send == nil && (j.sub == nil || (j.sub.valid == nil && j.sub.send == nil)) {
-		e.Outcome = Skipped
-	}
-	e.Duration = time.Since(start)
-	return e
-}
-
-// substitutable reports whether a failed AlimTalk certainly did not reach
-// the customer, so its substitute may go.
-func substitutable(err error) bool {
-	if errors.Is(err, ErrAbandoned) || errors.Is(err, ErrSenderPanicked) {
-		return false
-	}
-	return IsPermanent(err) || errors.Is(err, ErrNoSender) || errors.Is(err, ErrNoRecipient) ||
-		errors.Is(err, ErrNoContent) || errors.Is(err, ErrTooLong) || errors.Is(err, ErrTooManyButtons) ||
-		errors.Is(err, ErrNoTemplate) || errors.Is(err, ErrBadButton)
-}
-
-// try calls j's sender until it succeeds, fails permanently, runs out of
-// attempts, or ctx is done. The error names the channel.
-func (d *Dispatcher) try(ctx context.Context, j *job, atts []Attempt) ([]Attempt, error) {
-	o := &d.Options
-	max := o.maxAttempts()
-	for n := 1; ; n++ {
-		if err := ctx.Err(); err != nil {
-			return atts, fmt.Errorf("notify: %v: %w", j.channel, err)
-		}
-		start := time.Now()
-		err := d.once(ctx, j.send)
-		atts = append(atts, Attempt{Channel: j.channel, Start: start, Duration: time.Since(start), Err: err})
-		d.log(ctx, j, n, atts[len(atts)-1])
-		if err == nil {
-			return atts, nil
-		}
-		err = fmt.Errorf("notify: %v: %w", j.channel, err)
-		if n >= max || IsPermanent(err) || errors.Is(err, ErrAbandoned) || errors.Is(err, ErrSenderPanicked) {
-			return atts, err
-		}
-		if cerr := ctx.Err(); cerr != nil {
-			return atts, errors.Join(err, fmt.Errorf("notify: %v: not retried: %w", j.channel, cerr))
-		}
-		wait := o.backoff(n)
-		if ra, ok := RetryAfter(err); ok && ra > wait {
-			wait = ra
-		}
-		if werr := o.wait(ctx, wait); werr != nil {
-			return atts, errors.Join(err, fmt.Errorf("notify: %v: retry: %w", j.channel, werr))
+		case m.Substitute == nil:
+		case st.d.Senders.SMS == nil:
+			e.Err = errors.Join(e.Err, fmt.Errorf("notify: substitute: %w", noSender(ChannelSMS)))
+		default:
+			st.jobs[i].subOnly, st.jobs[i].prior = true, e.Err
+			e.Outcome, e.Err = 0, nil
+			st.enqueue(i)
 		}
 	}
 }
 
-// once makes one attempt with its own timeout, recovering a panic and
-// abandoning a call that outlives its deadline by more than Grace.
-func (d *Dispatcher) once(ctx context.Context, send func(context.Context) error) error {
-	actx, cancel := context.WithTimeout(ctx, d.Options.attemptTimeout())
-	defer cancel()
-	done := make(chan error, 1)
-	go func() {
-		defer func() {
-			if v := recover(); v != nil {
-				done <- &PanicError{Type: fmt.Sprintf("%T", v)}
+func noSender(c Channel) error { return fmt.Errorf("notify: %v: %w", c, ErrNoSender) }
+
+func (st *dispatch) enqueue(i int) {
+	st.queue[st.nq] = uint8(i)
+	st.nq++
+	st.entries[i].Attempts = st.atts[i : i : i+1]
+	st.jobs[i].flight.Store(idle)
+}
+
+// run sends the queued jobs and returns when each has its outcome.
+func (st *dispatch) run() {
+	if st.ctx.Err() != nil {
+		// Nothing may be sent: the jobs fail at once, without a sender
+		// call, so they can run here.
+		w := worker{st: st}
+		for q := range st.nq {
+			st.runJob(&w, int(st.queue[q]))
+		}
+		return
+	}
+	o := &st.d.Options
+	st.timeout, st.grace = o.attemptTimeout(), o.grace()
+	if dl, ok := st.ctx.Deadline(); ok {
+		st.pdl = dl.Sub(st.t0)
+	}
+	st.limit = st.nq
+	if c := o.MaxConcurrency; c > 0 && c < int(st.nq) {
+		st.limit = int32(c)
+	}
+	st.pending.Store(st.nq)
+	st.workers.Store(1)
+	st.refs.Add(1)
+	go st.work(false)
+	// Let the worker run. If the senders return at once, it is done when
+	// this goroutine runs again; if not, it is held up in a sender, and
+	// helpers take the other messages.
+	runtime.Gosched()
+	if st.pending.Load() == 0 {
+		return
+	}
+	w := waiters.Get().(*waiter)
+	st.w.Store(w)
+	st.spawn()
+	// No call can be overdue before this.
+	w.timer.Reset(min(st.timeout, st.pdl) + st.grace)
+	st.wait(w)
+	w.timer.Stop()
+	waiters.Put(w)
+}
+
+// A waiter is how the caller's goroutine sleeps until the jobs have their
+// outcomes or a call may be overdue. Waiters are recycled: a stray wake-up
+// left by an earlier dispatch only makes the next one look again.
+type waiter struct {
+	wake  chan struct{} // buffered: one wake-up is enough
+	timer *time.Timer   // wakes the caller to look for overdue calls
+}
+
+var waiters = sync.Pool{New: func() any {
+	w := &waiter{wake: make(chan struct{}, 1)}
+	w.timer = time.AfterFunc(time.Hour, w.signal)
+	w.timer.Stop()
+	return w
+}}
+
+func (w *waiter) signal() {
+	select {
+	case w.wake <- struct{}{}:
+	default:
+	}
+}
+
+// wait sleeps until every job has its outcome, abandoning the calls that
+// outlive their deadline by more than Grace.
+func (st *dispatch) wait(w *waiter) {
+	done := st.ctx.Done()
+	cancelled := time.Duration(-1) // when ctx was done
+	// A worker that finished the last job before w was stored did not
+	// signal: look before sleeping.
+	for st.pending.Load() != 0 {
+		if done == nil {
+			<-w.wake
+		} else {
+			select {
+			case <-w.wake:
+			case <-done:
+				done, cancelled = nil, time.Since(st.t0)
 			}
-		}()
-		done <- send(actx)
-	}()
-	select {
-	case err := <-done:
-		return err
-	case <-actx.Done():
-	}
-	t := time.NewTimer(d.Options.grace())
-	defer t.Stop()
-	select {
-	case err := <-done:
-		return err
-	case <-t.C:
-		return fmt.Errorf("%w: %w", ErrAbandoned, actx.Err())
+		}
+		if st.pending.Load() == 0 {
+			return
+		}
+		w.timer.Reset(st.abandon(cancelled))
 	}
 }
 
-func (d *Dispatcher) log(ctx context.Context, j *job, n int, a Attempt) {
-	l := d.Options.Logger
+// abandon gives up the calls that are overdue and returns how long until
+// the next may be.
+func (st *dispatch) abandon(cancelled time.Duration) time.Duration {
+	now := time.Since(st.t0)
+	next := now + st.timeout + st.grace // a call starting now
+	for q := range st.nq {
+		i := int(st.queue[q])
+		j := &st.jobs[i]
+		start := j.flight.Load()
+		if start < 0 {
+			continue
+		}
+		due := min(time.Duration(start)+st.timeout, st.pdl)
+		if cancelled >= 0 {
+			due = min(due, max(cancelled, time.Duration(start)))
+		}
+		due += st.grace
+		if now < due {
+			next = min(next, due)
+			continue
+		}
+		if j.flight.CompareAndSwap(start, abandoned) {
+			st.abandonJob(i, time.Duration(start), now)
+		}
+	}
+	return max(next-now, time.Millisecond)
+}
+
+// abandonJob fails job i, whose call in flight since start the caller's
+// goroutine took over: the worker stuck in it touches nothing more.
+func (st *dispatch) abandonJob(i int, start, now time.Duration) {
+	j := &st.jobs[i]
+	e := &st.entries[i]
+	ch := e.Channel
+	if j.sub {
+		ch = ChannelSMS
+	}
+	if j.actx.Err() == nil { // it is due: its parent or deadline ended it
+		j.actx.end(deadline)
+	}
+	aerr := fmt.Errorf("%w: %w", ErrAbandoned, j.actx.Err())
+	e.Attempts = append(e.Attempts, Attempt{Channel: ch, Start: st.t0.Add(start), Duration: now - start, Err: aerr})
+	st.log(i, len(e.Attempts))
+	e.Err = fmt.Errorf("notify: %v: %w", ch, aerr)
+	if j.sub {
+		e.Err = errors.Join(j.prior, fmt.Errorf("notify: substitute: %w", e.Err))
+	}
+	e.Outcome, e.Via = Failed, 0
+	e.Started, e.Duration = st.t0.Add(j.begin), now-j.begin
+	st.workers.Add(-1)
+	st.pending.Add(-1)
+	// The stuck worker held a place; jobs may wait for one.
+	st.spawn()
+}
+
+// spawn starts a helper if jobs wait, fewer than MaxConcurrency workers
+// run, and no helper is on its way already.
+func (st *dispatch) spawn() {
+	if st.helper.Load() || st.next.Load() >= st.nq {
+		return
+	}
+	for n := st.workers.Load(); n < st.limit; n = st.workers.Load() {
+		if st.workers.CompareAndSwap(n, n+1) {
+			st.helper.Store(true)
+			st.refs.Add(1)
+			go st.help()
+			return
+		}
+	}
+}
+
+// help is the body of a helper.
+func (st *dispatch) help() {
+	st.helper.Store(false)
+	st.work(true)
+}
+
+// log logs attempt n of entry i: channel, key, masked recipient, never
+// content.
+func (st *dispatch) log(i, n int) {
+	l := st.d.Options.Logger
 	if l == nil {
 		return
 	}
+	e := &st.entries[i]
+	a := e.Attempts[n-1]
 	level, msg := slog.LevelDebug, "notify: sent"
 	if a.Err != nil {
 		level, msg = slog.LevelWarn, "notify: attempt failed"
 	}
-	if !l.Enabled(ctx, level) {
+	if !l.Enabled(st.ctx, level) {
 		return
+	}
+	key, to := e.Key, st.recipient(e.Channel)
+	if a.Channel != e.Channel { // the substitute
+		key, to = st.b.AlimTalk.Substitute.Key, st.b.AlimTalk.Substitute.To
 	}
 	attrs := []slog.Attr{
 		slog.String("channel", a.Channel.String()),
-		slog.String("key", j.key),
-		slog.String("to", maskRecipient(j.to)),
+		slog.String("key", key),
+		slog.String("to", maskRecipient(to)),
 		slog.Int("attempt", n),
 		slog.Duration("duration", a.Duration),
 	}
 	if a.Err != nil {
 		attrs = append(attrs, slog.String("error", a.Err.Error()), slog.Bool("permanent", IsPermanent(a.Err)))
 	}
-	l.LogAttrs(ctx, level, msg, attrs...)
+	l.LogAttrs(st.ctx, level, msg, attrs...)
+}
+
+// recipient returns the recipient of the message of channel c.
+func (st *dispatch) recipient(c Channel) string {
+	switch c {
+	case ChannelAlimTalk:
+		return st.b.AlimTalk.To
+	case ChannelSMS:
+		return st.b.SMS.To
+	case ChannelEmail:
+		return st.b.Email.To
+	}
+	return st.b.Push.To
 }

@@ -4,7 +4,8 @@
 // that sends a follow-up's messages and reports what happened to every one.
 //
 // notify imports nothing else of this module, so a host can implement and
-// test its senders against it alone.
+// test its senders against it alone. Package notifytest has recording fakes
+// and a conformance suite for senders.
 //
 // # Messages
 //
@@ -12,47 +13,82 @@
 // content and an idempotency key, stable per follow-up and channel, that a
 // sender hands to its provider so a repeated request is dropped. Their
 // Validate methods refuse what a provider would refuse, with errors such as
-// [ErrTooLong] to test with errors.Is. Korean text messages are SMS up to
-// [SMSMaxBytes] EUC-KR bytes and LMS up to [LMSMaxBytes]; [EUCKRLen] counts
-// as carriers do, and [Unencodable] finds the characters (emoji) carriers
-// may drop. Every limit is a constant in one place.
+// [ErrTooLong] to test with errors.Is; an error names the field at fault,
+// never the recipient or the content.
+//
+// Korean text messages are SMS up to [SMSMaxBytes] EUC-KR bytes and LMS up
+// to [LMSMaxBytes]. [EUCKRLen] counts as carriers do, with the EUC-KR
+// encoder of golang.org/x/text, and [Unencodable] finds the characters, such
+// as emoji, that carriers may drop; [KindOf] and [SMS.Kind] say SMS or LMS.
+// Every limit is a constant in one place.
 //
 // # Senders
 //
 // [SMSSender], [AlimTalkSender], [EmailSender] and [PushSender] have one
 // method each, and [SMSFunc] and its siblings adapt a function, as
 // http.HandlerFunc does. [Senders] holds the host's senders; a nil sender
-// means the channel is not available. Package notifytest has recording
-// fakes and a conformance suite for them.
+// means the channel is not available ([Senders.Available]).
 //
 // # Errors
 //
 // A sender marks a failure retrying cannot fix with [Permanent], and a
 // provider's "too many requests" with [RateLimited]; anything else is
 // transient. [ErrRecipientRefused] is the permanent failure of a recipient
-// who blocked the channel or does not have it.
+// who blocked the channel or does not have it. Both wrappers keep the
+// sender's error visible to errors.Is and errors.As.
 //
 // # Dispatching
 //
 // [Dispatcher.Dispatch] sends a [Batch] and returns a [Report] with one
-// [Entry] per message: delivered, delivered by substitute, failed or
-// skipped, with every attempt and its error. [Report.Err] joins every
-// failure, so none is lost. Messages of different channels go out
-// concurrently; each attempt has its own timeout inside the caller's
-// context; transient failures are retried with capped exponential backoff
-// and jitter; a panicking sender fails its message and the process goes
-// on. [Options] configure it; their zero value is the default.
+// [Entry] per message, in the order AlimTalk, SMS, Email, Push: delivered,
+// delivered by substitute, failed or skipped, with every attempt, its time
+// and its error. [Report.Err] joins every failure, so none is lost, and each
+// names its channel. An invalid message fails without a call; a message
+// whose channel has no sender is skipped ([ErrNoSender]). A sender that
+// panics fails its message with a [*PanicError], which records the panic
+// value's type only, and the process goes on. [Options] configure the
+// dispatcher; their zero value is the default, as for slog.HandlerOptions.
+// With Options.Logger set, every attempt is logged with the recipient
+// masked ("+82******5678", "m***@example.com") and never the content.
 //
 // # Substitute sending
 //
 // An AlimTalk carries the SMS or LMS to send instead when it cannot be
-// delivered (대체발송). The dispatcher sends the substitute only when the
-// AlimTalk certainly did not go through, so exactly one of the two reaches
-// the customer, and the report says which.
+// delivered (대체발송). The dispatcher sends the substitute itself, through
+// the SMS sender, and only when the AlimTalk certainly did not go through:
+// it failed permanently (including [ErrRecipientRefused]), it is invalid, or
+// there is no AlimTalk sender. An AlimTalk that failed transiently on every
+// attempt, panicked or was abandoned may have reached the customer, so it
+// gets no substitute: exactly one of the two may reach the customer, never
+// both. The entry says [DeliveredBySubstitute] with Via [ChannelSMS], and
+// keeps the AlimTalk's attempts before the substitute's.
+//
+// # Retries
+//
+// Each attempt has its own deadline, Options.AttemptTimeout after it
+// starts, inside the caller's context. A transient failure is retried up to
+// Options.MaxAttempts, after a wait that starts at MinBackoff, doubles,
+// never exceeds MaxBackoff, and is jittered; a rate limit waits at least its
+// retry-after. A permanent failure is never retried, and nothing is sent or
+// retried once the caller's context is done. Options.Wait replaces the
+// timer, so tests never sleep.
 //
 // # Goroutines
 //
-// Every goroutine Dispatch starts has ended when it returns, except the call
-// of a sender that ignores its context: it is abandoned at its deadline
-// ([ErrAbandoned]) and goes on inside the host's sender until that returns.
+// The senders run on goroutines Dispatch starts, never on the caller's, so
+// that a sender that ignores its context cannot hold the caller: it is
+// abandoned Options.Grace after its deadline ([ErrAbandoned]), and its
+// message fails without a retry or a substitute. Messages of different
+// channels go out concurrently, up to Options.MaxConcurrency at a time: one
+// goroutine takes them in turn and, as soon as a sender holds it up,
+// helpers take the others. Every goroutine Dispatch starts has done its
+// work when Dispatch returns and exits right after, except one stuck in a
+// sender that ignores its context, which ends when that sender returns.
+//
+// # Cost
+//
+// A dispatch to senders that return at once costs one goroutine, two
+// allocations (the report and the goroutine), and no timer: the sender's
+// context arms its timer only if the sender asks for Done. BENCHMARKS.md at
+// the module root has the figures.
 package notify

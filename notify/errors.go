@@ -40,8 +40,9 @@ var (
 	// ErrSenderPanicked: the sender panicked. The error records the panic
 	// value's type, never its content, which may hold the message.
 	ErrSenderPanicked = errors.New("notify: sender panicked")
-	// ErrAbandoned: the sender did not return after its attempt's deadline
-	// had passed. The dispatcher stopped waiting; the call may still be
+	// ErrAbandoned: the sender did not return within Options.Grace after
+	// its attempt's context was done. The error wraps the context's error
+	// too. The dispatcher stopped waiting; the call may still be
 	// running inside the host's sender, and may even deliver. Such an
 	// attempt is never retried, so the customer gets the message at most
 	// once.
@@ -50,7 +51,7 @@ var (
 	// message on this channel, such as a KakaoTalk user who blocked the
 	// workspace's channel or has no KakaoTalk. It is permanent, and an
 	// AlimTalk refused so goes out as its substitute SMS.
-	ErrRecipientRefused = permanentError{errors.New("notify: recipient refused the channel")}
+	ErrRecipientRefused error = permanentError{errors.New("notify: recipient refused the channel")}
 )
 
 // permanentError marks a failure that retrying cannot fix.
@@ -106,6 +107,13 @@ func (e *RateLimitError) Unwrap() error { return e.Err }
 // retry-after, zero if it gave none.
 func RateLimited(err error, retryAfter time.Duration) error {
 	return &RateLimitError{Err: err, RetryAfter: retryAfter}
+}
+
+// IsRateLimited reports whether err, or any error it wraps, is a
+// [*RateLimitError].
+func IsRateLimited(err error) bool {
+	_, ok := RetryAfter(err)
+	return ok
 }
 
 // RetryAfter reports whether err is a rate limit, and how long it asked to

@@ -2,6 +2,7 @@ package notify_test
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"testing"
 
@@ -106,5 +107,12 @@ func TestErrorClassification(t *testing.T) {
 	var rle *notify.RateLimitError
 	if !errors.As(rl, &rle) {
 		t.Error("errors.As(*RateLimitError) failed")
+	}
+	if wrapped := fmt.Errorf("provider: %w", rl); !notify.IsRateLimited(wrapped) || notify.IsRateLimited(base) {
+		t.Error("IsRateLimited misclassifies")
+	}
+	if !errors.Is(fmt.Errorf("kakao: %w", notify.ErrRecipientRefused), notify.ErrRecipientRefused) ||
+		!notify.IsPermanent(fmt.Errorf("kakao: %w", notify.ErrRecipientRefused)) {
+		t.Error("a wrapped ErrRecipientRefused is not recognised")
 	}
 }

@@ -57,13 +57,13 @@ type Attempt struct {
 type Entry struct {
 	// Channel is the message's channel.
 	Channel Channel
-	// Key is the message's idempotency key.
-	Key string
 	// Outcome is what happened.
 	Outcome Outcome
 	// Via is the channel that carried the message when it was delivered:
 	// Channel itself, or [ChannelSMS] for [DeliveredBySubstitute].
 	Via Channel
+	// Key is the message's idempotency key.
+	Key string
 	// Attempts are every call of a sender, in order, with their errors. An
 	// invalid message has none.
 	Attempts []Attempt
@@ -71,8 +71,11 @@ type Entry struct {
 	// delivered. It names the channel and wraps the sender's error, so
 	// errors.Is and errors.As see through it.
 	Err error
-	// Duration is how long the message took, from its first attempt to its
-	// outcome, backoff included.
+	// Started is when the dispatcher began the message: its first attempt,
+	// or the start of the dispatch for a message it did not send.
+	Started time.Time
+	// Duration is how long the message took, from Started to its outcome,
+	// backoff included.
 	Duration time.Duration
 }
 
@@ -114,4 +117,14 @@ func (r Report) Entry(c Channel) (Entry, bool) {
 func (r Report) Delivered(c Channel) bool {
 	e, ok := r.Entry(c)
 	return ok && e.Succeeded()
+}
+
+// DeliveredAny reports whether any message reached the customer.
+func (r Report) DeliveredAny() bool {
+	for _, e := range r.Entries {
+		if e.Succeeded() {
+			return true
+		}
+	}
+	return false
 }

@@ -9,8 +9,10 @@ import "context"
 // and not send at all if ctx is done already. It must not modify m, and must
 // be safe for concurrent use. It classifies failures with [Permanent] (never
 // retried) and [RateLimited]; any other error is transient and may be
-// retried. It should hand m.Key to the provider as the idempotency key.
-// [notifytest] checks a sender against these rules.
+// retried. It should hand m.Key to the provider as the idempotency key, and
+// keep personal data out of its error strings, which the dispatcher logs.
+// The dispatcher ends ctx once SendSMS returns. Package notifytest checks a
+// sender against these rules.
 type SMSSender interface {
 	SendSMS(ctx context.Context, m SMS) error
 }

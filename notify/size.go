@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"fmt"
 	"sync"
 	"unicode/utf8"
 
@@ -9,7 +10,9 @@ import (
 )
 
 // The limits Korean carriers and Kakao put on messages, in one place. Every
-// check in this package reads them from here.
+// check in this package reads them from here. They are constants, so no one
+// can change them under a running dispatcher; a host whose carrier differs
+// checks its own limit before it builds the message.
 const (
 	// SMSMaxBytes is the longest SMS text, in EUC-KR bytes. Longer text
 	// goes as LMS.
@@ -26,19 +29,33 @@ const (
 )
 
 // unencodableBytes is what a character EUC-KR cannot encode counts for.
-// Carriers replace or drop such characters; counting two bytes, as many as a
-// Hangul syllable, keeps the SMS/LMS decision on the safe side.
+// Carriers replace such a character (usually with "?") or drop it; counting
+// two bytes, as many as a Hangul syllable, keeps the SMS/LMS decision on the
+// safe side.
 const unencodableBytes = 2
 
+// The Hangul syllables block. The EUC-KR encoder of golang.org/x/text is the
+// CP949 (Unified Hangul Code) superset Korean carriers use, which encodes
+// every one of these 11,172 syllables in two bytes; a test checks each one
+// against the encoder. EUCKRLen counts them without calling the encoder,
+// since they are most of a Korean text.
+const (
+	hangulFirst = 0xAC00
+	hangulLast  = 0xD7A3
+)
+
 // EUCKRLen returns the length of s in EUC-KR bytes, as Korean carriers count
-// it (ASCII 1 byte, Hangul and the other KS X 1001 characters 2), and how
-// many of its characters EUC-KR cannot encode, such as emoji. Each of those
-// counts as 2 bytes; carriers may drop or replace them, so a host may want
-// to warn about them (see [Unencodable]). Invalid UTF-8 counts as
-// unencodable characters too.
+// it (ASCII 1 byte, Hangul and the other characters of KS X 1001 and CP949 2
+// bytes), and how many of its characters EUC-KR cannot encode, such as
+// emoji. Each of those counts as 2 bytes, the most a carrier's substitute
+// for it can take; carriers may drop or replace them, so a host may want to
+// warn about them (see [Unencodable]). Each byte of invalid UTF-8 counts as
+// an unencodable character.
+//
+// The encoder is korean.EUCKR of golang.org/x/text. EUCKRLen does not
+// allocate.
 func EUCKRLen(s string) (n, unencodable int) {
-	var enc transform.Transformer // made on the first non-ASCII character
-	var buf []byte
+	var enc *encoder // from the pool on the first character that needs it
 	for i := 0; i < len(s); {
 		c := s[i]
 		if c < utf8.RuneSelf {
@@ -46,13 +63,20 @@ func EUCKRLen(s string) (n, unencodable int) {
 			i++
 			continue
 		}
+		// A Hangul syllable is three bytes, led by 0xEA to 0xED.
+		if 0xEA <= c && c <= 0xED && i+2 < len(s) {
+			r := rune(c&0x0F)<<12 | rune(s[i+1]&0x3F)<<6 | rune(s[i+2]&0x3F)
+			if s[i+1]&0xC0 == 0x80 && s[i+2]&0xC0 == 0x80 && hangulFirst <= r && r <= hangulLast {
+				n += 2
+				i += 3
+				continue
+			}
+		}
 		_, size := utf8.DecodeRuneInString(s[i:])
 		if enc == nil {
-			c := encoders.Get().(*encoder)
-			defer encoders.Put(c)
-			enc, buf = c.t, c.buf[:]
+			enc = encoders.Get().(*encoder)
 		}
-		if m := encodeEUCKR(enc, buf, s[i:i+size]); m > 0 {
+		if m := enc.len(s[i : i+size]); m > 0 {
 			n += m
 		} else {
 			n += unencodableBytes
@@ -60,28 +84,29 @@ func EUCKRLen(s string) (n, unencodable int) {
 		}
 		i += size
 	}
+	if enc != nil {
+		encoders.Put(enc)
+	}
 	return n, unencodable
 }
 
-// An encoder is a reusable EUC-KR encoder with its buffer.
+// An encoder is a reusable EUC-KR encoder with its buffer, so that encoding
+// one character does not allocate.
 type encoder struct {
 	t   transform.Transformer
-	buf [16]byte
+	buf [12]byte // the first half is the output, the second the input
 }
 
 // encoders recycles encoders: making one allocates, and EUCKRLen runs for
 // every text message.
 var encoders = sync.Pool{New: func() any { return &encoder{t: korean.EUCKR.NewEncoder()} }}
 
-// encodeEUCKR returns the EUC-KR length of one character, or 0 if EUC-KR
-// cannot encode it.
-//
-// buf holds 16 bytes: the first half is the output, the second the input,
-// so one allocation serves a whole string.
-func encodeEUCKR(enc transform.Transformer, buf []byte, char string) int {
-	enc.Reset()
-	k := copy(buf[8:], char)
-	nDst, _, err := enc.Transform(buf[:8], buf[8:8+k], true)
+// len returns the EUC-KR length of one character, or 0 if EUC-KR cannot
+// encode it (or it is invalid UTF-8).
+func (e *encoder) len(char string) int {
+	e.t.Reset()
+	k := copy(e.buf[6:], char)
+	nDst, _, err := e.t.Transform(e.buf[:6], e.buf[6:6+k], true)
 	if err != nil {
 		return 0
 	}
@@ -89,19 +114,22 @@ func encodeEUCKR(enc transform.Transformer, buf []byte, char string) int {
 }
 
 // Unencodable returns the characters of s that EUC-KR cannot encode, in the
-// order they appear, each once. Carriers may drop or replace them in SMS and
-// LMS.
+// order they first appear, each once. Carriers may drop or replace them in
+// SMS and LMS. Invalid UTF-8 is reported as [utf8.RuneError].
 func Unencodable(s string) []rune {
 	var out []rune
-	buf := make([]byte, 16)
-	enc := korean.EUCKR.NewEncoder()
-	for _, r := range s {
-		if r < utf8.RuneSelf {
+	var enc *encoder
+	for i := 0; i < len(s); {
+		r, size := utf8.DecodeRuneInString(s[i:])
+		char := s[i : i+size]
+		i += size
+		if r < utf8.RuneSelf || hangulFirst <= r && r <= hangulLast {
 			continue
 		}
-		var b [utf8.UTFMax]byte
-		k := utf8.EncodeRune(b[:], r)
-		if encodeEUCKR(enc, buf, string(b[:k])) > 0 {
+		if enc == nil {
+			enc = encoders.Get().(*encoder)
+		}
+		if enc.len(char) > 0 {
 			continue
 		}
 		seen := false
@@ -114,6 +142,9 @@ func Unencodable(s string) []rune {
 		if !seen {
 			out = append(out, r)
 		}
+	}
+	if enc != nil {
+		encoders.Put(enc)
 	}
 	return out
 }
@@ -129,7 +160,8 @@ const (
 	KindLMS
 )
 
-// String returns "sms" or "lms".
+// String returns "sms" or "lms", or "TextKind(N)" for a value that is
+// neither.
 func (k TextKind) String() string {
 	switch k {
 	case KindSMS:
@@ -137,14 +169,18 @@ func (k TextKind) String() string {
 	case KindLMS:
 		return "lms"
 	}
-	return "TextKind(" + string(rune('0'+k)) + ")"
+	return fmt.Sprintf("TextKind(%d)", uint8(k))
 }
 
-// KindOf returns how text goes out by its EUC-KR length: SMS up to
-// [SMSMaxBytes], LMS up to [LMSMaxBytes]. Longer text is refused with an
-// error wrapping [ErrTooLong].
+// KindOf returns how text goes out by its EUC-KR length ([EUCKRLen]): SMS
+// up to [SMSMaxBytes], LMS up to [LMSMaxBytes]. Longer text is refused with
+// an error wrapping [ErrTooLong].
 func KindOf(text string) (TextKind, error) {
 	n, _ := EUCKRLen(text)
+	return kindOfLen(n)
+}
+
+func kindOfLen(n int) (TextKind, error) {
 	switch {
 	case n <= SMSMaxBytes:
 		return KindSMS, nil

@@ -7,6 +7,7 @@ import (
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
+	"golang.org/x/text/encoding/korean"
 
 	"github.com/followup-go/followup/notify"
 )
@@ -37,6 +38,13 @@ func TestEUCKRLenAndKind(t *testing.T) {
 		{"2001 bytes: refused", strings.Repeat("가", 1000) + "a", result{2001, 0, 0, true}},
 		{"emoji at the boundary count 2", strings.Repeat("a", 88) + "🙂", result{90, 1, notify.KindSMS, false}},
 		{"invalid UTF-8", "a\xffb", result{4, 1, notify.KindSMS, false}},
+		{"a truncated syllable", "\xea\xb0", result{4, 2, notify.KindSMS, false}},
+		{"a surrogate", "\xed\xa0\x80", result{6, 3, notify.KindSMS, false}},
+		{"symbols of KS X 1001", "※★·…", result{8, 0, notify.KindSMS, false}},
+		{"a compatibility jamo and a Yi syllable", "ㅋꀀ", result{4, 1, notify.KindSMS, false}},
+		{"2,000 bytes of mixed text: LMS", strings.Repeat("가a", 666) + "가a", result{2001, 0, 0, true}},
+		{"1,999 bytes of mixed text then a syllable: refused", strings.Repeat("a", 1999) + "가", result{2001, 0, 0, true}},
+		{"1,998 bytes then a syllable: LMS", strings.Repeat("a", 1998) + "가", result{2000, 0, notify.KindLMS, false}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -61,6 +69,26 @@ func TestUnencodable(t *testing.T) {
 	}
 }
 
+// Every Hangul syllable is two bytes, as the encoder says: EUCKRLen counts
+// them without it.
+func TestEUCKRLenHangulAgreesWithTheEncoder(t *testing.T) {
+	enc := korean.EUCKR.NewEncoder()
+	for r := rune(0xAC00); r <= 0xD7A3; r++ {
+		b, err := enc.String(string(r))
+		n, bad := notify.EUCKRLen(string(r))
+		if err != nil || len(b) != 2 || n != 2 || bad != 0 {
+			t.Fatalf("%U: encoder %d bytes (%v), EUCKRLen %d, %d", r, len(b), err, n, bad)
+		}
+	}
+}
+
+func TestEUCKRLenDoesNotAllocate(t *testing.T) {
+	text := "상담원 답변입니다. ※ 확인해 주세요 🙂 Thanks!"
+	if n := testing.AllocsPerRun(100, func() { notify.EUCKRLen(text) }); n != 0 {
+		t.Errorf("EUCKRLen allocates %v times", n)
+	}
+}
+
 func FuzzEUCKRLen(f *testing.F) {
 	for _, s := range []string{"", "hello", "안녕하세요", "🙂", "똠", "a\xffb", strings.Repeat("가", 46)} {
 		f.Add(s)
@@ -74,8 +102,15 @@ func FuzzEUCKRLen(f *testing.F) {
 		if bad > runes {
 			t.Fatalf("%d unencodable of %d characters", bad, runes)
 		}
-		if utf8.ValidString(s) && bad != len(notify.Unencodable(s)) && len(notify.Unencodable(s)) > bad {
-			t.Fatalf("Unencodable finds more than EUCKRLen counts")
+		// The encoder is the oracle: it encodes s to n bytes exactly when
+		// nothing is unencodable.
+		if b, err := korean.EUCKR.NewEncoder().String(s); utf8.ValidString(s) && (err == nil) != (bad == 0) {
+			t.Fatalf("encoder error %v, EUCKRLen %d unencodable", err, bad)
+		} else if err == nil && len(b) != n {
+			t.Fatalf("encoder %d bytes, EUCKRLen %d", len(b), n)
+		}
+		if u := notify.Unencodable(s); len(u) > bad || (bad > 0) != (len(u) > 0) {
+			t.Fatalf("Unencodable finds %d distinct characters, EUCKRLen counts %d", len(u), bad)
 		}
 		k, err := notify.KindOf(s)
 		switch {

@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"reflect"
 	"sync"
+	"testing"
 	"time"
 
 	"github.com/followup-go/followup/notify"
@@ -50,6 +51,47 @@ func CheckEmailSender(s notify.EmailSender, c Conformance[notify.Email]) error {
 // does.
 func CheckPushSender(s notify.PushSender, c Conformance[notify.Push]) error {
 	return check(s.SendPush, notify.Push.Clone, c)
+}
+
+// RunSMSSender runs [CheckSMSSender] as a test: each violation fails t
+// with its own error, as testing/slogtest's Run does for handlers.
+func RunSMSSender(t *testing.T, s notify.SMSSender, c Conformance[notify.SMS]) {
+	t.Helper()
+	report(t, CheckSMSSender(s, c))
+}
+
+// RunAlimTalkSender runs [CheckAlimTalkSender] as a test, as
+// [RunSMSSender] does.
+func RunAlimTalkSender(t *testing.T, s notify.AlimTalkSender, c Conformance[notify.AlimTalk]) {
+	t.Helper()
+	report(t, CheckAlimTalkSender(s, c))
+}
+
+// RunEmailSender runs [CheckEmailSender] as a test, as [RunSMSSender] does.
+func RunEmailSender(t *testing.T, s notify.EmailSender, c Conformance[notify.Email]) {
+	t.Helper()
+	report(t, CheckEmailSender(s, c))
+}
+
+// RunPushSender runs [CheckPushSender] as a test, as [RunSMSSender] does.
+func RunPushSender(t *testing.T, s notify.PushSender, c Conformance[notify.Push]) {
+	t.Helper()
+	report(t, CheckPushSender(s, c))
+}
+
+// report fails t once per violation joined in err.
+func report(t testing.TB, err error) {
+	t.Helper()
+	if err == nil {
+		return
+	}
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		for _, e := range j.Unwrap() {
+			t.Error(e)
+		}
+		return
+	}
+	t.Error(err)
 }
 
 func check[M any](send func(context.Context, M) error, clone func(M) M, c Conformance[M]) error {

@@ -6,18 +6,23 @@
 // # Fakes
 //
 // [SMS], [AlimTalk], [Email] and [Push] implement the sender of their
-// channel, record every message they accept, and fail on command: a number
-// of times then succeed ([Fake.FailTimes]), always ([Fake.FailAlways]), with
-// a rate limit ([Fake.RateLimit]), by hanging until the context ends
-// ([Fake.Hang]) or ignoring it ([Fake.HangIgnoringContext]), or by
-// panicking ([Fake.Panic]). [NewSenders] wires a set of them into
-// [notify.Senders]. Every fake is safe for concurrent use.
+// channel, record a copy of every message they accept ([Fake.Sent],
+// [Fake.Calls]), and fail on command: a number of times then succeed
+// ([Fake.FailTimes]), always ([Fake.FailAlways]), with a rate limit
+// ([Fake.RateLimit]), by hanging until the context ends ([Fake.Hang]) or
+// ignoring it until released ([Fake.HangIgnoringContext], [Fake.Release]),
+// or by panicking ([Fake.Panic]). [NewSenders] wires a set of them into
+// [notify.Senders]. Every fake is safe for concurrent use, and refuses a
+// call whose context is done, as a real sender must.
 //
 // # Conformance
 //
 // [CheckSMSSender] and its siblings check a host's sender against the rules
-// the dispatcher relies on, and return every violation joined into one
-// error.
+// the dispatcher relies on (it honours a cancelled context and a deadline,
+// is safe for concurrent use, leaves the message as it was, and calls an
+// invalid recipient a permanent failure), and return every violation
+// joined into one error. [RunSMSSender] and its siblings report them to a
+// *testing.T. Run them under the race detector.
 package notifytest
 
 import (
@@ -79,17 +84,28 @@ func (f *Fake[M]) Hang() {
 }
 
 // HangIgnoringContext makes every call block, whatever its context, until
-// release is called; then calls accept again. It plays a badly written
-// sender that the dispatcher must abandon.
+// [Fake.Release] is called; then calls accept again. It plays a badly
+// written sender that the dispatcher must abandon. It returns Release, for
+// a defer.
 func (f *Fake[M]) HangIgnoringContext() (release func()) {
-	ch := make(chan struct{})
-	var once sync.Once
-	f.set(func(context.Context) error { <-ch; return nil })
-	return func() {
-		once.Do(func() {
-			f.set(nil)
-			close(ch)
-		})
+	f.mu.Lock()
+	if f.release == nil {
+		f.release = make(chan struct{})
+	}
+	ch := f.release
+	f.always = func(context.Context) error { <-ch; return nil }
+	f.mu.Unlock()
+	return f.Release
+}
+
+// Release ends the calls held by [Fake.HangIgnoringContext] and makes calls
+// accept again. It does nothing if no call is held so.
+func (f *Fake[M]) Release() {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	if f.release != nil {
+		close(f.release)
+		f.release, f.always = nil, nil
 	}
 }
 
@@ -98,8 +114,14 @@ func (f *Fake[M]) Panic(v any) {
 	f.set(func(context.Context) error { panic(v) })
 }
 
-// Reset makes the fake accept every call again; the record is kept.
-func (f *Fake[M]) Reset() { f.mu.Lock(); f.script, f.always = nil, nil; f.mu.Unlock() }
+// Reset makes the fake accept every call again, and ends the calls held by
+// [Fake.HangIgnoringContext]; the record is kept.
+func (f *Fake[M]) Reset() {
+	f.Release()
+	f.mu.Lock()
+	f.script, f.always = nil, nil
+	f.mu.Unlock()
+}
 
 // Hook runs fn at the start of every call, before any fault; a non-nil error
 // from fn is the call's result. Tests use it to see calls as they happen.

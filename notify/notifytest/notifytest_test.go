@@ -3,6 +3,7 @@ package notifytest_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"strings"
 	"sync"
 	"testing"
@@ -67,7 +68,7 @@ func TestFakeFaults(t *testing.T) {
 		_ = f.SendSMS(ctx, validSMS())
 	}()
 
-	release := f.HangIgnoringContext()
+	f.HangIgnoringContext()
 	done := make(chan error)
 	cctx, ccancel := context.WithCancel(ctx)
 	ccancel()
@@ -78,10 +79,11 @@ func TestFakeFaults(t *testing.T) {
 		t.Fatal("HangIgnoringContext returned before release")
 	case <-time.After(20 * time.Millisecond):
 	}
-	release()
+	f.Release()
 	if err := <-done; err != nil {
-		t.Errorf("after release: %v", err)
+		t.Errorf("after Release: %v", err)
 	}
+	f.Release() // a second Release does nothing
 	if err := f.SendSMS(cctx, validSMS()); !errors.Is(err, context.Canceled) {
 		t.Errorf("a done context: %v", err)
 	}
@@ -113,15 +115,39 @@ func TestFakeRecordsCopies(t *testing.T) {
 	}
 }
 
+// Reset ends the calls held by HangIgnoringContext too.
+func TestFakeResetReleases(t *testing.T) {
+	var f notifytest.Push
+	f.HangIgnoringContext()
+	done := make(chan error)
+	go func() { done <- f.SendPush(context.Background(), notify.Push{Key: "k", To: "u", Title: "t"}) }()
+	for f.Calls() == 0 {
+		time.Sleep(time.Millisecond)
+	}
+	f.Reset()
+	select {
+	case err := <-done:
+		if err != nil {
+			t.Errorf("after Reset: %v", err)
+		}
+	case <-time.After(5 * time.Second):
+		t.Fatal("Reset did not end a held call")
+	}
+}
+
 func TestConformanceAcceptsTheFakes(t *testing.T) {
-	var s notifytest.SMS
-	if err := notifytest.CheckSMSSender(&s, notifytest.Conformance[notify.SMS]{Valid: validSMS}); err != nil {
-		t.Error(err)
-	}
-	var e notifytest.Email
-	if err := notifytest.CheckEmailSender(&e, notifytest.Conformance[notify.Email]{Valid: validEmail}); err != nil {
-		t.Error(err)
-	}
+	fakes, _ := notifytest.NewSenders()
+	notifytest.RunSMSSender(t, fakes.SMS, notifytest.Conformance[notify.SMS]{Valid: validSMS})
+	notifytest.RunEmailSender(t, fakes.Email, notifytest.Conformance[notify.Email]{Valid: validEmail})
+	notifytest.RunAlimTalkSender(t, fakes.AlimTalk, notifytest.Conformance[notify.AlimTalk]{Valid: func() notify.AlimTalk {
+		sub := validSMS()
+		return notify.AlimTalk{Key: "k", To: "+821012345678", TemplateCode: "T", Text: "답변",
+			Variables: map[string]string{"name": "민지"}, Buttons: []notify.Button{{Name: "b", MobileURL: "https://x.example"}},
+			Substitute: &sub}
+	}})
+	notifytest.RunPushSender(t, fakes.Push, notifytest.Conformance[notify.Push]{Valid: func() notify.Push {
+		return notify.Push{Key: "k", To: "user-1", Title: "t", Data: map[string]string{"c": "1"}}
+	}})
 	// A sender told how to build an invalid recipient.
 	strict := notify.SMSFunc(func(ctx context.Context, m notify.SMS) error {
 		if err := ctx.Err(); err != nil {
@@ -183,6 +209,41 @@ func TestConformanceCatchesBadSenders(t *testing.T) {
 	}
 }
 
+// Check returns every violation, not only the first: Run reports each.
+func TestConformanceReportsEveryViolation(t *testing.T) {
+	bad := notify.PushFunc(func(ctx context.Context, m notify.Push) error {
+		m.Data["sent"] = "yes" // modifies the message, and ignores ctx
+		return nil
+	})
+	err := notifytest.CheckPushSender(bad, notifytest.Conformance[notify.Push]{
+		Valid:   func() notify.Push { return notify.Push{Key: "k", To: "u", Title: "t", Data: map[string]string{}} },
+		Timeout: 50 * time.Millisecond,
+	})
+	j, ok := err.(interface{ Unwrap() []error })
+	if !ok || len(j.Unwrap()) != 3 {
+		t.Fatalf("want 3 violations (modified, cancelled context, past deadline), got %v", err)
+	}
+}
+
+// A sender that mutates an AlimTalk's buttons or substitute is caught: the
+// suite compares deep copies.
+func TestConformanceComparesDeeply(t *testing.T) {
+	bad := notify.AlimTalkFunc(func(ctx context.Context, m notify.AlimTalk) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		m.Substitute.Text = "changed"
+		return nil
+	})
+	err := notifytest.CheckAlimTalkSender(bad, notifytest.Conformance[notify.AlimTalk]{Valid: func() notify.AlimTalk {
+		sub := validSMS()
+		return notify.AlimTalk{Key: "k", To: "+821012345678", TemplateCode: "T", Text: "답변", Substitute: &sub}
+	}})
+	if err == nil || !strings.Contains(err.Error(), "modified the message") {
+		t.Errorf("CheckAlimTalkSender = %v", err)
+	}
+}
+
 func ExampleCheckSMSSender() {
 	// In a host's own test: check its sender against the rules the
 	// dispatcher relies on.
@@ -201,4 +262,32 @@ func ExampleCheckSMSSender() {
 		panic(err) // t.Fatal(err) in a test
 	}
 	// Output:
+}
+
+// A host's test programs the fakes' faults and looks at what reached the
+// customer.
+func ExampleNewSenders() {
+	fakes, senders := notifytest.NewSenders()
+	fakes.AlimTalk.FailAlways(notify.ErrRecipientRefused) // blocked the channel
+	fakes.Email.FailTimes(1, errors.New("421 try again later"))
+
+	d := &notify.Dispatcher{Senders: senders, Options: notify.Options{
+		Wait: func(ctx context.Context, d time.Duration) error { return ctx.Err() }, // no sleeping
+	}}
+	sub := notify.SMS{Key: "fu-1-sms", To: "+821012345678", Text: "답변이 도착했습니다."}
+	r := d.Dispatch(context.Background(), notify.Batch{
+		AlimTalk: &notify.AlimTalk{Key: "fu-1-alimtalk", To: "+821012345678", TemplateCode: "FOLLOWUP",
+			Text: "답변이 도착했습니다.", Substitute: &sub},
+		Email: &notify.Email{Key: "fu-1-email", To: "minji@example.com", Subject: "답변", Text: "…"},
+	})
+	for _, e := range r.Entries {
+		fmt.Println(e.Channel, e.Outcome, len(e.Attempts))
+	}
+	fmt.Println("texts sent:", len(fakes.SMS.Sent()), fakes.SMS.Sent()[0].Key)
+	fmt.Println("emails sent:", len(fakes.Email.Sent()), "in", fakes.Email.Calls(), "calls")
+	// Output:
+	// alimtalk deliveredBySubstitute 2
+	// email delivered 2
+	// texts sent: 1 fu-1-sms
+	// emails sent: 1 in 2 calls
 }

@@ -1,0 +1,146 @@
+package notify
+
+import (
+	"context"
+	"errors"
+	"testing"
+	"time"
+)
+
+type ctxKey struct{}
+
+// newAttemptCtx returns an attempt context whose deadline is d from now.
+func newAttemptCtx(parent context.Context, d time.Duration) *attemptCtx {
+	base := time.Now()
+	return &attemptCtx{parent: parent, base: &base, dl: d}
+}
+
+func TestAttemptCtxBehavesAsWithTimeout(t *testing.T) {
+	parent := context.WithValue(context.Background(), ctxKey{}, "v")
+	c := newAttemptCtx(parent, time.Hour)
+	if dl, ok := c.Deadline(); !ok || time.Until(dl) < 59*time.Minute {
+		t.Errorf("Deadline = %v, %v", dl, ok)
+	}
+	if c.Value(ctxKey{}) != "v" {
+		t.Error("Value does not reach the parent")
+	}
+	if err := c.Err(); err != nil {
+		t.Fatalf("Err = %v before the deadline", err)
+	}
+	select {
+	case <-c.Done():
+		t.Fatal("Done before the deadline")
+	default:
+	}
+	c.release()
+	if err := c.Err(); !errors.Is(err, context.Canceled) {
+		t.Errorf("Err after release = %v", err)
+	}
+	select {
+	case <-c.Done():
+	default:
+		t.Error("Done not closed after release")
+	}
+}
+
+func TestAttemptCtxDeadline(t *testing.T) {
+	t.Run("Done closes at the deadline", func(t *testing.T) {
+		c := newAttemptCtx(context.Background(), 20*time.Millisecond)
+		select {
+		case <-c.Done():
+		case <-time.After(5 * time.Second):
+			t.Fatal("Done not closed at the deadline")
+		}
+		if !errors.Is(c.Err(), context.DeadlineExceeded) {
+			t.Errorf("Err = %v", c.Err())
+		}
+		c.release()
+		if !errors.Is(c.Err(), context.DeadlineExceeded) {
+			t.Errorf("Err changed after release: %v", c.Err())
+		}
+	})
+	t.Run("Err sees the deadline without Done", func(t *testing.T) {
+		c := newAttemptCtx(context.Background(), -time.Millisecond)
+		if !errors.Is(c.Err(), context.DeadlineExceeded) {
+			t.Errorf("Err = %v", c.Err())
+		}
+		select {
+		case <-c.Done():
+		default:
+			t.Error("Done open after Err reported the deadline")
+		}
+	})
+	t.Run("a derived context ends with it", func(t *testing.T) {
+		c := newAttemptCtx(context.Background(), 20*time.Millisecond)
+		child, cancel := context.WithTimeout(c, time.Hour)
+		defer cancel()
+		select {
+		case <-child.Done():
+		case <-time.After(5 * time.Second):
+			t.Fatal("child not done at the parent's deadline")
+		}
+		if !errors.Is(child.Err(), context.DeadlineExceeded) {
+			t.Errorf("child Err = %v", child.Err())
+		}
+	})
+}
+
+func TestAttemptCtxParent(t *testing.T) {
+	t.Run("cancelled while waiting", func(t *testing.T) {
+		parent, cancel := context.WithCancel(context.Background())
+		c := newAttemptCtx(parent, time.Hour)
+		done := c.Done()
+		cancel()
+		select {
+		case <-done:
+		case <-time.After(5 * time.Second):
+			t.Fatal("Done not closed when the parent was cancelled")
+		}
+		if !errors.Is(c.Err(), context.Canceled) {
+			t.Errorf("Err = %v", c.Err())
+		}
+	})
+	t.Run("cancelled before", func(t *testing.T) {
+		parent, cancel := context.WithCancel(context.Background())
+		cancel()
+		c := newAttemptCtx(parent, time.Hour)
+		if !errors.Is(c.Err(), context.Canceled) {
+			t.Errorf("Err = %v", c.Err())
+		}
+		select {
+		case <-c.Done():
+		default:
+			t.Error("Done open under a cancelled parent")
+		}
+	})
+	t.Run("cause", func(t *testing.T) {
+		cause := errors.New("shutting down")
+		parent, cancel := context.WithCancelCause(context.Background())
+		c := newAttemptCtx(parent, time.Hour)
+		cancel(cause)
+		if got := context.Cause(c); !errors.Is(got, cause) {
+			t.Errorf("Cause = %v", got)
+		}
+	})
+}
+
+// The release of an attempt stops its timer and its watch on the parent.
+func TestAttemptCtxReleaseStopsWatching(t *testing.T) {
+	parent, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	c := newAttemptCtx(parent, time.Hour)
+	_ = c.Done()
+	c.release()
+	d := c.lazy.Load()
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if !d.closed {
+		t.Error("not closed")
+	}
+	if d.stop() {
+		t.Error("the parent is still watched after release")
+	}
+	if d.timer.Stop() {
+		t.Error("the timer still runs after release")
+	}
+}

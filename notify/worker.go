@@ -1,0 +1,250 @@
+package notify
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"time"
+)
+
+// This file is the workers' side of a dispatch: the goroutines that call
+// the senders. Its functions keep their frames small: a goroutine starts
+// with a small stack, and growing it costs more than the rest of a dispatch
+// to senders that return at once. Cold paths are functions of their own.
+
+// work claims jobs until none is left. A helper starts the next helper
+// whenever it takes a job while others wait, so that if its sender takes a
+// while, the next job does not wait for it.
+func (st *dispatch) work(helper bool) {
+	w := worker{st: st}
+	for {
+		q := st.next.Add(1) - 1
+		if q >= st.nq {
+			st.workers.Add(-1)
+			st.release()
+			return
+		}
+		if helper && q+1 < st.nq {
+			st.spawn()
+		}
+		if !st.runJob(&w, int(st.queue[q])) {
+			// Abandoned: the caller's goroutine has taken over the job
+			// and the worker's place.
+			st.release()
+			return
+		}
+	}
+}
+
+// A worker reads the clock for a goroutine sending jobs; one reading ends
+// an attempt and starts the next when nothing happens in between.
+type worker struct {
+	st    *dispatch
+	last  time.Duration
+	fresh bool
+}
+
+func (w *worker) now() time.Duration {
+	if !w.fresh {
+		w.read()
+	}
+	return w.last
+}
+
+func (w *worker) read() time.Duration {
+	w.last, w.fresh = time.Since(w.st.t0), true
+	return w.last
+}
+
+// runJob sends job i, and its substitute if it needs one, and writes its
+// entry. It reports false if a call was abandoned: the job is no longer the
+// worker's.
+func (st *dispatch) runJob(w *worker, i int) bool {
+	j := &st.jobs[i]
+	j.begin = w.now()
+	if j.subOnly {
+		return st.fallback(w, i, j.prior)
+	}
+	err, ok := st.try(w, i, false)
+	if !ok {
+		return false
+	}
+	if err != nil {
+		return st.fallback(w, i, err)
+	}
+	st.finish(w, i, Delivered, st.entries[i].Channel, nil)
+	return true
+}
+
+// fallback ends job i, whose message failed with err: an AlimTalk's
+// substitute goes out if it may.
+//
+//go:noinline
+func (st *dispatch) fallback(w *worker, i int, err error) bool {
+	if st.entries[i].Channel == ChannelAlimTalk && st.b.AlimTalk.Substitute != nil && substitutable(err) {
+		if st.d.Senders.SMS == nil {
+			err = errors.Join(err, fmt.Errorf("notify: substitute: %w", noSender(ChannelSMS)))
+		} else {
+			st.jobs[i].prior = err
+			subErr, ok := st.try(w, i, true)
+			if !ok {
+				return false
+			}
+			if subErr == nil {
+				st.finish(w, i, DeliveredBySubstitute, ChannelSMS, nil)
+				return true
+			}
+			err = errors.Join(err, fmt.Errorf("notify: substitute: %w", subErr))
+		}
+	}
+	st.finish(w, i, Failed, 0, err)
+	return true
+}
+
+// substitutable reports whether a failed AlimTalk certainly did not reach
+// the customer, so its substitute may go.
+func substitutable(err error) bool {
+	if errors.Is(err, ErrAbandoned) || errors.Is(err, ErrSenderPanicked) {
+		return false
+	}
+	return IsPermanent(err) || errors.Is(err, ErrNoSender) || errors.Is(err, ErrNoRecipient) ||
+		errors.Is(err, ErrNoContent) || errors.Is(err, ErrTooLong) || errors.Is(err, ErrTooManyButtons) ||
+		errors.Is(err, ErrNoTemplate) || errors.Is(err, ErrBadButton)
+}
+
+// finish writes the outcome of job i and wakes the caller's goroutine if it
+// was the last.
+func (st *dispatch) finish(w *worker, i int, o Outcome, via Channel, err error) {
+	j := &st.jobs[i]
+	e := &st.entries[i]
+	e.Outcome, e.Via, e.Err = o, via, err
+	e.Started, e.Duration = st.t0.Add(j.begin), w.now()-j.begin
+	if st.pending.Add(-1) == 0 {
+		if wt := st.w.Load(); wt != nil {
+			wt.signal()
+		}
+	}
+}
+
+// try calls job i's sender, or its substitute's, until it succeeds, fails
+// permanently, runs out of attempts, or ctx is done. The error names the
+// channel. It reports false if a call was abandoned.
+func (st *dispatch) try(w *worker, i int, sub bool) (error, bool) {
+	for n := 1; ; n++ {
+		if st.ctx.Err() != nil {
+			return st.notSent(i, sub), true
+		}
+		err, ok := st.attempt(w, i, sub)
+		if !ok {
+			return nil, false
+		}
+		if err == nil {
+			return nil, true
+		}
+		if err, stop := st.retry(w, i, sub, n, err); stop {
+			return err, true
+		}
+	}
+}
+
+// attempt makes one call of job i's sender, or its substitute's, and
+// appends it to the entry's attempts. It reports false if the call was
+// abandoned.
+func (st *dispatch) attempt(w *worker, i int, sub bool) (error, bool) {
+	j := &st.jobs[i]
+	start := w.now()
+	c := &st.ctxs[i]
+	if j.ctxUsed {
+		c = new(attemptCtx)
+	}
+	j.ctxUsed = true
+	c.parent, c.base, c.dl = st.ctx, st.base, min(start+st.timeout, st.pdl)
+	j.actx, j.sub = c, sub
+	j.flight.Store(int64(start))
+	err := st.call(i, sub, c)
+	end := w.read()
+	if !j.flight.CompareAndSwap(int64(start), idle) {
+		return nil, false
+	}
+	c.release()
+	e := &st.entries[i]
+	ch := e.Channel
+	if sub {
+		ch = ChannelSMS
+	}
+	e.Attempts = append(e.Attempts, Attempt{Channel: ch, Start: st.t0.Add(start), Duration: end - start, Err: err})
+	if st.d.Options.Logger != nil {
+		st.log(i, len(e.Attempts))
+		w.fresh = false
+	}
+	return err, true
+}
+
+// notSent is the error of job i when ctx ended before its next attempt.
+//
+//go:noinline
+func (st *dispatch) notSent(i int, sub bool) error {
+	ch := st.entries[i].Channel
+	if sub {
+		ch = ChannelSMS
+	}
+	return fmt.Errorf("notify: %v: %w", ch, st.ctx.Err())
+}
+
+// retry decides what follows the failed attempt n of job i, and waits
+// before the next one. It reports stop, with the error naming the channel,
+// if there is no next one.
+//
+//go:noinline
+func (st *dispatch) retry(w *worker, i int, sub bool, n int, err error) (error, bool) {
+	ch := st.entries[i].Channel
+	if sub {
+		ch = ChannelSMS
+	}
+	o := &st.d.Options
+	err = fmt.Errorf("notify: %v: %w", ch, err)
+	if n >= o.maxAttempts() || IsPermanent(err) || errors.Is(err, ErrSenderPanicked) {
+		return err, true
+	}
+	if cerr := st.ctx.Err(); cerr != nil {
+		return errors.Join(err, fmt.Errorf("notify: %v: not retried: %w", ch, cerr)), true
+	}
+	wait := o.backoff(n)
+	if ra, ok := RetryAfter(err); ok && ra > wait {
+		wait = ra
+	}
+	werr := o.wait(st.ctx, wait)
+	w.fresh = false
+	if werr != nil {
+		return errors.Join(err, fmt.Errorf("notify: %v: retry: %w", ch, werr)), true
+	}
+	return nil, false
+}
+
+// call makes one call of job i's sender, or its substitute's, recovering a
+// panic.
+func (st *dispatch) call(i int, sub bool, ctx context.Context) (err error) {
+	defer recoverPanic(&err)
+	s := &st.d.Senders
+	switch st.entries[i].Channel {
+	case ChannelAlimTalk:
+		if sub {
+			return s.SMS.SendSMS(ctx, *st.b.AlimTalk.Substitute)
+		}
+		return s.AlimTalk.SendAlimTalk(ctx, *st.b.AlimTalk)
+	case ChannelSMS:
+		return s.SMS.SendSMS(ctx, *st.b.SMS)
+	case ChannelEmail:
+		return s.Email.SendEmail(ctx, *st.b.Email)
+	default:
+		return s.Push.SendPush(ctx, *st.b.Push)
+	}
+}
+
+// recoverPanic turns a sender's panic into a [*PanicError] that records the
+// panic value's type only: the value may hold the message.
+func recoverPanic(err *error) {
+	if v := recover(); v != nil {
+		*err = &PanicError{Type: fmt.Sprintf("%T", v)}
+	}
+}
