@@ -5,8 +5,8 @@
 //
 // The package decides; the host stores and transports. Every decision is a
 // pure function of values the host passes in, including the current time, so
-// the library reads no clock, starts no goroutine and keeps no state of its
-// own.
+// planning reads no clock, starts no goroutine and keeps no state of its own;
+// only [Engine.Deliver] calls out, to the host's senders.
 //
 // # Settings
 //
@@ -32,6 +32,21 @@
 // kept or discarded. [Contact.Reachable] is the contact information it asks
 // about: a phone number that can receive text or an email address; a name
 // alone is not contact information.
+//
+// # Following up
+//
+// An [Engine] holds a workspace's settings, its account and the host's
+// senders ([notify.Senders]). After every agent reply or presence change
+// the host calls [Engine.Plan] with a [Conversation] snapshot and the
+// current time; the [Plan] says whether a follow-up is due, when, on which
+// channels and under which [Key], or, as a [Reason], why not. Replies that
+// arrive while a follow-up is pending join it ([Timing]). When the host's
+// job for the plan fires, [Engine.Deliver] checks the conversation again,
+// applies the rules of package policy to text (purpose, payment, opt-outs,
+// country allowlist, caps, quiet hours), renders the messages with a
+// [Renderer] in Korean, English or Japanese, sends them, and returns a
+// [Result]: the report of every channel, the [Record]s to store, and when
+// the next step is due.
 //
 // # Privacy
 //
