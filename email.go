@@ -20,7 +20,18 @@ const (
 
 // emailValidator is built on first use, so importing the package costs
 // nothing; a *validator.Validate is safe for concurrent use.
-var emailValidator = sync.OnceValue(func() *validator.Validate { return validator.New() })
+// (A sync.Once rather than sync.OnceValue: calling OnceValue in a variable's
+// initializer would itself be work done at package init.)
+var emailValidatorOnce struct {
+	once sync.Once
+	v    *validator.Validate
+}
+
+func emailValidator() *validator.Validate {
+	o := &emailValidatorOnce
+	o.once.Do(func() { o.v = validator.New() })
+	return o.v
+}
 
 // ParseEmail checks an email address as a customer types it and returns it
 // normalized: surrounding white space (as [unicode.IsSpace] defines it)
