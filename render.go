@@ -139,8 +139,6 @@ const (
 	emailEarlier = 5
 	// smsEarlier is the most earlier messages a text message shows.
 	smsEarlier = 2
-	// pushBodyRunes is where the built-in push body is cut.
-	pushBodyRunes = 100
 )
 
 // ellipsis marks text that was cut. It is in EUC-KR (KS X 1001), so it
