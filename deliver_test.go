@@ -433,3 +433,31 @@ func TestDeliverPushFirst(t *testing.T) {
 		})
 	}
 }
+
+// BenchmarkPlanDeliver is the whole path of one follow-up with no-op
+// senders: plan, then deliver (re-plan, guards, rendering in Korean,
+// dispatch of AlimTalk and email, records, next step).
+func BenchmarkPlanDeliver(b *testing.B) {
+	noop := notify.Senders{
+		AlimTalk: notify.AlimTalkFunc(func(context.Context, notify.AlimTalk) error { return nil }),
+		SMS:      notify.SMSFunc(func(context.Context, notify.SMS) error { return nil }),
+		Email:    notify.EmailFunc(func(context.Context, notify.Email) error { return nil }),
+	}
+	e, err := followup.NewEngine(fullSettings, paying, noop, followup.Options{Workspace: "Acme",
+		Link: func(c followup.Conversation) string { return "https://chat.example/c/" + c.ID }})
+	if err != nil {
+		b.Fatal(err)
+	}
+	c := baseConversation(b)
+	c.Locale = "ko"
+	now := t0.Add(3 * time.Minute)
+	ctx := context.Background()
+	b.ReportAllocs()
+	for b.Loop() {
+		p := e.Plan(now, c)
+		res, err := e.Deliver(ctx, now, p, c)
+		if err != nil || res.Status != followup.Sent {
+			b.Fatal(res.Status, err)
+		}
+	}
+}
