@@ -123,12 +123,25 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-func (s *Server) chat(w http.ResponseWriter, r *http.Request) (*chat, bool) {
+// withChat decodes the request's JSON body into in, unless in is nil, and
+// runs f with the chat the path names and the current time, under the
+// server's lock.
+func (s *Server) withChat(w http.ResponseWriter, r *http.Request, in any, f func(c *chat, now time.Time)) {
+	if in != nil {
+		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 16<<10)).Decode(in); err != nil {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "malformed request"})
+			return
+		}
+	}
+	now := s.now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
 	c, ok := s.chats[r.PathValue("id")]
 	if !ok {
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no such chat"})
+		return
 	}
-	return c, ok
+	f(c, now)
 }
 
 // openChat starts a chat: the bot's questions, and whether the gate lets it
@@ -159,31 +172,25 @@ func (s *Server) answer(w http.ResponseWriter, r *http.Request) {
 		Field followup.Field `json:"field"`
 		Value string         `json:"value"`
 	}
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4096)).Decode(&in); err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "malformed answer"})
-		return
-	}
-	now := s.now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c, ok := s.chat(w, r)
-	if !ok {
-		return
-	}
+	s.withChat(w, r, &in, func(c *chat, now time.Time) { s.takeAnswer(w, c, now, in.Field, in.Value) })
+}
+
+// takeAnswer records one answer, or replies with the reason it is refused.
+func (s *Server) takeAnswer(w http.ResponseWriter, c *chat, now time.Time, field followup.Field, value string) {
 	answers := c.answers
-	switch in.Field {
+	switch field {
 	case followup.FieldName:
-		answers.Name = in.Value
+		answers.Name = value
 	case followup.FieldPhone:
-		answers.Phone = in.Value
+		answers.Phone = value
 	case followup.FieldEmail:
-		answers.Email = in.Value
+		answers.Email = value
 	}
 	answers.At, answers.Inquiry = now, c.id
 	contact, err := s.settings.ParseContact(answers)
 	if err != nil {
 		var ve *followup.ValidationError
-		if fe := asValidation(err, &ve, in.Field); fe != nil {
+		if fe := asValidation(err, &ve, field); fe != nil {
 			writeJSON(w, http.StatusUnprocessableEntity, map[string]string{
 				"field": fe.Field.String(), "code": string(fe.Code), "message": fe.Message(c.locale)})
 			return
@@ -215,22 +222,17 @@ func (s *Server) customerMessage(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		Text string `json:"text"`
 	}
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 16<<10)).Decode(&in); err != nil || in.Text == "" {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "empty message"})
-		return
-	}
-	now := s.now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c, ok := s.chat(w, r)
-	if !ok {
-		return
-	}
-	c.messages = append(c.messages, message{FromCustomer: true, Author: "Customer", Text: in.Text, At: now})
-	c.conv.Presence.LastActive = now
-	// The customer is back and has seen every reply.
-	c.conv.Unseen = nil
-	writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
+	s.withChat(w, r, &in, func(c *chat, now time.Time) {
+		if in.Text == "" {
+			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "empty message"})
+			return
+		}
+		c.messages = append(c.messages, message{FromCustomer: true, Author: "Customer", Text: in.Text, At: now})
+		c.conv.Presence.LastActive = now
+		// The customer is back and has seen every reply.
+		c.conv.Unseen = nil
+		writeJSON(w, http.StatusOK, map[string]bool{"ok": true})
+	})
 }
 
 // presence records what the widget reports: page open, focused, left. A
@@ -242,29 +244,24 @@ func (s *Server) presence(w http.ResponseWriter, r *http.Request) {
 		Focused bool `json:"focused"`
 		Active  bool `json:"active"`
 	}
-	if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 4096)).Decode(&in); err != nil {
-		writeJSON(w, http.StatusBadRequest, map[string]string{"error": "malformed presence"})
-		return
-	}
-	now := s.now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c, ok := s.chat(w, r)
-	if !ok {
-		return
-	}
+	s.withChat(w, r, &in, func(c *chat, now time.Time) { s.updatePresence(w, c, now, in.Open, in.Focused, in.Active) })
+}
+
+// updatePresence records the widget's report and, under the gate, discards a
+// customer who left without contact information.
+func (s *Server) updatePresence(w http.ResponseWriter, c *chat, now time.Time, open, focused, active bool) {
 	p := &c.conv.Presence
-	if p.Open != in.Open || p.Focused != in.Focused {
+	if p.Open != open || p.Focused != focused {
 		p.Since = now
 	}
-	p.Open, p.Focused = in.Open, in.Focused
-	if in.Active {
+	p.Open, p.Focused = open, focused
+	if active {
 		p.LastActive = now
 	}
-	if in.Open && in.Focused && in.Active {
+	if open && focused && active {
 		c.conv.Unseen = nil // the replies are on screen
 	}
-	if !in.Open && s.settings.Gate.Leave(c.opened, c.contact.Reachable()) == policy.Discard {
+	if !open && s.settings.Gate.Leave(c.opened, c.contact.Reachable()) == policy.Discard {
 		delete(s.chats, c.id)
 		writeJSON(w, http.StatusOK, map[string]bool{"discarded": true})
 		return
@@ -274,35 +271,26 @@ func (s *Server) presence(w http.ResponseWriter, r *http.Request) {
 }
 
 func (s *Server) chatState(w http.ResponseWriter, r *http.Request) {
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c, ok := s.chat(w, r)
-	if !ok {
-		return
-	}
-	writeJSON(w, http.StatusOK, map[string]any{"admitted": c.admitted, "messages": c.messages})
+	s.withChat(w, r, nil, func(c *chat, _ time.Time) {
+		writeJSON(w, http.StatusOK, map[string]any{"admitted": c.admitted, "messages": c.messages})
+	})
 }
 
 // agentReply is the console's reply box. Each reply re-plans the chat's
 // follow-up: a reply while one is pending joins it.
 func (s *Server) agentReply(w http.ResponseWriter, r *http.Request) {
 	text := r.FormValue("text")
-	now := s.now()
-	s.mu.Lock()
-	defer s.mu.Unlock()
-	c, ok := s.chat(w, r)
-	if !ok {
-		return
-	}
-	if !c.admitted || text == "" {
-		http.Error(w, "cannot reply", http.StatusBadRequest)
-		return
-	}
-	id := fmt.Sprintf("m%d", len(c.messages)+1)
-	c.messages = append(c.messages, message{Author: "Agent", Text: text, At: now})
-	c.conv.Unseen = append(c.conv.Unseen, followup.Reply{ID: id, Author: "Agent", Text: text, At: now})
-	s.schedule(c, now)
-	http.Redirect(w, r, "/agent", http.StatusSeeOther)
+	s.withChat(w, r, nil, func(c *chat, now time.Time) {
+		if !c.admitted || text == "" {
+			http.Error(w, "cannot reply", http.StatusBadRequest)
+			return
+		}
+		id := fmt.Sprintf("m%d", len(c.messages)+1)
+		c.messages = append(c.messages, message{Author: "Agent", Text: text, At: now})
+		c.conv.Unseen = append(c.conv.Unseen, followup.Reply{ID: id, Author: "Agent", Text: text, At: now})
+		s.schedule(c, now)
+		http.Redirect(w, r, "/agent", http.StatusSeeOther)
+	})
 }
 
 // schedule plans the chat's follow-up and puts its job in the queue, keyed
