@@ -1,11 +1,8 @@
 package followup
 
 import (
-	"fmt"
-	"log/slog"
 	"strings"
 	"time"
-	"unicode/utf8"
 
 	"github.com/followup-go/followup/policy"
 )
@@ -15,7 +12,8 @@ import (
 //
 // Its JSON form holds the real values, because that is what a host stores.
 // [Contact.String], every fmt verb and [Contact.LogValue] show masked values
-// only: "홍*동", "+82 10-****-5678", "s***@example.com". The zero value is a
+// only: "홍*동", "+82 10-****-5678", "s***@example.com"; for JSON that must
+// not hold the real values, marshal [Contact.Masked]. The zero value is a
 // customer who gave nothing.
 type Contact struct {
 	// Name is the name the customer gave, normalized by [ParseName].
@@ -43,99 +41,9 @@ func (c Contact) Reachable() bool {
 	return c.Email != "" || (!c.Phone.IsZero() && c.Phone.CanText())
 }
 
-// String returns the contact with masked values, for logs and debugging:
-// "Contact{name: 홍*동, phone: +82 10-****-5678, email: s***@example.com}".
-// Fields the customer did not give are left out.
-func (c Contact) String() string {
-	var b strings.Builder
-	b.WriteString("Contact{")
-	sep := ""
-	field := func(k, v string) {
-		if v == "" {
-			return
-		}
-		b.WriteString(sep)
-		b.WriteString(k)
-		b.WriteString(": ")
-		b.WriteString(v)
-		sep = ", "
-	}
-	field("name", MaskName(c.Name))
-	field("phone", c.Phone.Masked())
-	field("email", MaskEmail(c.Email))
-	field("purpose", string(c.Purpose))
-	b.WriteString("}")
-	return b.String()
-}
-
-// Format implements fmt.Formatter so that every verb, including %#v and
-// %+v, prints the masked form of [Contact.String]; %q quotes it.
-func (c Contact) Format(f fmt.State, verb rune) { formatMasked(f, verb, c.String()) }
-
-// LogValue implements slog.LogValuer: a group of the masked name, phone and
-// email, the purpose and the time of collection.
-func (c Contact) LogValue() slog.Value {
-	attrs := make([]slog.Attr, 0, 6)
-	if c.Name != "" {
-		attrs = append(attrs, slog.String("name", MaskName(c.Name)))
-	}
-	if !c.Phone.IsZero() {
-		attrs = append(attrs, slog.String("phone", c.Phone.Masked()))
-	}
-	if c.Email != "" {
-		attrs = append(attrs, slog.String("email", MaskEmail(c.Email)))
-	}
-	if c.Purpose != "" {
-		attrs = append(attrs, slog.String("purpose", string(c.Purpose)))
-	}
-	if !c.CollectedAt.IsZero() {
-		attrs = append(attrs, slog.Time("collectedAt", c.CollectedAt))
-	}
-	return slog.GroupValue(attrs...)
-}
-
-// MaskName masks a name for logs: the first and the last character stay, the
-// rest become '*': "홍*동", "김**수"; a two-character name keeps its first
-// ("민*"), a one-character name is "*".
-func MaskName(name string) string {
-	n := utf8.RuneCountInString(name)
-	switch {
-	case n == 0:
-		return ""
-	case n == 1:
-		return "*"
-	}
-	first, size := utf8.DecodeRuneInString(name)
-	if n == 2 {
-		return string(first) + "*"
-	}
-	last, lastSize := utf8.DecodeLastRuneInString(name)
-	if size+lastSize > len(name) {
-		return "*"
-	}
-	return string(first) + strings.Repeat("*", n-2) + string(last)
-}
-
-// MaskEmail masks an email address for logs: the first character of the
-// local part and the domain stay: "s***@example.com". Text without an '@'
-// is masked whole.
-func MaskEmail(addr string) string {
-	if addr == "" {
-		return ""
-	}
-	at := strings.LastIndexByte(addr, '@')
-	if at <= 0 {
-		return "***"
-	}
-	first, size := utf8.DecodeRuneInString(addr)
-	if size > at {
-		return "***" + addr[at:]
-	}
-	return string(first) + "***" + addr[at:]
-}
-
 // ContactInput holds the chat bot's raw answers, as the customer typed them.
-// An empty answer is a question not answered (yet).
+// An empty answer is a question not answered (yet). Like [Contact], it prints
+// and logs masked values only and keeps the real ones in JSON.
 type ContactInput struct {
 	Name  string `json:"name,omitempty"`
 	Phone string `json:"phone,omitempty"`

@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
-	"log/slog"
 	"strings"
 	"testing"
 	"time"
@@ -234,69 +233,6 @@ func TestContactReachable(t *testing.T) {
 	for _, tt := range tests {
 		if got := tt.c.Reachable(); got != tt.want {
 			t.Errorf("%s: Reachable() = %v, want %v", tt.name, got, tt.want)
-		}
-	}
-}
-
-func TestContactMasked(t *testing.T) {
-	c := followup.Contact{
-		Name:    "홍길동",
-		Email:   "sujin@example.com",
-		Phone:   followup.Phone{E164: "+821012345678", Region: "KR", Type: followup.PhoneMobile},
-		Purpose: policy.PurposeInquiry,
-	}
-	want := "Contact{name: 홍*동, phone: +82 10-****-5678, email: s***@example.com, purpose: inquiry}"
-	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
-		if got := fmt.Sprintf(verb, c); got != want {
-			t.Errorf("%s: got %q, want %q", verb, got, want)
-		}
-	}
-	if got := fmt.Sprintf("%q", c); got != fmt.Sprintf("%q", want) {
-		t.Errorf("%%q: got %s", got)
-	}
-	// Inside other values, too.
-	if got := fmt.Sprintf("%+v", struct{ C followup.Contact }{c}); strings.Contains(got, "sujin") || strings.Contains(got, "1234") {
-		t.Errorf("nested %%+v leaks: %s", got)
-	}
-	var b strings.Builder
-	slog.New(slog.NewJSONHandler(&b, nil)).Info("contact", "contact", c)
-	for _, raw := range []string{"홍길동", "sujin", "1012345678", "1234"} {
-		if strings.Contains(b.String(), raw) {
-			t.Errorf("log line %s holds %q", b.String(), raw)
-		}
-	}
-	if !strings.Contains(b.String(), `"phone":"+82 10-****-5678"`) {
-		t.Errorf("log line %s lacks the masked phone", b.String())
-	}
-}
-
-func TestMaskName(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"", ""},
-		{"홍", "*"},
-		{"민지", "민*"},
-		{"홍길동", "홍*동"},
-		{"김민지수", "김**수"},
-		{"John Smith", "J********h"},
-	}
-	for _, tt := range tests {
-		if got := followup.MaskName(tt.in); got != tt.want {
-			t.Errorf("MaskName(%q) = %q, want %q", tt.in, got, tt.want)
-		}
-	}
-}
-
-func TestMaskEmail(t *testing.T) {
-	tests := []struct{ in, want string }{
-		{"", ""},
-		{"sujin@example.com", "s***@example.com"},
-		{"s@example.com", "s***@example.com"},
-		{"민지@example.com", "민***@example.com"},
-		{"no-at-sign", "***"},
-	}
-	for _, tt := range tests {
-		if got := followup.MaskEmail(tt.in); got != tt.want {
-			t.Errorf("MaskEmail(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 }

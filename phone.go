@@ -270,13 +270,3 @@ func maskDigits(s string, keepHead, keepTail int) string {
 	}
 	return string(b)
 }
-
-// formatMasked prints a masked value for any verb: %q quotes it, every other
-// verb prints it as a string.
-func formatMasked(f fmt.State, verb rune, masked string) {
-	if verb == 'q' {
-		fmt.Fprintf(f, "%q", masked)
-		return
-	}
-	fmt.Fprint(f, masked)
-}

@@ -1,0 +1,185 @@
+package followup
+
+import (
+	"fmt"
+	"log/slog"
+	"strings"
+	"time"
+	"unicode/utf8"
+
+	"github.com/followup-go/followup/policy"
+)
+
+// Masking: the values that hold what a customer typed print and log masked,
+// and keep their real values in JSON, which is what a host stores. JSON for
+// people or logs is asked for explicitly, with [Contact.Masked].
+
+// A MaskedContact is a [Contact] with its name, phone number and email
+// address masked, for JSON that people or log pipelines read: an audit
+// trail, a support tool, an event sent to analytics. Build one with
+// [Contact.Masked]; there is no way back to the real values.
+type MaskedContact struct {
+	// Name is the name masked by [MaskName]: "홍*동".
+	Name string `json:"name,omitempty"`
+	// Phone is the number masked by [Phone.Masked]: "+82 10-****-5678".
+	Phone string `json:"phone,omitempty"`
+	// Email is the address masked by [MaskEmail]: "s***@example.com".
+	Email string `json:"email,omitempty"`
+	// CollectedAt, Purpose and Inquiry are the contact's own.
+	CollectedAt time.Time      `json:"collectedAt,omitzero"`
+	Purpose     policy.Purpose `json:"purpose,omitempty"`
+	Inquiry     string         `json:"inquiry,omitempty"`
+}
+
+// Masked returns the contact with its name, phone number and email address
+// masked. Its JSON form is the one to use wherever the real values must not
+// go; the Contact's own JSON form keeps them, for storage.
+func (c Contact) Masked() MaskedContact {
+	return MaskedContact{
+		Name:        MaskName(c.Name),
+		Phone:       c.Phone.Masked(),
+		Email:       MaskEmail(c.Email),
+		CollectedAt: c.CollectedAt,
+		Purpose:     c.Purpose,
+		Inquiry:     c.Inquiry,
+	}
+}
+
+// String returns the contact with masked values, for logs and debugging:
+// "Contact{name: 홍*동, phone: +82 10-****-5678, email: s***@example.com}".
+// Fields the customer did not give are left out.
+func (c Contact) String() string {
+	m := c.Masked()
+	return maskedString("Contact", "name", m.Name, "phone", m.Phone, "email", m.Email, "purpose", string(m.Purpose))
+}
+
+// Format implements fmt.Formatter so that every verb, including %#v and
+// %+v, prints the masked form of [Contact.String]; %q quotes it.
+func (c Contact) Format(f fmt.State, verb rune) { formatMasked(f, verb, c.String()) }
+
+// LogValue implements slog.LogValuer: a group of the masked name, phone and
+// email, the purpose and the time of collection.
+func (c Contact) LogValue() slog.Value {
+	m := c.Masked()
+	attrs := make([]slog.Attr, 0, 5)
+	for _, a := range [...]struct{ k, v string }{
+		{"name", m.Name}, {"phone", m.Phone}, {"email", m.Email}, {"purpose", string(m.Purpose)},
+	} {
+		if a.v != "" {
+			attrs = append(attrs, slog.String(a.k, a.v))
+		}
+	}
+	if !c.CollectedAt.IsZero() {
+		attrs = append(attrs, slog.Time("collectedAt", c.CollectedAt))
+	}
+	return slog.GroupValue(attrs...)
+}
+
+// String returns the answers with masked values, as [Contact.String] does.
+// An answer that is not an email address is masked whole, since it was never
+// checked.
+func (in ContactInput) String() string {
+	return maskedString("ContactInput", "name", MaskName(in.Name), "phone", maskAnswer(in.Phone), "email", MaskEmail(in.Email))
+}
+
+// Format implements fmt.Formatter so that every verb prints the masked form
+// of [ContactInput.String]; %q quotes it.
+func (in ContactInput) Format(f fmt.State, verb rune) { formatMasked(f, verb, in.String()) }
+
+// LogValue implements slog.LogValuer: a group of the masked answers.
+func (in ContactInput) LogValue() slog.Value {
+	return slog.GroupValue(
+		slog.String("name", MaskName(in.Name)),
+		slog.String("phone", maskAnswer(in.Phone)),
+		slog.String("email", MaskEmail(in.Email)),
+	)
+}
+
+// maskAnswer masks a phone answer as typed: only its last four digits stay,
+// when it has at least eight, so a support agent can match it with the
+// customer.
+func maskAnswer(s string) string {
+	if s == "" {
+		return ""
+	}
+	d := make([]byte, 0, len(s))
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			d = append(d, s[i])
+		}
+	}
+	if len(d) < 8 {
+		return "***"
+	}
+	return "***" + string(d[len(d)-4:])
+}
+
+// maskedString writes "Type{k: v, ...}" for the pairs whose value is not
+// empty.
+func maskedString(typ string, kv ...string) string {
+	var b strings.Builder
+	b.WriteString(typ)
+	b.WriteByte('{')
+	sep := ""
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] == "" {
+			continue
+		}
+		b.WriteString(sep)
+		b.WriteString(kv[i])
+		b.WriteString(": ")
+		b.WriteString(kv[i+1])
+		sep = ", "
+	}
+	b.WriteByte('}')
+	return b.String()
+}
+
+// formatMasked prints masked text for every verb; %q quotes it.
+func formatMasked(f fmt.State, verb rune, masked string) {
+	if verb == 'q' {
+		fmt.Fprintf(f, "%q", masked)
+		return
+	}
+	fmt.Fprint(f, masked)
+}
+
+// MaskName masks a name for logs: the first and the last character stay, the
+// rest become '*': "홍*동", "김**수"; a two-character name keeps its first
+// ("민*"), a one-character name is "*".
+func MaskName(name string) string {
+	n := utf8.RuneCountInString(name)
+	switch {
+	case n == 0:
+		return ""
+	case n == 1:
+		return "*"
+	}
+	first, size := utf8.DecodeRuneInString(name)
+	if n == 2 {
+		return string(first) + "*"
+	}
+	last, lastSize := utf8.DecodeLastRuneInString(name)
+	if size+lastSize > len(name) {
+		return "*"
+	}
+	return string(first) + strings.Repeat("*", n-2) + string(last)
+}
+
+// MaskEmail masks an email address for logs: the first character of the
+// local part and the domain stay: "s***@example.com". Text without an '@'
+// is masked whole.
+func MaskEmail(addr string) string {
+	if addr == "" {
+		return ""
+	}
+	at := strings.LastIndexByte(addr, '@')
+	if at <= 0 {
+		return "***"
+	}
+	first, size := utf8.DecodeRuneInString(addr)
+	if size > at {
+		return "***" + addr[at:]
+	}
+	return string(first) + "***" + addr[at:]
+}

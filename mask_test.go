@@ -1,0 +1,149 @@
+package followup_test
+
+import (
+	"encoding/json"
+	"fmt"
+	"log/slog"
+	"strings"
+	"testing"
+
+	"github.com/followup-go/followup"
+	"github.com/followup-go/followup/policy"
+)
+
+func TestContactMasked(t *testing.T) {
+	c := followup.Contact{
+		Name:    "홍길동",
+		Email:   "sujin@example.com",
+		Phone:   followup.Phone{E164: "+821012345678", Region: "KR", Type: followup.PhoneMobile},
+		Purpose: policy.PurposeInquiry,
+	}
+	want := "Contact{name: 홍*동, phone: +82 10-****-5678, email: s***@example.com, purpose: inquiry}"
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+		if got := fmt.Sprintf(verb, c); got != want {
+			t.Errorf("%s: got %q, want %q", verb, got, want)
+		}
+	}
+	if got := fmt.Sprintf("%q", c); got != fmt.Sprintf("%q", want) {
+		t.Errorf("%%q: got %s", got)
+	}
+	// Inside other values, too.
+	if got := fmt.Sprintf("%+v", struct{ C followup.Contact }{c}); strings.Contains(got, "sujin") || strings.Contains(got, "1234") {
+		t.Errorf("nested %%+v leaks: %s", got)
+	}
+	var b strings.Builder
+	slog.New(slog.NewJSONHandler(&b, nil)).Info("contact", "contact", c)
+	for _, raw := range []string{"홍길동", "sujin", "1012345678", "1234"} {
+		if strings.Contains(b.String(), raw) {
+			t.Errorf("log line %s holds %q", b.String(), raw)
+		}
+	}
+	if !strings.Contains(b.String(), `"phone":"+82 10-****-5678"`) {
+		t.Errorf("log line %s lacks the masked phone", b.String())
+	}
+}
+
+func TestMaskName(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"", ""},
+		{"홍", "*"},
+		{"민지", "민*"},
+		{"홍길동", "홍*동"},
+		{"김민지수", "김**수"},
+		{"John Smith", "J********h"},
+	}
+	for _, tt := range tests {
+		if got := followup.MaskName(tt.in); got != tt.want {
+			t.Errorf("MaskName(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestMaskEmail(t *testing.T) {
+	tests := []struct{ in, want string }{
+		{"", ""},
+		{"sujin@example.com", "s***@example.com"},
+		{"s@example.com", "s***@example.com"},
+		{"민지@example.com", "민***@example.com"},
+		{"no-at-sign", "***"},
+	}
+	for _, tt := range tests {
+		if got := followup.MaskEmail(tt.in); got != tt.want {
+			t.Errorf("MaskEmail(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
+}
+
+func TestContactMaskedJSON(t *testing.T) {
+	c := followup.Contact{
+		Name:        "홍길동",
+		Email:       "sujin@example.com",
+		Phone:       followup.Phone{E164: "+821012345678", Region: "KR", Type: followup.PhoneMobile},
+		CollectedAt: collected,
+		Purpose:     policy.PurposeInquiry,
+		Inquiry:     "chat-1",
+	}
+	b, err := json.Marshal(c.Masked())
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := `{"name":"홍*동","phone":"+82 10-****-5678","email":"s***@example.com","collectedAt":"2026-11-24T13:05:00Z","purpose":"inquiry","inquiry":"chat-1"}`
+	if string(b) != want {
+		t.Errorf("masked json:\n got %s\nwant %s", b, want)
+	}
+	// Inside a host's own event, too, and the contact's own JSON still keeps
+	// the real values for storage.
+	event := struct {
+		Contact followup.MaskedContact `json:"contact"`
+		Stored  followup.Contact       `json:"stored"`
+	}{c.Masked(), c}
+	b, err = json.Marshal(event)
+	if err != nil {
+		t.Fatal(err)
+	}
+	masked, stored, _ := strings.Cut(string(b), `"stored"`)
+	for _, raw := range []string{"홍길동", "sujin@", "+821012345678", "1012345678"} {
+		if strings.Contains(masked, raw) {
+			t.Errorf("masked part %s holds %q", masked, raw)
+		}
+	}
+	for _, raw := range []string{"홍길동", "sujin@example.com", "+821012345678"} {
+		if !strings.Contains(stored, raw) {
+			t.Errorf("stored part %s lacks %q", stored, raw)
+		}
+	}
+	if b, _ := json.Marshal(followup.Contact{}.Masked()); string(b) != "{}" {
+		t.Errorf("zero masked contact json = %s, want {}", b)
+	}
+}
+
+func TestContactInputMasked(t *testing.T) {
+	in := followup.ContactInput{Name: "홍길동", Phone: "010-1234-5678", Email: "sujin@example.com", Inquiry: "chat-1"}
+	want := "ContactInput{name: 홍*동, phone: ***5678, email: s***@example.com}"
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+		if got := fmt.Sprintf(verb, in); got != want {
+			t.Errorf("%s: got %q, want %q", verb, got, want)
+		}
+	}
+	if got := fmt.Sprintf("%q", in); got != fmt.Sprintf("%q", want) {
+		t.Errorf("%%q: got %s", got)
+	}
+	var b strings.Builder
+	slog.New(slog.NewJSONHandler(&b, nil)).Info("answers", "in", in)
+	for _, raw := range []string{"홍길동", "sujin", "010-1234-5678", "01012345678", "1234"} {
+		if strings.Contains(b.String(), raw) {
+			t.Errorf("log line %s holds %q", b.String(), raw)
+		}
+	}
+	// An answer that was never checked is masked whole unless it holds
+	// enough digits to be a number.
+	for _, tt := range []struct{ phone, want string }{
+		{"", "ContactInput{}"},
+		{"12345", "ContactInput{phone: ***}"},
+		{"전화 주세요 010 9876 5432", "ContactInput{phone: ***5432}"},
+	} {
+		if got := fmt.Sprint(followup.ContactInput{Phone: tt.phone}); got != tt.want {
+			t.Errorf("phone answer %d chars: got %q, want %q", len(tt.phone), got, tt.want)
+		}
+	}
+}
