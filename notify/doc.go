@@ -14,7 +14,9 @@
 // sender hands to its provider so a repeated request is dropped. Their
 // Validate methods refuse what a provider would refuse, with errors such as
 // [ErrTooLong] to test with errors.Is; an error names the field at fault,
-// never the recipient or the content.
+// never the recipient or the content. A message prints with every fmt verb
+// and logs through slog with its recipient masked and its texts as lengths
+// only, since they hold the customer's name; a sender reads the fields.
 //
 // Korean text messages are SMS up to [SMSMaxBytes] EUC-KR bytes and LMS up
 // to [LMSMaxBytes]. [EUCKRLen] counts as carriers do, with the EUC-KR
