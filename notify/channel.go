@@ -43,9 +43,14 @@ func (c Channel) String() string {
 	return fmt.Sprintf("Channel(%d)", uint8(c))
 }
 
-// MarshalText implements [encoding.TextMarshaler]. It refuses a value that
-// is not a channel, so an invalid channel is never stored.
+// MarshalText implements [encoding.TextMarshaler]. The zero value, which
+// fields such as [Entry.Via] hold when there is no channel to name,
+// marshals as ""; any other value that is not a channel is refused, so it is
+// never stored.
 func (c Channel) MarshalText() ([]byte, error) {
+	if c == 0 {
+		return []byte{}, nil
+	}
 	if !c.Valid() {
 		return nil, fmt.Errorf("notify: invalid channel %d", uint8(c))
 	}
@@ -53,8 +58,12 @@ func (c Channel) MarshalText() ([]byte, error) {
 }
 
 // UnmarshalText implements [encoding.TextUnmarshaler]. It accepts the names
-// String returns, in any case.
+// String returns, in any case, and "" for the zero value.
 func (c *Channel) UnmarshalText(text []byte) error {
+	if len(text) == 0 {
+		*c = 0
+		return nil
+	}
 	for ch := ChannelAlimTalk; ch <= ChannelPush; ch++ {
 		if equalFoldASCII(string(text), channelNames[ch]) {
 			*c = ch

@@ -1,6 +1,9 @@
 package notify_test
 
 import (
+	"bytes"
+	"encoding/json"
+	"strings"
 	"testing"
 
 	"github.com/google/go-cmp/cmp"
@@ -42,5 +45,33 @@ func TestSendersAvailable(t *testing.T) {
 	s := notify.Senders{SMS: noopSMS, Email: noopEmail}
 	if got := s.Available(); got != notify.SetOf(notify.ChannelSMS, notify.ChannelEmail) {
 		t.Errorf("Available = %v", got)
+	}
+}
+
+func TestChannelText(t *testing.T) {
+	for c := notify.Channel(0); c <= notify.ChannelPush; c++ {
+		b, err := c.MarshalText()
+		if err != nil {
+			t.Fatalf("%v: %v", c, err)
+		}
+		var back notify.Channel
+		if err := back.UnmarshalText(bytes.ToUpper(b)); err != nil || back != c {
+			t.Errorf("%q: unmarshalled %v, %v; want %v", b, back, err, c)
+		}
+	}
+	if b, _ := notify.Channel(0).MarshalText(); string(b) != "" {
+		t.Errorf("the zero channel marshals as %q, want \"\"", b)
+	}
+	// A report with a failed entry has no Via: it still marshals.
+	r := notify.Report{Entries: []notify.Entry{{Channel: notify.ChannelEmail, Outcome: notify.Failed}}}
+	if b, err := json.Marshal(r); err != nil || !strings.Contains(string(b), `"Via":""`) {
+		t.Errorf("report json %s, %v", b, err)
+	}
+	if _, err := notify.Channel(9).MarshalText(); err == nil {
+		t.Error("Channel(9) marshalled")
+	}
+	var c notify.Channel
+	if err := c.UnmarshalText([]byte("fax")); err == nil {
+		t.Error(`"fax" unmarshalled`)
 	}
 }
