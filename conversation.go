@@ -1,6 +1,7 @@
 package followup
 
 import (
+	"log/slog"
 	"time"
 
 	"github.com/followup-go/followup/notify"
@@ -56,6 +57,28 @@ type Conversation struct {
 	// workspace, for the sending caps. Optional: a host without caps may leave
 	// it empty.
 	Texts TextHistory
+}
+
+// LogValue implements slog.LogValuer, so a host may log a conversation
+// whole with any handler: its id, how many replies are unseen and follow-ups
+// recorded, the customer's presence, language and opt-outs, and the contact
+// masked ([Contact.LogValue]). The texts of replies and messages are left
+// out: customers write their numbers and addresses into them.
+func (c Conversation) LogValue() slog.Value {
+	attrs := []slog.Attr{
+		slog.String("id", c.ID),
+		slog.Int("unseen", len(c.Unseen)),
+		slog.Int("followUps", len(c.FollowUps)),
+		slog.Bool("open", c.Presence.Open),
+		slog.Any("contact", c.Contact),
+	}
+	if c.Locale != "" {
+		attrs = append(attrs, slog.String("locale", c.Locale))
+	}
+	if len(c.OptOuts) > 0 {
+		attrs = append(attrs, slog.Any("optOuts", c.OptOuts))
+	}
+	return slog.GroupValue(attrs...)
 }
 
 // Party is who opened a conversation.
