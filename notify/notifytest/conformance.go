@@ -5,7 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"reflect"
+	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -32,25 +34,25 @@ type Conformance[M any] struct {
 // follows the rules of [notify.SMSSender], and otherwise every violation,
 // joined. Run it under the race detector to check concurrent use.
 func CheckSMSSender(s notify.SMSSender, c Conformance[notify.SMS]) error {
-	return check(s.SendSMS, func(m notify.SMS) notify.SMS { return m }, c)
+	return check(s.SendSMS, func(m notify.SMS) notify.SMS { return m }, func(m notify.SMS) string { return m.To }, c)
 }
 
 // CheckAlimTalkSender runs the conformance suite against s, as
 // [CheckSMSSender] does.
 func CheckAlimTalkSender(s notify.AlimTalkSender, c Conformance[notify.AlimTalk]) error {
-	return check(s.SendAlimTalk, notify.AlimTalk.Clone, c)
+	return check(s.SendAlimTalk, notify.AlimTalk.Clone, func(m notify.AlimTalk) string { return m.To }, c)
 }
 
 // CheckEmailSender runs the conformance suite against s, as
 // [CheckSMSSender] does.
 func CheckEmailSender(s notify.EmailSender, c Conformance[notify.Email]) error {
-	return check(s.SendEmail, notify.Email.Clone, c)
+	return check(s.SendEmail, notify.Email.Clone, func(m notify.Email) string { return m.To }, c)
 }
 
 // CheckPushSender runs the conformance suite against s, as [CheckSMSSender]
 // does.
 func CheckPushSender(s notify.PushSender, c Conformance[notify.Push]) error {
-	return check(s.SendPush, notify.Push.Clone, c)
+	return check(s.SendPush, notify.Push.Clone, func(m notify.Push) string { return m.To }, c)
 }
 
 // RunSMSSender runs [CheckSMSSender] as a test: each violation fails t
@@ -94,7 +96,7 @@ func report(t testing.TB, err error) {
 	t.Error(err)
 }
 
-func check[M any](send func(context.Context, M) error, clone func(M) M, c Conformance[M]) error {
+func check[M any](send func(context.Context, M) error, clone func(M) M, to func(M) string, c Conformance[M]) error {
 	if c.Valid == nil {
 		return errors.New("notifytest: Conformance.Valid is required")
 	}
@@ -105,7 +107,9 @@ func check[M any](send func(context.Context, M) error, clone func(M) M, c Confor
 	var errs []error
 	fail := func(format string, args ...any) { errs = append(errs, fmt.Errorf("notifytest: "+format, args...)) }
 
-	// call runs send and gives up waiting after limit.
+	// call runs send and gives up waiting after limit. It notes an error
+	// that holds the message's recipient.
+	var leaked atomic.Bool
 	call := func(ctx context.Context, m M, limit time.Duration) (err error, returned bool) {
 		done := make(chan error, 1)
 		go func() {
@@ -120,6 +124,9 @@ func check[M any](send func(context.Context, M) error, clone func(M) M, c Confor
 		defer t.Stop()
 		select {
 		case err := <-done:
+			if holdsRecipient(err, to(m)) {
+				leaked.Store(true)
+			}
 			return err, true
 		case <-t.C:
 			return nil, false
@@ -192,5 +199,23 @@ func check[M any](send func(context.Context, M) error, clone func(M) M, c Confor
 			fail("an invalid recipient: got a transient error, want notify.Permanent: %v", err)
 		}
 	}
+
+	// No error holds the recipient: the dispatcher logs a sender's errors
+	// and puts them in its report. The violation does not quote the error.
+	if leaked.Load() {
+		fail("an error holds the message's recipient; keep personal data out of error strings, " +
+			"since the dispatcher logs them and reports them")
+	}
 	return errors.Join(errs...)
+}
+
+// holdsRecipient reports whether err's text holds the recipient to, as it
+// is or, for a number, without its '+'; case is ignored.
+func holdsRecipient(err error, to string) bool {
+	if err == nil || len(to) < 4 {
+		return false
+	}
+	text := strings.ToLower(err.Error())
+	return strings.Contains(text, strings.ToLower(to)) ||
+		(to[0] == '+' && strings.Contains(text, to[1:]))
 }

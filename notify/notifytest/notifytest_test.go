@@ -194,6 +194,15 @@ func TestConformanceCatchesBadSenders(t *testing.T) {
 			}
 			return nil
 		}, "want notify.Permanent"},
+		{"puts the recipient in its error", func(ctx context.Context, m notify.Email) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if m.To == "nobody" {
+				return notify.Permanent(fmt.Errorf("550 no such user <%s>", strings.ToUpper(m.To)))
+			}
+			return nil
+		}, "holds the message's recipient"},
 		{"hangs past its deadline", func(ctx context.Context, m notify.Email) error {
 			time.Sleep(200 * time.Millisecond)
 			return ctx.Err()
