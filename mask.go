@@ -61,18 +61,11 @@ func (c Contact) Format(f fmt.State, verb rune) { formatMasked(f, verb, c.String
 // email, the purpose and the time of collection.
 func (c Contact) LogValue() slog.Value {
 	m := c.Masked()
-	attrs := make([]slog.Attr, 0, 5)
-	for _, a := range [...]struct{ k, v string }{
-		{"name", m.Name}, {"phone", m.Phone}, {"email", m.Email}, {"purpose", string(m.Purpose)},
-	} {
-		if a.v != "" {
-			attrs = append(attrs, slog.String(a.k, a.v))
-		}
+	v := maskedGroup("name", m.Name, "phone", m.Phone, "email", m.Email, "purpose", string(m.Purpose))
+	if c.CollectedAt.IsZero() {
+		return v
 	}
-	if !c.CollectedAt.IsZero() {
-		attrs = append(attrs, slog.Time("collectedAt", c.CollectedAt))
-	}
-	return slog.GroupValue(attrs...)
+	return slog.GroupValue(append(v.Group(), slog.Time("collectedAt", c.CollectedAt))...)
 }
 
 // String returns the answers with masked values, as [Contact.String] does.
@@ -86,13 +79,9 @@ func (in ContactInput) String() string {
 // of [ContactInput.String]; %q quotes it.
 func (in ContactInput) Format(f fmt.State, verb rune) { formatMasked(f, verb, in.String()) }
 
-// LogValue implements slog.LogValuer: a group of the masked answers.
+// LogValue implements slog.LogValuer: a group of the masked answers given.
 func (in ContactInput) LogValue() slog.Value {
-	return slog.GroupValue(
-		slog.String("name", MaskName(in.Name)),
-		slog.String("phone", maskAnswer(in.Phone)),
-		slog.String("email", MaskEmail(in.Email)),
-	)
+	return maskedGroup("name", MaskName(in.Name), "phone", maskAnswer(in.Phone), "email", MaskEmail(in.Email))
 }
 
 // maskAnswer masks a phone answer as typed: only its last four digits stay,
@@ -133,6 +122,17 @@ func maskedString(typ string, kv ...string) string {
 	}
 	b.WriteByte('}')
 	return b.String()
+}
+
+// maskedGroup is a slog group of the pairs whose value is not empty.
+func maskedGroup(kv ...string) slog.Value {
+	attrs := make([]slog.Attr, 0, len(kv)/2+1)
+	for i := 0; i+1 < len(kv); i += 2 {
+		if kv[i+1] != "" {
+			attrs = append(attrs, slog.String(kv[i], kv[i+1]))
+		}
+	}
+	return slog.GroupValue(attrs...)
 }
 
 // formatMasked prints masked text for every verb; %q quotes it.

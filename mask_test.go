@@ -135,6 +135,9 @@ func TestContactInputMasked(t *testing.T) {
 			t.Errorf("log line %s holds %q", b.String(), raw)
 		}
 	}
+	if want := `"in":{"name":"홍*동","phone":"***5678","email":"s***@example.com"}`; !strings.Contains(b.String(), want) {
+		t.Errorf("log line %s lacks %s", b.String(), want)
+	}
 	// An answer that was never checked is masked whole unless it holds
 	// enough digits to be a number.
 	for _, tt := range []struct{ phone, want string }{
