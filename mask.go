@@ -61,16 +61,17 @@ func (c Contact) Format(f fmt.State, verb rune) { formatMasked(f, verb, c.String
 // email, the purpose and the time of collection.
 func (c Contact) LogValue() slog.Value {
 	m := c.Masked()
-	v := maskedGroup("name", m.Name, "phone", m.Phone, "email", m.Email, "purpose", string(m.Purpose))
-	if c.CollectedAt.IsZero() {
-		return v
+	attrs := maskedAttrs("name", m.Name, "phone", m.Phone, "email", m.Email, "purpose", string(m.Purpose))
+	if !c.CollectedAt.IsZero() {
+		attrs = append(attrs, slog.Time("collectedAt", c.CollectedAt))
 	}
-	return slog.GroupValue(append(v.Group(), slog.Time("collectedAt", c.CollectedAt))...)
+	return slog.GroupValue(attrs...)
 }
 
-// String returns the answers with masked values, as [Contact.String] does.
-// An answer that is not an email address is masked whole, since it was never
-// checked.
+// String returns the answers masked, as [Contact.String] does, although
+// they were never checked: the name by [MaskName], the email by [MaskEmail]
+// (whole if it has no '@'), and the phone answer down to its last four
+// digits, or whole if it has fewer than eight.
 func (in ContactInput) String() string {
 	return maskedString("ContactInput", "name", MaskName(in.Name), "phone", maskAnswer(in.Phone), "email", MaskEmail(in.Email))
 }
@@ -81,7 +82,7 @@ func (in ContactInput) Format(f fmt.State, verb rune) { formatMasked(f, verb, in
 
 // LogValue implements slog.LogValuer: a group of the masked answers given.
 func (in ContactInput) LogValue() slog.Value {
-	return maskedGroup("name", MaskName(in.Name), "phone", maskAnswer(in.Phone), "email", MaskEmail(in.Email))
+	return slog.GroupValue(maskedAttrs("name", MaskName(in.Name), "phone", maskAnswer(in.Phone), "email", MaskEmail(in.Email))...)
 }
 
 // maskAnswer masks a phone answer as typed: only its last four digits stay,
@@ -124,15 +125,16 @@ func maskedString(typ string, kv ...string) string {
 	return b.String()
 }
 
-// maskedGroup is a slog group of the pairs whose value is not empty.
-func maskedGroup(kv ...string) slog.Value {
+// maskedAttrs returns a string attribute for each pair whose value is not
+// empty.
+func maskedAttrs(kv ...string) []slog.Attr {
 	attrs := make([]slog.Attr, 0, len(kv)/2+1)
 	for i := 0; i+1 < len(kv); i += 2 {
 		if kv[i+1] != "" {
 			attrs = append(attrs, slog.String(kv[i], kv[i+1]))
 		}
 	}
-	return slog.GroupValue(attrs...)
+	return attrs
 }
 
 // formatMasked prints masked text for every verb; %q quotes it.

@@ -3,10 +3,12 @@ package notify
 import "fmt"
 
 // Channel names a way of reaching a customer. The zero value is not a
-// channel; Valid reports whether c is one of the constants below.
+// channel: it stands for "none", as in the Via of a failed [Entry]; Valid
+// reports whether c is one of the constants below.
 //
 // A Channel marshals to and from text as its lower-case name ("alimtalk",
-// "sms", "email", "push"), so it is stable in JSON and in logs.
+// "sms", "email", "push"), so it is stable in JSON and in logs; the zero
+// value marshals as "".
 type Channel uint8
 
 // The channels a follow-up can go out on.
