@@ -16,6 +16,7 @@ import (
 	"io"
 	"os"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/followup-go/followup"
@@ -31,7 +32,14 @@ func main() {
 }
 
 func run(w io.Writer) error {
-	say := func(format string, args ...any) { fmt.Fprintf(w, format+"\n", args...) }
+	// The dispatcher calls the senders below at the same time, so every
+	// line is written under a lock, and a sender writes its block in one call.
+	var mu sync.Mutex
+	say := func(format string, args ...any) {
+		mu.Lock()
+		defer mu.Unlock()
+		fmt.Fprintf(w, format+"\n", args...)
+	}
 
 	say("1. The admin turns on follow-ups.")
 	settings := followup.Settings{
@@ -104,8 +112,7 @@ func run(w io.Writer) error {
 	// vendor, SMS gateway and mail service (see notify.SMSSender).
 	senders := notify.Senders{
 		AlimTalk: notify.AlimTalkFunc(func(ctx context.Context, m notify.AlimTalk) error {
-			say("   [AlimTalk provider] template %s, key %s:", m.TemplateCode, m.Key)
-			say("%s", indent(m.Text))
+			say("   [AlimTalk provider] template %s, key %s:\n%s", m.TemplateCode, m.Key, indent(m.Text))
 			return nil
 		}),
 		SMS: notify.SMSFunc(func(ctx context.Context, m notify.SMS) error {
