@@ -3,6 +3,7 @@ package followup
 import (
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 	"time"
 	"unicode/utf8"
@@ -83,6 +84,92 @@ func (in ContactInput) Format(f fmt.State, verb rune) { formatMasked(f, verb, in
 // LogValue implements slog.LogValuer: a group of the masked answers given.
 func (in ContactInput) LogValue() slog.Value {
 	return slog.GroupValue(maskedAttrs("name", MaskName(in.Name), "phone", maskAnswer(in.Phone), "email", MaskEmail(in.Email))...)
+}
+
+// String returns the reply for logs and debugging with its text as a
+// length, since agents write the customer's name, number or address into
+// their answers: "Reply{id: r1, author: 상담원 이서연, text: 17 chars,
+// at: 2026-11-24T14:00:00Z}".
+func (r Reply) String() string {
+	return maskedString("Reply", "id", r.ID, "author", r.Author, "text", textLength(r.Text),
+		"at", timeString(r.At), "marketing", boolString(r.Marketing))
+}
+
+// Format implements fmt.Formatter so that every verb prints
+// [Reply.String]; %q quotes it. A [Conversation] printed with fmt shows its
+// replies this way.
+func (r Reply) Format(f fmt.State, verb rune) { formatMasked(f, verb, r.String()) }
+
+// LogValue implements slog.LogValuer with the fields [Reply.String] prints.
+func (r Reply) LogValue() slog.Value {
+	attrs := withTime(maskedAttrs("id", r.ID, "author", r.Author, "text", textLength(r.Text)), r.At)
+	if r.Marketing {
+		attrs = append(attrs, slog.Bool("marketing", true))
+	}
+	return slog.GroupValue(attrs...)
+}
+
+// String returns the message for logs and debugging with its text as a
+// length, and its author masked by [MaskName] when the customer wrote it:
+// "Message{from: customer, author: 김*지, text: 24 chars,
+// at: 2026-11-24T14:00:00Z}".
+func (m Message) String() string {
+	from, author := m.from()
+	return maskedString("Message", "from", from, "author", author, "text", textLength(m.Text), "at", timeString(m.At))
+}
+
+// Format implements fmt.Formatter so that every verb prints
+// [Message.String]; %q quotes it. A [Conversation] printed with fmt shows
+// its earlier messages this way.
+func (m Message) Format(f fmt.State, verb rune) { formatMasked(f, verb, m.String()) }
+
+// LogValue implements slog.LogValuer with the fields [Message.String]
+// prints.
+func (m Message) LogValue() slog.Value {
+	from, author := m.from()
+	attrs := maskedAttrs("from", from, "author", author, "text", textLength(m.Text))
+	return slog.GroupValue(withTime(attrs, m.At)...)
+}
+
+// from returns who wrote m, and the author's name as it may be shown.
+func (m Message) from() (from, author string) {
+	if m.FromCustomer {
+		return "customer", MaskName(m.Author)
+	}
+	return "agent", m.Author
+}
+
+// textLength is how a text prints: its length in characters, or nothing if
+// it is empty.
+func textLength(s string) string {
+	if s == "" {
+		return ""
+	}
+	return strconv.Itoa(utf8.RuneCountInString(s)) + " chars"
+}
+
+// timeString is how a time prints: RFC 3339, or nothing if it is zero.
+func timeString(t time.Time) string {
+	if t.IsZero() {
+		return ""
+	}
+	return t.Format(time.RFC3339Nano)
+}
+
+// boolString is how a flag prints: "true", or nothing if it is false.
+func boolString(b bool) string {
+	if b {
+		return "true"
+	}
+	return ""
+}
+
+// withTime appends t as the attribute "at", unless it is zero.
+func withTime(attrs []slog.Attr, t time.Time) []slog.Attr {
+	if t.IsZero() {
+		return attrs
+	}
+	return append(attrs, slog.Time("at", t))
 }
 
 // maskAnswer masks a phone answer as typed: only its last four digits stay,

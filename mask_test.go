@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/followup-go/followup"
 	"github.com/followup-go/followup/policy"
@@ -147,6 +148,56 @@ func TestContactInputMasked(t *testing.T) {
 	} {
 		if got := fmt.Sprint(followup.ContactInput{Phone: tt.phone}); got != tt.want {
 			t.Errorf("phone answer %d chars: got %q, want %q", len(tt.phone), got, tt.want)
+		}
+	}
+}
+
+func TestReplyAndMessageMasked(t *testing.T) {
+	at := time.Date(2026, 11, 24, 14, 0, 0, 0, time.UTC)
+	reply := followup.Reply{ID: "r1", Author: "상담원 이서연", Text: "홍길동님, 010-1234-5678로 연락드릴게요.", At: at, Marketing: true}
+	fromCustomer := followup.Message{FromCustomer: true, Author: "홍길동", Text: "sujin@example.com 으로 보내 주세요", At: at}
+	fromAgent := followup.Message{Author: "상담원 이서연", Text: "확인했습니다"}
+	for _, tt := range []struct {
+		v    any
+		want string
+	}{
+		{reply, "Reply{id: r1, author: 상담원 이서연, text: 28 chars, at: 2026-11-24T14:00:00Z, marketing: true}"},
+		{followup.Reply{}, "Reply{}"},
+		{fromCustomer, "Message{from: customer, author: 홍*동, text: 27 chars, at: 2026-11-24T14:00:00Z}"},
+		{fromAgent, "Message{from: agent, author: 상담원 이서연, text: 6 chars}"},
+	} {
+		for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+			if got := fmt.Sprintf(verb, tt.v); got != tt.want {
+				t.Errorf("%s: got %q, want %q", verb, got, tt.want)
+			}
+		}
+		if got := fmt.Sprintf("%q", tt.v); got != fmt.Sprintf("%q", tt.want) {
+			t.Errorf("%%q: got %s", got)
+		}
+	}
+
+	// A conversation printed whole, and the values logged one by one.
+	conv := followup.Conversation{ID: "chat-1", Unseen: []followup.Reply{reply}, Earlier: []followup.Message{fromCustomer, fromAgent}}
+	var b strings.Builder
+	slog.New(slog.NewJSONHandler(&b, nil)).Info("replies", "reply", reply, "customer", fromCustomer, "agent", fromAgent)
+	printed := []string{b.String()}
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q"} {
+		printed = append(printed, fmt.Sprintf(verb, conv))
+	}
+	for _, p := range printed {
+		for _, raw := range []string{"홍길동", "1234-5678", "sujin", "연락드릴게요", "확인했습니다"} {
+			if strings.Contains(p, raw) {
+				t.Errorf("%s\nholds %q", p, raw)
+			}
+		}
+	}
+	for _, want := range []string{
+		`"reply":{"id":"r1","author":"상담원 이서연","text":"28 chars","at":"2026-11-24T14:00:00Z","marketing":true}`,
+		`"customer":{"from":"customer","author":"홍*동","text":"27 chars","at":"2026-11-24T14:00:00Z"}`,
+		`"agent":{"from":"agent","author":"상담원 이서연","text":"6 chars"}`,
+	} {
+		if !strings.Contains(b.String(), want) {
+			t.Errorf("log line %s lacks %s", b.String(), want)
 		}
 	}
 }

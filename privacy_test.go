@@ -151,7 +151,8 @@ func TestNoPersonalDataLeaks(t *testing.T) {
 	conversation := func(id string) followup.Conversation {
 		return followup.Conversation{
 			ID: id, CustomerWrote: true, Contact: contact, Locale: "ko",
-			Unseen:   []followup.Reply{{ID: "r1", Author: "상담원 이서연", Text: "내일 출고됩니다.", At: t0}},
+			Unseen:   []followup.Reply{{ID: "r1", Author: "상담원 이서연", Text: rawName + "님, 내일 출고됩니다. 문의: " + rawPhone, At: t0}},
+			Earlier:  []followup.Message{{FromCustomer: true, Author: rawName, Text: "제 번호는 " + rawPhone + ", 메일은 " + rawEmail, At: t0}},
 			Presence: followup.Presence{LastActive: t0.Add(-time.Minute), Since: t0.Add(-time.Minute)},
 		}
 	}
@@ -159,6 +160,7 @@ func TestNoPersonalDataLeaks(t *testing.T) {
 		t.Helper()
 		at := t0.Add(3 * time.Minute)
 		p := engine.Plan(at, c)
+		show(what+" conversation", c)
 		showJSON(what+" plan", p)
 		logger.Info("planned", "conversation", c, "plan", p)
 		res, err := engine.Deliver(context.Background(), at, p, c)
