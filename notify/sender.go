@@ -66,6 +66,11 @@ func (f PushFunc) SendPush(ctx context.Context, m Push) error { return f(ctx, m)
 // Senders are the host's senders, one per channel. A nil sender means the
 // channel is not available: a message for it is skipped, and an AlimTalk
 // goes out as its substitute SMS.
+//
+// A dispatch calls the senders of different channels at the same time, so
+// senders that share anything (a writer, a buffer, a counter, a client that
+// does no locking of its own) must synchronize it, as a sender must when
+// dispatches run at the same time.
 type Senders struct {
 	AlimTalk AlimTalkSender
 	SMS      SMSSender
