@@ -12,6 +12,20 @@ import (
 	"github.com/followup-go/followup/policy"
 )
 
+// checkPrints checks that v prints as want with %v, %+v, %#v and %s, and as
+// want quoted with %q.
+func checkPrints(t *testing.T, v any, want string) {
+	t.Helper()
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
+		if got := fmt.Sprintf(verb, v); got != want {
+			t.Errorf("%s: got %q, want %q", verb, got, want)
+		}
+	}
+	if got, want := fmt.Sprintf("%q", v), fmt.Sprintf("%q", want); got != want {
+		t.Errorf("%%q: got %s, want %s", got, want)
+	}
+}
+
 func TestContactMasked(t *testing.T) {
 	c := followup.Contact{
 		Name:    "홍길동",
@@ -20,14 +34,7 @@ func TestContactMasked(t *testing.T) {
 		Purpose: policy.PurposeInquiry,
 	}
 	want := "Contact{name: 홍*동, phone: +82 10-****-5678, email: s***@example.com, purpose: inquiry}"
-	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
-		if got := fmt.Sprintf(verb, c); got != want {
-			t.Errorf("%s: got %q, want %q", verb, got, want)
-		}
-	}
-	if got := fmt.Sprintf("%q", c); got != fmt.Sprintf("%q", want) {
-		t.Errorf("%%q: got %s", got)
-	}
+	checkPrints(t, c, want)
 	// Inside other values, too.
 	if got := fmt.Sprintf("%+v", struct{ C followup.Contact }{c}); strings.Contains(got, "sujin") || strings.Contains(got, "1234") {
 		t.Errorf("nested %%+v leaks: %s", got)
@@ -121,14 +128,7 @@ func TestContactMaskedJSON(t *testing.T) {
 func TestContactInputMasked(t *testing.T) {
 	in := followup.ContactInput{Name: "홍길동", Phone: "010-1234-5678", Email: "sujin@example.com", Inquiry: "chat-1"}
 	want := "ContactInput{name: 홍*동, phone: ***5678, email: s***@example.com}"
-	for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
-		if got := fmt.Sprintf(verb, in); got != want {
-			t.Errorf("%s: got %q, want %q", verb, got, want)
-		}
-	}
-	if got := fmt.Sprintf("%q", in); got != fmt.Sprintf("%q", want) {
-		t.Errorf("%%q: got %s", got)
-	}
+	checkPrints(t, in, want)
 	var b strings.Builder
 	slog.New(slog.NewJSONHandler(&b, nil)).Info("answers", "in", in)
 	for _, raw := range []string{"홍길동", "sujin", "010-1234-5678", "01012345678", "1234"} {
@@ -166,14 +166,7 @@ func TestReplyAndMessageMasked(t *testing.T) {
 		{fromCustomer, "Message{from: customer, author: 홍*동, text: 27 chars, at: 2026-11-24T14:00:00Z}"},
 		{fromAgent, "Message{from: agent, author: 상담원 이서연, text: 6 chars}"},
 	} {
-		for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
-			if got := fmt.Sprintf(verb, tt.v); got != tt.want {
-				t.Errorf("%s: got %q, want %q", verb, got, tt.want)
-			}
-		}
-		if got := fmt.Sprintf("%q", tt.v); got != fmt.Sprintf("%q", tt.want) {
-			t.Errorf("%%q: got %s", got)
-		}
+		checkPrints(t, tt.v, tt.want)
 	}
 
 	// A conversation printed whole, and the values logged one by one.

@@ -151,14 +151,7 @@ func TestPhoneMasked(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		for _, verb := range []string{"%v", "%+v", "%#v", "%s"} {
-			if got := fmt.Sprintf(verb, p); got != tt.want {
-				t.Errorf("Sprintf(%q, %s) = %q, want %q", verb, tt.raw, got, tt.want)
-			}
-		}
-		if got, want := fmt.Sprintf("%q", p), fmt.Sprintf("%q", tt.want); got != want {
-			t.Errorf("%%q = %s, want %s", got, want)
-		}
+		checkPrints(t, p, tt.want)
 		if got := p.LogValue().String(); got != tt.want {
 			t.Errorf("LogValue() = %q, want %q", got, tt.want)
 		}
