@@ -474,6 +474,45 @@ func BenchmarkDispatch(b *testing.B) {
 			}
 		}
 	})
+	// inline is what the report asks of any dispatcher besides calling the
+	// senders, done on the caller's goroutine with no concurrency: validate
+	// the messages, read the clock for every attempt's start and duration,
+	// and allocate the entries and attempts the report hands back. It is a
+	// floor under Dispatch that no design can go below.
+	b.Run("inline", func(b *testing.B) {
+		b.ReportAllocs()
+		type block struct {
+			entries [3]notify.Entry
+			atts    [3]notify.Attempt
+		}
+		var sink []notify.Entry
+		for b.Loop() {
+			if a.Validate() != nil || s.Validate() != nil || e.Validate() != nil {
+				b.Fatal("invalid test message")
+			}
+			t0 := time.Now()
+			k := new(block)
+			start := time.Duration(0)
+			for i, c := range [...]notify.Channel{notify.ChannelAlimTalk, notify.ChannelSMS, notify.ChannelEmail} {
+				var err error
+				switch c {
+				case notify.ChannelAlimTalk:
+					err = noopAlimTalk.SendAlimTalk(ctx, *a)
+				case notify.ChannelSMS:
+					err = noopSMS.SendSMS(ctx, *s)
+				default:
+					err = noopEmail.SendEmail(ctx, *e)
+				}
+				end := time.Since(t0)
+				k.atts[i] = notify.Attempt{Channel: c, Start: t0.Add(start), Duration: end - start, Err: err}
+				k.entries[i] = notify.Entry{Channel: c, Outcome: notify.Delivered, Via: c,
+					Attempts: k.atts[i : i+1 : i+1], Started: t0.Add(start), Duration: end - start}
+				start = end
+			}
+			sink = k.entries[:]
+		}
+		_ = sink
+	})
 	b.Run("goroutine", func(b *testing.B) {
 		b.ReportAllocs()
 		var done atomic.Bool
