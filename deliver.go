@@ -18,11 +18,13 @@ const (
 	// fared. A channel a guard refused is listed in [Result.Refused].
 	Sent Status = iota + 1
 	// Cancelled: no follow-up is due any more, because the customer saw
-	// the replies, came back, or the conversation changed so; the result's
-	// Plan says why. Nothing was sent.
+	// the replies or the conversation changed so; the result's Plan says
+	// why. Nothing was sent.
 	Cancelled
-	// Rescheduled: the follow-up is due, but later: more replies joined it,
-	// or the customer was active again. Deliver again at [Result.Next].
+	// Rescheduled: the follow-up may be due, but later: more replies joined
+	// it, or the customer is back in the chat and has not seen them yet
+	// ([CustomerPresent], [NotAwayLongEnough]). Nothing was sent; deliver
+	// again at [Result.Next], when the customer would count as away.
 	Rescheduled
 	// Replanned: the plan's follow-up is finished, and the conversation
 	// now has another one, with another key: schedule the result's Plan.
@@ -51,12 +53,18 @@ func (s Status) String() string {
 // MarshalText returns the status's name.
 func (s Status) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
 
-// ErrOptedOut is the refusal of a channel the customer opted out of after
-// the follow-up was planned.
-var ErrOptedOut = errors.New("followup: the customer opted out of the channel")
+// The refusals of [Engine.Deliver] that are not a policy rule's.
+var (
+	// ErrOptedOut: the customer opted out of the channel after the
+	// follow-up was planned.
+	ErrOptedOut = errors.New("followup: the customer opted out of the channel")
+	// ErrChannelDisabled: the settings the engine was built with no longer
+	// enable the channel the follow-up was planned on.
+	ErrChannelDisabled = errors.New("followup: the settings no longer enable the channel")
+)
 
 // A Refusal is a channel a rule kept a follow-up off, and the rule's error:
-// [policy.ErrPaymentMethodRequired], [ErrOptedOut],
+// [policy.ErrPaymentMethodRequired], [ErrOptedOut], [ErrChannelDisabled],
 // [policy.ErrConsentRequired], [policy.ErrRegionNotAllowed], or a cap
 // ([policy.ErrRecipientCapReached], [policy.ErrWorkspaceCapReached], a
 // [*policy.CapError] that says when the cap frees up).
@@ -139,10 +147,19 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 	switch {
 	case cur.Reason == OptedOut || cur.Reason == NoChannel:
 		for _, ch := range p.Channels.Channels() {
-			refuse(ch, e.lostBecause(ch, &c))
+			err := e.lostBecause(ch, &c)
+			if err == nil {
+				err = ErrChannelDisabled
+			}
+			refuse(ch, err)
 		}
 		res.Status = Refused
 		res.Records = e.records(p.Key, now, p.Through, res.Refused, nil)
+		return res, nil
+	case cur.Reason == CustomerPresent || cur.Reason == NotAwayLongEnough:
+		// The replies are still unseen; the customer may yet leave without
+		// reading them, and no event tells the host when they go idle.
+		res.Status, res.Next = Rescheduled, cur.Recheck
 		return res, nil
 	case cur.Reason != Due:
 		res.Status = Cancelled
@@ -191,9 +208,16 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 		return res, nil
 	}
 
-	batch, err := e.messages(&c, &b, step)
+	batch, unfit, err := e.messages(&c, &b, step)
 	if err != nil {
 		return res, err
+	}
+	res.Refused = append(res.Refused, unfit...)
+	if batch == (notify.Batch{}) {
+		// Only text was due, and it does not fit.
+		res.Records = e.records(cur.Key, now, b.last, res.Refused, nil)
+		res.Status = Refused
+		return res, nil
 	}
 	res.Report = e.dispatcher().Dispatch(ctx, batch)
 	res.Status = Sent
@@ -216,15 +240,23 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 // lostBecause says which rule keeps ch off the conversation now, or nil if
 // none does (the channel was sent already).
 func (e *Engine) lostBecause(ch notify.Channel, c *Conversation) error {
-	for _, o := range c.OptOuts {
-		if o == ch {
-			return ErrOptedOut
-		}
+	if optedOut(c, ch) {
+		return ErrOptedOut
 	}
 	if err := policy.Payable(ch, e.account.HasPaymentMethod); err != nil && e.settingsEnable(ch) {
 		return err
 	}
 	return nil
+}
+
+// optedOut reports whether the customer opted out of ch.
+func optedOut(c *Conversation, ch notify.Channel) bool {
+	for _, o := range c.OptOuts {
+		if o == ch {
+			return true
+		}
+	}
+	return false
 }
 
 // settingsEnable reports whether the settings turn ch on, payment aside.
@@ -271,8 +303,11 @@ func (e *Engine) dispatcher() *notify.Dispatcher {
 	return &notify.Dispatcher{Senders: e.senders, Options: e.opts.Dispatch}
 }
 
-// messages renders the step's messages.
-func (e *Engine) messages(c *Conversation, b *batch, step notify.ChannelSet) (notify.Batch, error) {
+// messages renders the step's messages. A text message that does not fit
+// its channel is refused rather than failing the step: it never would fit,
+// and the rest of the step still goes. An AlimTalk that does not fit goes
+// out as its SMS.
+func (e *Engine) messages(c *Conversation, b *batch, step notify.ChannelSet) (notify.Batch, []Refusal, error) {
 	var replies []Reply
 	for i := range c.Unseen {
 		if r := &c.Unseen[i]; b.holds(r) {
@@ -292,27 +327,41 @@ func (e *Engine) messages(c *Conversation, b *batch, step notify.ChannelSet) (no
 	if r == nil {
 		r = &builtinRenderer
 	}
-	content, err := r.Render(c.Locale, e.settings.Locale, d)
+	content, long, err := r.render(c.Locale, e.settings.Locale, d, step)
 	if err != nil {
-		return notify.Batch{}, err
+		return notify.Batch{}, nil, err
 	}
 	var out notify.Batch
+	var refused []Refusal
 	phone := c.Contact.Phone.E164
-	sms := &notify.SMS{Key: b.key.For(notify.ChannelSMS), From: e.settings.Text.SenderNumber, To: phone,
-		Text: content.SMSText}
-	if k, _ := notify.KindOf(content.SMSText); k == notify.KindLMS {
-		sms.Subject = content.SMSSubject
+	var sms *notify.SMS
+	if long.sms == nil {
+		sms = &notify.SMS{Key: b.key.For(notify.ChannelSMS), From: e.settings.Text.SenderNumber, To: phone,
+			Text: content.SMSText}
+		if k, _ := notify.KindOf(content.SMSText); k == notify.KindLMS {
+			sms.Subject = content.SMSSubject
+		}
 	}
-	if step.Has(notify.ChannelAlimTalk) && content.AlimTalkText != "" {
+	switch text := step.Intersect(notify.SetOf(notify.ChannelAlimTalk, notify.ChannelSMS)); {
+	case step.Has(notify.ChannelAlimTalk) && content.AlimTalkText != "":
 		a := &notify.AlimTalk{Key: b.key.For(notify.ChannelAlimTalk), To: phone, SenderKey: e.opts.KakaoSenderKey,
 			TemplateCode: e.settings.Text.AlimTalkTemplate, Variables: content.AlimTalkVariables,
-			Text: content.AlimTalkText, Substitute: sms}
+			Text: content.AlimTalkText}
+		if sms != nil && !optedOut(c, notify.ChannelSMS) {
+			// A customer who opted out of SMS gets no substitute SMS.
+			a.Substitute = sms
+		}
 		if d.Link != "" {
-			a.Buttons = []notify.Button{{Name: e.opts.buttonName(langOf(content.Locale)), MobileURL: d.Link}}
+			a.Buttons = []notify.Button{{Name: e.opts.buttonName(langOf(content.AlimTalkLocale)), MobileURL: d.Link}}
 		}
 		out.AlimTalk = a
-	} else if step.Has(notify.ChannelAlimTalk) || step.Has(notify.ChannelSMS) {
+	case text.Empty():
+	case sms != nil:
 		out.SMS = sms
+	default:
+		for _, ch := range text.Channels() {
+			refused = append(refused, Refusal{Channel: ch, Err: long.sms})
+		}
 	}
 	if step.Has(notify.ChannelEmail) {
 		out.Email = &notify.Email{Key: b.key.For(notify.ChannelEmail), To: c.Contact.Email, ReplyTo: e.opts.ReplyTo,
@@ -322,5 +371,5 @@ func (e *Engine) messages(c *Conversation, b *batch, step notify.ChannelSet) (no
 		out.Push = &notify.Push{Key: b.key.For(notify.ChannelPush), To: c.PushTarget,
 			Title: content.PushTitle, Body: content.PushBody, Data: map[string]string{"conversation": c.ID}}
 	}
-	return out, nil
+	return out, refused, nil
 }

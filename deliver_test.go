@@ -3,9 +3,11 @@ package followup_test
 import (
 	"context"
 	"errors"
+	"strings"
 	"sync"
 	"testing"
 	"time"
+	"unicode"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -63,10 +65,10 @@ func TestDeliver(t *testing.T) {
 	}{
 		{name: "sent on text and email", settings: fullSettings, at: due,
 			wantStatus: followup.Sent, wantSent: sent{AlimTalk: 1, Email: 1}},
-		{name: "cancelled: the customer came back", settings: fullSettings, at: due,
+		{name: "rescheduled: the customer came back, replies still unseen", settings: fullSettings, at: due,
 			edit: func(c *followup.Conversation) {
 				c.Presence = followup.Presence{Open: true, Focused: true, LastActive: t0.Add(2 * time.Minute)}
-			}, wantStatus: followup.Cancelled},
+			}, wantStatus: followup.Rescheduled, wantNext: t0.Add(2*time.Minute + 4*time.Minute + 30*time.Second)},
 		{name: "cancelled: the customer saw the replies", settings: fullSettings, at: due,
 			edit: func(c *followup.Conversation) { c.Unseen = nil }, wantStatus: followup.Cancelled},
 		{name: "rescheduled: another reply joined", settings: fullSettings, at: due,
@@ -459,5 +461,170 @@ func BenchmarkPlanDeliver(b *testing.B) {
 		if err != nil || res.Status != followup.Sent {
 			b.Fatal(res.Status, err)
 		}
+	}
+}
+
+// A customer who opted out of SMS gets no substitute SMS when the AlimTalk
+// does not go through.
+func TestDeliverSMSOptOutNoSubstitute(t *testing.T) {
+	e, fakes := deliverEngine(t, fullSettings, paying)
+	fakes.AlimTalk.FailAlways(notify.ErrRecipientRefused)
+	c := baseConversation(t)
+	c.OptOuts = []notify.Channel{notify.ChannelSMS}
+	now := t0.Add(3 * time.Minute)
+	res, err := e.Deliver(context.Background(), now, e.Plan(now, c), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(sent{Email: 1}, sentBy(fakes)); diff != "" {
+		t.Errorf("sent (-want +got):\n%s", diff)
+	}
+	if fakes.AlimTalk.Calls() != 1 {
+		t.Errorf("AlimTalk calls = %d, want 1", fakes.AlimTalk.Calls())
+	}
+	if en, _ := res.Report.Entry(notify.ChannelAlimTalk); en.Outcome != notify.Failed {
+		t.Errorf("AlimTalk outcome %v, want failed", en.Outcome)
+	}
+	if res.Texted {
+		t.Error("Texted = true")
+	}
+}
+
+// A message that cannot fit its channel keeps only that channel off: the
+// rest of the step goes, and the text is refused on the record, not retried
+// forever.
+func TestDeliverUnfitMessage(t *testing.T) {
+	longLink := "https://chat.example/c/c1?t=" + strings.Repeat("x", 2100) // no LMS can hold it
+	tests := []struct {
+		name       string
+		settings   followup.Settings
+		wantStatus followup.Status
+		wantSent   sent
+		wantRefuse []notify.Channel
+	}{
+		{name: "email only: the text is not rendered", settings: followup.Settings{AskEmail: true},
+			wantStatus: followup.Sent, wantSent: sent{Email: 1}},
+		{name: "text and email: email goes, text refused", settings: fullSettings,
+			wantStatus: followup.Sent, wantSent: sent{Email: 1}, wantRefuse: []notify.Channel{notify.ChannelAlimTalk}},
+		{name: "text only: refused", settings: followup.Settings{AskPhone: true},
+			wantStatus: followup.Refused, wantRefuse: []notify.Channel{notify.ChannelSMS}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			fakes, senders := notifytest.NewSenders()
+			senders.Push = nil
+			e, err := followup.NewEngine(tt.settings, paying, senders, followup.Options{Workspace: "Acme",
+				Link: func(followup.Conversation) string { return longLink }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := baseConversation(t)
+			now := t0.Add(3 * time.Minute)
+			res, err := e.Deliver(context.Background(), now, e.Plan(now, c), c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if res.Status != tt.wantStatus {
+				t.Errorf("status %v, want %v", res.Status, tt.wantStatus)
+			}
+			if diff := cmp.Diff(tt.wantSent, sentBy(fakes)); diff != "" {
+				t.Errorf("sent (-want +got):\n%s", diff)
+			}
+			var refused []notify.Channel
+			for _, f := range res.Refused {
+				refused = append(refused, f.Channel)
+				if !errors.Is(f.Err, followup.ErrTooLong) {
+					t.Errorf("%v refused with %v, want ErrTooLong", f.Channel, f.Err)
+				}
+			}
+			if diff := cmp.Diff(tt.wantRefuse, refused); diff != "" {
+				t.Errorf("refused (-want +got):\n%s", diff)
+			}
+			// Everything of the step is on the record: the next plan has
+			// nothing left to send.
+			c.FollowUps = append(c.FollowUps, res.Records...)
+			if p := e.Plan(now, c); p.Due() {
+				t.Errorf("after delivery the plan is still due on %v", p.Channels)
+			}
+		})
+	}
+}
+
+// An AlimTalk too long for its limit goes out as its SMS.
+func TestDeliverAlimTalkTooLongGoesAsSMS(t *testing.T) {
+	fakes, senders := notifytest.NewSenders()
+	link := "https://chat.example/c/c1?t=" + strings.Repeat("x", 1000) // fits an LMS, not an AlimTalk
+	e, err := followup.NewEngine(fullSettings, paying, senders, followup.Options{Workspace: "Acme",
+		Link: func(followup.Conversation) string { return link }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := baseConversation(t)
+	now := t0.Add(3 * time.Minute)
+	res, err := e.Deliver(context.Background(), now, e.Plan(now, c), c)
+	if err != nil || res.Status != followup.Sent {
+		t.Fatalf("%v, %v", res.Status, err)
+	}
+	if diff := cmp.Diff(sent{SMS: 1, Email: 1}, sentBy(fakes)); diff != "" {
+		t.Errorf("sent (-want +got):\n%s", diff)
+	}
+}
+
+// The AlimTalk is in the workspace's language, whose template Kakao
+// approved; the substitute SMS and the email are in the customer's.
+func TestDeliverAlimTalkInWorkspaceLanguage(t *testing.T) {
+	s := fullSettings
+	s.Locale = "ko"
+	e, fakes := deliverEngine(t, s, paying)
+	c := baseConversation(t)
+	c.Locale = "en-US"
+	now := t0.Add(3 * time.Minute)
+	if _, err := e.Deliver(context.Background(), now, e.Plan(now, c), c); err != nil {
+		t.Fatal(err)
+	}
+	a := fakes.AlimTalk.Sent()[0]
+	if !strings.HasPrefix(a.Text, "안녕하세요") || a.Buttons[0].Name != "상담 이어가기" {
+		t.Errorf("AlimTalk not in Korean: %q, button %q", a.Text, a.Buttons[0].Name)
+	}
+	hangul := func(s string) bool { return strings.IndexFunc(s, func(r rune) bool { return unicode.Is(unicode.Hangul, r) }) >= 0 }
+	if hangul(a.Substitute.Text) {
+		t.Errorf("substitute SMS not in English: %q", a.Substitute.Text)
+	}
+	if em := fakes.Email.Sent()[0]; hangul(em.Subject + em.Text) {
+		t.Errorf("email not in English: %q", em.Subject)
+	}
+}
+
+// Every refusal says why: a channel the settings no longer enable is
+// refused with ErrChannelDisabled, not a nil error.
+func TestDeliverRefusalsHaveErrors(t *testing.T) {
+	planner := mustEngine(t, fullSettings, paying, notify.Senders{})
+	c := baseConversation(t)
+	now := t0.Add(3 * time.Minute)
+	p := planner.Plan(now, c)
+	// The workspace turned the email question off and its payment lapsed.
+	e, fakes := deliverEngine(t, followup.Settings{AskPhone: true, AskName: true}, lapsed)
+	res, err := e.Deliver(context.Background(), now, p, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Status != followup.Refused {
+		t.Errorf("status %v, want refused", res.Status)
+	}
+	want := map[notify.Channel]error{
+		notify.ChannelAlimTalk: followup.ErrChannelDisabled,
+		notify.ChannelEmail:    followup.ErrChannelDisabled,
+	}
+	got := refusals(res)
+	if len(got) != len(want) {
+		t.Errorf("refused %v, want %v", got, want)
+	}
+	for ch, w := range want {
+		if !errors.Is(got[ch], w) {
+			t.Errorf("%v refused with %v, want %v", ch, got[ch], w)
+		}
+	}
+	if diff := cmp.Diff(sent{}, sentBy(fakes)); diff != "" {
+		t.Errorf("sent (-want +got):\n%s", diff)
 	}
 }

@@ -10,7 +10,7 @@ import (
 
 func ExampleRenderer_Render() {
 	var r followup.Renderer // the zero value uses the built-in templates
-	c, err := r.Render("ko-KR", "en", followup.RenderData{
+	c, err := r.Render("ko-KR", "ko", followup.RenderData{
 		Workspace:    "Acme",
 		CustomerName: "김민수",
 		Earlier: []followup.Message{

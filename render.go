@@ -54,6 +54,10 @@ type Content struct {
 	// such as the link when RenderData.Link is empty: the message would not
 	// read right, so the text goes out as SMSText instead.
 	AlimTalkText string
+	// AlimTalkLocale is the language of AlimTalkText: the workspace's, not
+	// the customer's, since Kakao approves a template in one language and
+	// refuses a message that does not match it.
+	AlimTalkLocale string
 	// AlimTalkVariables are the values of the variables the AlimTalk
 	// template names, keyed by name without "#{" and "}", for providers
 	// that take the template code and its parameters rather than the text.
@@ -209,6 +213,11 @@ func TemplateFuncs() texttemplate.FuncMap {
 // languages counts ("ja-JP", "en-GB"); one that does not parse counts as
 // unknown. Content.Locale says which language was used.
 //
+// The AlimTalk is the exception: it is in the workspace's language, or
+// English (Content.AlimTalkLocale), whatever the customer's, because Kakao
+// approves a template in one language and refuses a message that does not
+// match it. Register the template of the workspace's language.
+//
 // # Context and limits
 //
 // Email and push templates see the 5 newest earlier messages at most, and no
@@ -240,49 +249,97 @@ func TemplateFuncs() texttemplate.FuncMap {
 // or a template's execution error, and name the language and the template;
 // they never hold the text of a message or a name.
 func (r *Renderer) Render(customerLocale, workspaceLocale string, d RenderData) (Content, error) {
+	c, long, err := r.render(customerLocale, workspaceLocale, d, allChannels)
+	if err == nil {
+		err = errors.Join(long.sms, long.alimTalk)
+	}
+	if err != nil {
+		return Content{}, err
+	}
+	return c, nil
+}
+
+// allChannels are the channels Render renders for.
+const allChannels = notify.ChannelSet(1<<notify.ChannelAlimTalk | 1<<notify.ChannelSMS | 1<<notify.ChannelEmail | 1<<notify.ChannelPush)
+
+// unfit holds the errors of the messages that do not fit their channel's
+// limit ([ErrTooLong]), by channel; nil for a message that fits or was not
+// rendered.
+type unfit struct{ sms, alimTalk error }
+
+// render renders d for the channels in chs only, so that a message of
+// another channel can neither fail nor slow down the ones asked for. A text
+// message or an AlimTalk that does not fit its limit does not stop the
+// rest: its text is left empty and its error returned in long. err is any
+// other failure, such as a template's.
+func (r *Renderer) render(customerLocale, workspaceLocale string, d RenderData, chs notify.ChannelSet) (c Content, long unfit, err error) {
 	if len(d.Replies) == 0 {
-		return Content{}, fmt.Errorf("followup: render: %w", ErrNoReplies)
+		return Content{}, unfit{}, fmt.Errorf("followup: render: %w", ErrNoReplies)
 	}
 	li := matchLanguage(customerLocale, workspaceLocale)
 	t := r.templates(li)
-	c := Content{Locale: langNames[li]}
-	fail := func(part string, err error) (Content, error) {
-		return Content{}, fmt.Errorf("followup: render %s %s: %w", c.Locale, part, err)
+	c.Locale = langNames[li]
+	fail := func(locale, part string, err error) error {
+		return fmt.Errorf("followup: render %s %s: %w", locale, part, err)
 	}
 
-	var err error
 	// Email and push: the newest few earlier messages, no limit.
 	ed := d
 	ed.Earlier = newest(d.Earlier, emailEarlier)
-	if c.EmailSubject, err = execLine(t.EmailSubject, ed); err != nil {
-		return fail("email subject", err)
+	if chs.Has(notify.ChannelEmail) {
+		if c.EmailSubject, err = execLine(t.EmailSubject, ed); err != nil {
+			return Content{}, unfit{}, fail(c.Locale, "email subject", err)
+		}
+		if c.EmailText, err = execText(t.EmailText, ed); err != nil {
+			return Content{}, unfit{}, fail(c.Locale, "email text", err)
+		}
+		var b strings.Builder
+		if err = t.EmailHTML.Execute(&b, ed); err != nil {
+			return Content{}, unfit{}, fail(c.Locale, "email html", err)
+		}
+		c.EmailHTML = b.String()
 	}
-	if c.EmailText, err = execText(t.EmailText, ed); err != nil {
-		return fail("email text", err)
-	}
-	var b strings.Builder
-	if err = t.EmailHTML.Execute(&b, ed); err != nil {
-		return fail("email html", err)
-	}
-	c.EmailHTML = b.String()
-	if c.PushTitle, err = execLine(t.PushTitle, ed); err != nil {
-		return fail("push title", err)
-	}
-	if c.PushBody, err = execText(t.PushBody, ed); err != nil {
-		return fail("push body", err)
+	if chs.Has(notify.ChannelPush) {
+		if c.PushTitle, err = execLine(t.PushTitle, ed); err != nil {
+			return Content{}, unfit{}, fail(c.Locale, "push title", err)
+		}
+		if c.PushBody, err = execText(t.PushBody, ed); err != nil {
+			return Content{}, unfit{}, fail(c.Locale, "push body", err)
+		}
 	}
 
-	// Text message and AlimTalk: fitted to their limits.
-	if c.SMSText, err = renderSMS(t.SMS, d); err != nil {
-		return fail("sms", err)
+	// Text message and AlimTalk: fitted to their limits. The text message
+	// is also the AlimTalk's substitute.
+	if chs.Has(notify.ChannelSMS) || chs.Has(notify.ChannelAlimTalk) {
+		switch c.SMSText, err = renderSMS(t.SMS, d); {
+		case errors.Is(err, ErrTooLong):
+			long.sms = fail(c.Locale, "sms", err)
+		case err != nil:
+			return Content{}, unfit{}, fail(c.Locale, "sms", err)
+		}
+		if long.sms == nil {
+			if c.SMSSubject, err = renderSubject(t.SMSSubject, d); err != nil {
+				return Content{}, unfit{}, fail(c.Locale, "sms subject", err)
+			}
+		}
 	}
-	if c.SMSSubject, err = renderSubject(t.SMSSubject, d); err != nil {
-		return fail("sms subject", err)
+	if chs.Has(notify.ChannelAlimTalk) {
+		// The AlimTalk template is approved in one language: the
+		// workspace's.
+		la := matchLanguage(workspaceLocale)
+		ta := t
+		if la != li {
+			ta = r.templates(la)
+		}
+		c.AlimTalkLocale = langNames[la]
+		switch c.AlimTalkText, c.AlimTalkVariables, err = renderAlimTalk(ta.AlimTalk, ta.DefaultCustomer, d); {
+		case errors.Is(err, ErrTooLong):
+			long.alimTalk = fail(c.AlimTalkLocale, "alimtalk", err)
+		case err != nil:
+			return Content{}, unfit{}, fail(c.AlimTalkLocale, "alimtalk", err)
+		}
 	}
-	if c.AlimTalkText, c.AlimTalkVariables, err = renderAlimTalk(t.AlimTalk, t.DefaultCustomer, d); err != nil {
-		return fail("alimtalk", err)
-	}
-	return c, nil
+	return c, long, nil
 }
 
 // templates returns the templates of language li: the host's, with the

@@ -79,7 +79,7 @@ func TestRenderBuiltinGolden(t *testing.T) {
 		for _, variant := range []string{"full", "noname", "bare"} {
 			t.Run(lang+"/"+variant, func(t *testing.T) {
 				var r Renderer
-				got, err := r.Render(lang, "", goldenData(lang, variant))
+				got, err := r.Render(lang, lang, goldenData(lang, variant))
 				if err != nil {
 					t.Fatal(err)
 				}
@@ -119,6 +119,7 @@ var contentFields = []struct {
 	{"SMSSubject", func(c *Content) *string { return &c.SMSSubject }},
 	{"SMSText", func(c *Content) *string { return &c.SMSText }},
 	{"AlimTalkText", func(c *Content) *string { return &c.AlimTalkText }},
+	{"AlimTalkLocale", func(c *Content) *string { return &c.AlimTalkLocale }},
 	{"EmailSubject", func(c *Content) *string { return &c.EmailSubject }},
 	{"EmailText", func(c *Content) *string { return &c.EmailText }},
 	{"EmailHTML", func(c *Content) *string { return &c.EmailHTML }},
@@ -182,20 +183,23 @@ func parseContent(s string) (Content, error) {
 	return c, flush()
 }
 
+// The customer's language wins, then the workspace's, then English; the
+// AlimTalk, whose template Kakao approved in one language, is always in the
+// workspace's.
 func TestRenderLanguage(t *testing.T) {
 	tests := []struct {
 		customer, workspace string
-		want                string
+		want, wantAlimTalk  string
 	}{
-		{"ja-JP", "", "ja"},
-		{"", "ko", "ko"},
-		{"fr", "", "en"},
-		{"zh-TW", "ja", "ja"},
-		{"ko-KR", "ja", "ko"},
-		{"en-GB", "ko", "en"},
-		{"", "", "en"},
-		{"not a tag!", "ko_KR", "ko"},
-		{"zh", "fr", "en"},
+		{"ja-JP", "", "ja", "en"},
+		{"", "ko", "ko", "ko"},
+		{"fr", "", "en", "en"},
+		{"zh-TW", "ja", "ja", "ja"},
+		{"ko-KR", "ja", "ko", "ja"},
+		{"en-GB", "ko", "en", "ko"},
+		{"", "", "en", "en"},
+		{"not a tag!", "ko_KR", "ko", "ko"},
+		{"zh", "fr", "en", "en"},
 	}
 	for _, tt := range tests {
 		var r Renderer
@@ -203,8 +207,15 @@ func TestRenderLanguage(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		if c.Locale != tt.want {
-			t.Errorf("Render(%q, %q): Locale = %q, want %q", tt.customer, tt.workspace, c.Locale, tt.want)
+		if c.Locale != tt.want || c.AlimTalkLocale != tt.wantAlimTalk {
+			t.Errorf("Render(%q, %q): Locale = %q, AlimTalkLocale = %q; want %q, %q",
+				tt.customer, tt.workspace, c.Locale, c.AlimTalkLocale, tt.want, tt.wantAlimTalk)
+		}
+		// The template's text before its first variable.
+		want, _, _ := strings.Cut(builtin(matchLanguage(tt.wantAlimTalk)).AlimTalk, "#{")
+		if !strings.HasPrefix(c.AlimTalkText, want) {
+			t.Errorf("Render(%q, %q): AlimTalk is not the %s template:\n%s", tt.customer, tt.workspace,
+				tt.wantAlimTalk, c.AlimTalkText)
 		}
 	}
 }
@@ -218,7 +229,7 @@ func TestRenderEscapesHTML(t *testing.T) {
 	d.Earlier = []Message{{FromCustomer: true, Text: "<img src=x onerror=alert(2)>"}}
 	d.Link = "javascript:alert(3)"
 	var r Renderer
-	c, err := r.Render("en", "", d)
+	c, err := r.Render("en", "en", d)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -259,7 +270,7 @@ func sizeData(unit string, n int) RenderData {
 func TestRenderAlimTalkLimit(t *testing.T) {
 	var r Renderer
 	// The AlimTalk without its reply: its fixed part.
-	c, err := r.Render("ko", "", sizeData("가", 0))
+	c, err := r.Render("ko", "ko", sizeData("가", 0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -278,7 +289,7 @@ func TestRenderAlimTalkLimit(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			d := sizeData("가", tt.replyLen)
-			c, err := r.Render("ko", "", d)
+			c, err := r.Render("ko", "ko", d)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -303,7 +314,7 @@ func TestRenderAlimTalkLimit(t *testing.T) {
 
 func TestRenderLMSLimit(t *testing.T) {
 	var r Renderer
-	c, err := r.Render("ko", "", sizeData("가", 0))
+	c, err := r.Render("ko", "ko", sizeData("가", 0))
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -349,7 +360,7 @@ func TestRenderLMSLimit(t *testing.T) {
 			d := sizeData("", 0)
 			d.Replies[0].Text = tt.reply
 			d.Earlier = tt.earlier
-			c, err := r.Render("ko", "", d)
+			c, err := r.Render("ko", "ko", d)
 			if err != nil {
 				t.Fatal(err)
 			}
@@ -378,7 +389,7 @@ func TestRenderLMSLimit(t *testing.T) {
 	t.Run("exactly 2000 bytes", func(t *testing.T) {
 		d := sizeData("", 0)
 		d.Replies[0].Text = exact
-		c, err := r.Render("ko", "", d)
+		c, err := r.Render("ko", "ko", d)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -398,7 +409,7 @@ func TestRenderCutKeepsOrder(t *testing.T) {
 		{Text: "마지막 답변입니다."},
 	}
 	var r Renderer
-	c, err := r.Render("ko", "", d)
+	c, err := r.Render("ko", "ko", d)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -418,7 +429,7 @@ func TestRenderTooLong(t *testing.T) {
 	d := renderData()
 	d.Link = "https://chat.example.com/" + strings.Repeat("x", 2000)
 	var r Renderer
-	_, err := r.Render("ko", "", d)
+	_, err := r.Render("ko", "ko", d)
 	if !errors.Is(err, ErrTooLong) {
 		t.Fatalf("Render with a 2,000-byte link: err = %v, want ErrTooLong", err)
 	}
@@ -442,7 +453,7 @@ func TestRenderSMSSubjectFit(t *testing.T) {
 	for _, tt := range tests {
 		d := renderData()
 		d.Workspace = tt.workspace
-		c, err := r.Render(tt.lang, "", d)
+		c, err := r.Render(tt.lang, tt.lang, d)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -467,11 +478,11 @@ func TestRenderHostTemplate(t *testing.T) {
 	}
 	var builtin Renderer
 	for _, lang := range []string{"en", "ko", "ja"} {
-		got, err := r.Render(lang, "", renderData())
+		got, err := r.Render(lang, lang, renderData())
 		if err != nil {
 			t.Fatal(err)
 		}
-		want, err := builtin.Render(lang, "", renderData())
+		want, err := builtin.Render(lang, lang, renderData())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -502,7 +513,7 @@ func TestRenderHostHTMLTemplate(t *testing.T) {
 	}
 	d := renderData()
 	d.Replies = []Reply{{Text: "a<b\r\nc"}}
-	c, err := r.Render("ja", "", d)
+	c, err := r.Render("ja", "ja", d)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -534,7 +545,7 @@ func TestNewRendererErrors(t *testing.T) {
 
 func TestRenderErrors(t *testing.T) {
 	var r Renderer
-	if _, err := r.Render("ko", "", RenderData{Workspace: "Acme"}); !errors.Is(err, ErrNoReplies) {
+	if _, err := r.Render("ko", "ko", RenderData{Workspace: "Acme"}); !errors.Is(err, ErrNoReplies) {
 		t.Errorf("no replies: err = %v, want ErrNoReplies", err)
 	}
 
@@ -545,7 +556,7 @@ func TestRenderErrors(t *testing.T) {
 		t.Fatal(err)
 	}
 	d := renderData()
-	_, err = r2.Render("ko", "", d)
+	_, err = r2.Render("ko", "ko", d)
 	if err == nil {
 		t.Fatal("Render with a failing template: no error")
 	}
@@ -568,7 +579,7 @@ func TestRenderDoesNotModifyData(t *testing.T) {
 	want.Earlier = append(want.Earlier, Message{Text: "second"}, Message{Text: "third"})
 	want.Replies[1].Text = strings.Repeat("가", 1500)
 	var r Renderer
-	if _, err := r.Render("ko", "", d); err != nil {
+	if _, err := r.Render("ko", "ko", d); err != nil {
 		t.Fatal(err)
 	}
 	if diff := cmp.Diff(want, d); diff != "" {
@@ -583,7 +594,7 @@ func TestRenderContextCaps(t *testing.T) {
 		d.Earlier = append(d.Earlier, Message{Author: "A", Text: fmt.Sprintf("m%d", i)})
 	}
 	var r Renderer
-	c, err := r.Render("en", "", d)
+	c, err := r.Render("en", "en", d)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -605,7 +616,7 @@ func TestRenderPushBody(t *testing.T) {
 	d := renderData()
 	d.Replies = []Reply{{Text: "Hello."}, {Text: strings.Repeat("x", 200)}}
 	var r Renderer
-	c, err := r.Render("en", "", d)
+	c, err := r.Render("en", "en", d)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -686,7 +697,7 @@ func TestRenderConcurrent(t *testing.T) {
 	}
 	want := make(map[string]Content)
 	for _, lang := range []string{"ko", "en", "ja"} {
-		c, err := r.Render(lang, "", renderData())
+		c, err := r.Render(lang, lang, renderData())
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -696,7 +707,7 @@ func TestRenderConcurrent(t *testing.T) {
 	for i := range 12 {
 		lang := []string{"ko", "en", "ja"}[i%3]
 		wg.Go(func() {
-			c, err := r.Render(lang, "", renderData())
+			c, err := r.Render(lang, lang, renderData())
 			if err != nil {
 				t.Error(err)
 				return
@@ -718,7 +729,7 @@ func TestDefaultTemplates(t *testing.T) {
 		// Changing the returned templates does not change the renderer's.
 		tm.PushTitle = texttemplate.Must(tm.PushTitle.Parse("changed"))
 		var r Renderer
-		c, err := r.Render(lang, "", renderData())
+		c, err := r.Render(lang, lang, renderData())
 		if err != nil {
 			t.Fatal(err)
 		}
