@@ -586,7 +586,9 @@ func TestDeliverAlimTalkInWorkspaceLanguage(t *testing.T) {
 	if !strings.HasPrefix(a.Text, "안녕하세요") || a.Buttons[0].Name != "상담 이어가기" {
 		t.Errorf("AlimTalk not in Korean: %q, button %q", a.Text, a.Buttons[0].Name)
 	}
-	hangul := func(s string) bool { return strings.IndexFunc(s, func(r rune) bool { return unicode.Is(unicode.Hangul, r) }) >= 0 }
+	hangul := func(s string) bool {
+		return strings.IndexFunc(s, func(r rune) bool { return unicode.Is(unicode.Hangul, r) }) >= 0
+	}
 	if hangul(a.Substitute.Text) {
 		t.Errorf("substitute SMS not in English: %q", a.Substitute.Text)
 	}
