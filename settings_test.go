@@ -5,6 +5,7 @@ import (
 	"errors"
 	"strings"
 	"testing"
+	"time"
 
 	"github.com/google/go-cmp/cmp"
 
@@ -220,5 +221,19 @@ func TestSettingsJSON(t *testing.T) {
 	var s followup.Settings
 	if err := json.Unmarshal([]byte(`{}`), &s); err != nil || s.Validate(lapsed) != nil {
 		t.Errorf("empty JSON object: %v, %v", err, s.Validate(lapsed))
+	}
+}
+
+// Settings keys match without regard to case, as encoding/json matches
+// struct fields, down to Timing, which decodes itself.
+func TestSettingsJSONKeysIgnoreCase(t *testing.T) {
+	var s followup.Settings
+	in := `{"AskPhone":true,"Timing":{"Delay":"10m","STRATEGY":"escalating","delay":"5m"}}`
+	if err := json.Unmarshal([]byte(in), &s); err != nil {
+		t.Fatal(err)
+	}
+	want := followup.Settings{AskPhone: true, Timing: followup.Timing{Delay: 5 * time.Minute, Strategy: followup.Escalating}}
+	if diff := cmp.Diff(want, s, cmp.Comparer(func(a, b policy.Zone) bool { return a.String() == b.String() })); diff != "" {
+		t.Errorf("decoded (-want +got):\n%s", diff)
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -126,7 +127,8 @@ func (t Timing) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON reads what MarshalJSON writes; durations may also be numbers
-// of nanoseconds. Unknown keys are ignored, as encoding/json does.
+// of nanoseconds. As encoding/json does for structs, it matches keys without
+// regard to case, preferring an exact match, and ignores unknown keys.
 func (t *Timing) UnmarshalJSON(b []byte) error {
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(b, &m); err != nil {
@@ -134,7 +136,7 @@ func (t *Timing) UnmarshalJSON(b []byte) error {
 	}
 	var out Timing
 	for _, f := range out.fields() {
-		raw, ok := m[f.name]
+		raw, ok := lookupKey(m, f.name)
 		if !ok {
 			continue
 		}
@@ -144,13 +146,30 @@ func (t *Timing) UnmarshalJSON(b []byte) error {
 		}
 		*f.d = d
 	}
-	if raw, ok := m["strategy"]; ok {
+	if raw, ok := lookupKey(m, "strategy"); ok {
 		if err := json.Unmarshal(raw, &out.Strategy); err != nil {
 			return fmt.Errorf("followup: timing.strategy: %w", err)
 		}
 	}
 	*t = out
 	return nil
+}
+
+// lookupKey returns the value of key in m, matched as encoding/json matches
+// a struct field's name: exactly if m has the key, else without regard to
+// case (the least of several such keys, so the result does not depend on
+// map order).
+func lookupKey(m map[string]json.RawMessage, key string) (json.RawMessage, bool) {
+	if raw, ok := m[key]; ok {
+		return raw, true
+	}
+	best, found := "", false
+	for k := range m {
+		if strings.EqualFold(k, key) && (!found || k < best) {
+			best, found = k, true
+		}
+	}
+	return m[best], found
 }
 
 func parseJSONDuration(raw json.RawMessage) (time.Duration, error) {
