@@ -630,3 +630,32 @@ func TestDeliverRefusalsHaveErrors(t *testing.T) {
 		t.Errorf("sent (-want +got):\n%s", diff)
 	}
 }
+
+// An AlimTalk template whose variables the options leave empty could never
+// be filled in: NewEngine refuses it rather than send SMS without a word.
+func TestNewEngineAlimTalkUnfilled(t *testing.T) {
+	link := func(followup.Conversation) string { return "https://chat.example/c/1" }
+	custom, err := followup.NewRenderer(map[string]followup.Templates{
+		"en": {AlimTalk: "#{customer}, you have a reply:\n#{reply}"},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		name string
+		s    followup.Settings
+		o    followup.Options
+		want error
+	}{
+		{"no workspace", fullSettings, followup.Options{Link: link}, followup.ErrAlimTalkUnfilled},
+		{"no link", fullSettings, followup.Options{Workspace: "Acme"}, followup.ErrAlimTalkUnfilled},
+		{"both", fullSettings, followup.Options{Workspace: "Acme", Link: link}, nil},
+		{"a body without them", fullSettings, followup.Options{Renderer: custom}, nil},
+		{"no AlimTalk template", followup.Settings{AskPhone: true}, followup.Options{}, nil},
+	}
+	for _, tt := range tests {
+		if _, err := followup.NewEngine(tt.s, paying, notify.Senders{}, tt.o); !errors.Is(err, tt.want) || (tt.want == nil) != (err == nil) {
+			t.Errorf("%s: NewEngine: %v, want %v", tt.name, err, tt.want)
+		}
+	}
+}

@@ -2,6 +2,7 @@ package followup
 
 import (
 	"errors"
+	"fmt"
 
 	"github.com/followup-go/followup/notify"
 )
@@ -25,7 +26,10 @@ type Engine struct {
 
 // Options configure an [Engine]. The zero value is usable: messages name no
 // workspace and carry no link back to the chat, use the built-in templates,
-// and go out with the dispatcher's defaults.
+// and go out with the dispatcher's defaults. The exception is AlimTalk: when
+// the settings name an AlimTalk template, whatever variable its body uses
+// must have a value ([ErrAlimTalkUnfilled]); the built-in bodies use the
+// workspace and the link.
 type Options struct {
 	// Workspace is the workspace's name, shown in every message.
 	Workspace string
@@ -48,6 +52,31 @@ type Options struct {
 	ButtonName string
 }
 
+// checkAlimTalk reports whether the options fill every variable of the
+// AlimTalk body of the workspace's language, the one its template is
+// approved in.
+func (o *Options) checkAlimTalk(workspaceLocale string) error {
+	r := o.Renderer
+	if r == nil {
+		r = &builtinRenderer
+	}
+	li := matchLanguage(workspaceLocale)
+	for _, name := range alimTalkNames(r.templates(li).AlimTalk) {
+		var field string
+		switch {
+		case name == "workspace" && o.Workspace == "":
+			field = "Workspace"
+		case name == "link" && o.Link == nil:
+			field = "Link"
+		default:
+			continue
+		}
+		return fmt.Errorf("followup: options: the %s alimtalk template names #{%s} and Options.%s is empty: %w",
+			langNames[li], name, field, ErrAlimTalkUnfilled)
+	}
+	return nil
+}
+
 // buttonName returns the AlimTalk button's label in language l.
 func (o *Options) buttonName(l lang) string {
 	if o.ButtonName != "" {
@@ -59,12 +88,23 @@ func (o *Options) buttonName(l lang) string {
 // ErrNilEngine is returned by methods called on a nil *Engine.
 var ErrNilEngine = errors.New("followup: nil engine")
 
+// ErrAlimTalkUnfilled is returned by [NewEngine] when the AlimTalk template
+// body names #{workspace} and Options.Workspace is empty, or #{link} and
+// Options.Link is nil: no AlimTalk could ever be filled in, and every text
+// follow-up would go out as SMS without a word.
+var ErrAlimTalkUnfilled = errors.New("alimtalk template variable has no value")
+
 // NewEngine returns an engine for the workspace. It refuses settings that
 // [Settings.Validate] refuses, except for a lapsed payment method: then text
 // channels are dropped, as [Settings.Channels] says, and the rest goes on.
 func NewEngine(s Settings, a Account, senders notify.Senders, o Options) (*Engine, error) {
 	if err := s.Validate(Account{HasPaymentMethod: true}); err != nil {
 		return nil, err
+	}
+	if s.AskPhone && s.Text.AlimTalkTemplate != "" {
+		if err := o.checkAlimTalk(s.Locale); err != nil {
+			return nil, err
+		}
 	}
 	e := &Engine{settings: s, account: a, senders: senders, opts: o, timing: s.Timing.withDefaults()}
 	for _, c := range s.Channels(a).Enabled {

@@ -23,7 +23,8 @@ var (
 
 func mustEngine(t testing.TB, s followup.Settings, a followup.Account, senders notify.Senders) *followup.Engine {
 	t.Helper()
-	e, err := followup.NewEngine(s, a, senders, followup.Options{Workspace: "Acme"})
+	e, err := followup.NewEngine(s, a, senders, followup.Options{Workspace: "Acme",
+		Link: func(c followup.Conversation) string { return "https://chat.example/c/" + c.ID }})
 	if err != nil {
 		t.Fatal(err)
 	}
