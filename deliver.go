@@ -196,6 +196,12 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 		} else if until, deferred := e.settings.Text.QuietHours.Defer(now, e.zone(&c)); deferred {
 			res.Deferred, res.DeferredUntil = text, until
 			step = step.Without(text)
+			// Quiet hours hold back text only. An escalating follow-up's
+			// email waits for the text; with the text held back, it goes
+			// now, as it does when the text was not delivered.
+			if e.timing.Strategy == Escalating && e.emailPending(&c, cur.Key) {
+				step = step.Add(notify.ChannelEmail)
+			}
 		}
 	}
 
@@ -247,6 +253,20 @@ func (e *Engine) lostBecause(ch notify.Channel, c *Conversation) error {
 		return err
 	}
 	return nil
+}
+
+// emailPending reports whether the follow-up k can still go out by email:
+// the customer can be reached by email and k has no email on the record.
+func (e *Engine) emailPending(c *Conversation, k Key) bool {
+	if avail, _ := e.available(c); !avail.Has(notify.ChannelEmail) {
+		return false
+	}
+	for _, r := range c.FollowUps {
+		if r.Key == k && r.Channel == notify.ChannelEmail {
+			return false
+		}
+	}
+	return true
 }
 
 // optedOut reports whether the customer opted out of ch.

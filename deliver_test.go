@@ -659,3 +659,40 @@ func TestNewEngineAlimTalkUnfilled(t *testing.T) {
 		}
 	}
 }
+
+// Quiet hours hold back text only: with the Escalating strategy, whose email
+// waits for the text, the email goes at once while the text waits for the
+// morning, and it is not sent again after the text.
+func TestDeliverEscalatingQuietHours(t *testing.T) {
+	kst, _ := policy.LoadZone("Asia/Seoul")
+	s := fullSettings
+	s.Timing.Strategy = followup.Escalating
+	s.Text.QuietHours = policy.QuietHours{Hours: []policy.Hours{policy.KoreanNight}}
+	s.Text.TimeZone = kst
+	e, fakes := deliverEngine(t, s, paying)
+	c := baseConversation(t)
+	now := t0.Add(3 * time.Minute) // 23:03 in Seoul
+	res, err := e.Deliver(context.Background(), now, e.Plan(now, c), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	morning := time.Date(2026, 11, 25, 8, 0, 0, 0, kst.Location())
+	if res.Status != followup.Sent || res.Deferred != notify.SetOf(notify.ChannelAlimTalk) || !res.Next.Equal(morning) {
+		t.Fatalf("night: %v, deferred %v, next %v", res.Status, res.Deferred, res.Next)
+	}
+	if diff := cmp.Diff(sent{Email: 1}, sentBy(fakes)); diff != "" {
+		t.Errorf("night: sent (-want +got):\n%s", diff)
+	}
+	c.FollowUps = append(c.FollowUps, res.Records...)
+	res, err = e.Deliver(context.Background(), morning, e.Plan(morning, c), c)
+	if err != nil || res.Status != followup.Sent {
+		t.Fatalf("morning: %v, %v", res.Status, err)
+	}
+	if diff := cmp.Diff(sent{AlimTalk: 1, Email: 1}, sentBy(fakes)); diff != "" {
+		t.Errorf("morning: sent (-want +got):\n%s", diff)
+	}
+	c.FollowUps = append(c.FollowUps, res.Records...)
+	if p := e.Plan(morning.Add(time.Hour), c); p.Due() {
+		t.Errorf("after the text the plan is still due on %v", p.Channels)
+	}
+}
