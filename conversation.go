@@ -54,8 +54,12 @@ type Conversation struct {
 	FollowUps []Record
 	// Texts is the host's history of text messages (AlimTalk and SMS) sent to
 	// the customer's phone number, across all conversations, and by the whole
-	// workspace, for the sending caps. Optional: a host without caps may leave
-	// it empty.
+	// workspace, for the send caps, which are on by default
+	// ([policy.DefaultCaps]). The caps count only what is listed here: left
+	// empty, they never hold a text back. The host appends a send whenever
+	// [Result.Texted] is true, and, since a cap is checked before the send,
+	// serializes the deliveries that share a history (per workspace) or
+	// accepts that concurrent deliveries may each see the last free place.
 	Texts TextHistory
 }
 

@@ -32,8 +32,8 @@ const (
 	// Refused: a rule refused every channel of the step; nothing was sent.
 	// [Result.Refused] says which rule for each channel.
 	Refused
-	// Deferred: the step holds only text, and quiet hours hold it back
-	// until [Result.Next].
+	// Deferred: the step holds only text, and quiet hours or a send cap
+	// hold it back until [Result.Next].
 	Deferred
 )
 
@@ -63,11 +63,14 @@ var (
 	ErrChannelDisabled = errors.New("followup: the settings no longer enable the channel")
 )
 
+// ErrQuietHours is [Result.DeferredBy] when quiet hours hold a text back.
+var ErrQuietHours = errors.New("followup: quiet hours")
+
 // A Refusal is a channel a rule kept a follow-up off, and the rule's error:
 // [policy.ErrPaymentMethodRequired], [ErrOptedOut], [ErrChannelDisabled],
-// [policy.ErrConsentRequired], [policy.ErrRegionNotAllowed], or a cap
-// ([policy.ErrRecipientCapReached], [policy.ErrWorkspaceCapReached], a
-// [*policy.CapError] that says when the cap frees up).
+// [policy.ErrConsentRequired], [policy.ErrRegionNotAllowed], or [ErrTooLong]
+// for a text that fits no text message. A send cap does not refuse a text:
+// it defers it ([Result.Deferred]) until the cap has room.
 type Refusal struct {
 	Channel notify.Channel
 	Err     error
@@ -85,11 +88,14 @@ type Result struct {
 	// the rule's error. Refused channels are recorded too, so they are not
 	// tried again.
 	Refused []Refusal
-	// Deferred is the text channel quiet hours held back, if any, and
-	// DeferredUntil when they end. The text is not recorded; Next says when
-	// to deliver again.
+	// Deferred is the text channel held back, if any, DeferredUntil until
+	// when, and DeferredBy why: [ErrQuietHours], or a send cap with no room
+	// now (a [*policy.CapError], which errors.Is matches to
+	// [policy.ErrRecipientCapReached] or [policy.ErrWorkspaceCapReached]).
+	// The text is not recorded; Next says when to deliver again.
 	Deferred      notify.ChannelSet
 	DeferredUntil time.Time
+	DeferredBy    error
 	// Records are what the host appends to [Conversation.FollowUps], in the
 	// same transaction that marks the plan's job done.
 	Records []Record
@@ -112,12 +118,14 @@ type Result struct {
 // recorded is not sent again.
 //
 // The checks, in order: is a follow-up still due (the customer may have seen
-// the replies or come back: [Cancelled]); is it still p's follow-up and due
-// now (more replies may have joined it: [Rescheduled]; it may be finished
-// and another be due: [Replanned]); then, per channel of the step, the rules
-// of [Refusal]: the payment method for text, opt-outs, the purpose the
-// contact was collected for, the country allowlist and the caps for text;
-// then quiet hours defer text ([Deferred]).
+// the replies: [Cancelled]); is it still p's follow-up and due now (more
+// replies may have joined it, or the customer may be back in the chat:
+// [Rescheduled]; it may be finished and another be due: [Replanned]); then,
+// per channel of the step, the rules of [Refusal]: the payment method for
+// text, opt-outs, the purpose the contact was collected for, the country
+// allowlist for text; then the send caps and quiet hours defer text
+// ([Result.Deferred]; the step is [Deferred] if it held only text). The caps
+// count only the sends the host lists in [Conversation.Texts].
 //
 // The engine only ever uses contact data for [policy.PurposeInquiry]:
 // answering the inquiry it was collected for.
@@ -188,17 +196,18 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 	}
 	text := step.Intersect(notify.SetOf(notify.ChannelAlimTalk, notify.ChannelSMS))
 	if !text.Empty() {
-		if err := e.textGuards(now, &c); err != nil {
+		g := policy.Geofence{Allow: e.settings.Text.AllowedRegions}
+		if err := g.Check(e.settings.region(), c.Contact.Phone.Region); err != nil {
 			for _, ch := range text.Channels() {
 				refuse(ch, err)
 			}
 			step = step.Without(text)
-		} else if until, deferred := e.settings.Text.QuietHours.Defer(now, e.zone(&c)); deferred {
-			res.Deferred, res.DeferredUntil = text, until
+		} else if until, why := e.holdText(now, &c); why != nil {
+			res.Deferred, res.DeferredUntil, res.DeferredBy = text, until, why
 			step = step.Without(text)
-			// Quiet hours hold back text only. An escalating follow-up's
-			// email waits for the text; with the text held back, it goes
-			// now, as it does when the text was not delivered.
+			// Only text is held back. An escalating follow-up's email
+			// waits for the text; with the text held back, it goes now, as
+			// it does when the text was not delivered.
 			if e.timing.Strategy == Escalating && e.emailPending(&c, cur.Key) {
 				step = step.Add(notify.ChannelEmail)
 			}
@@ -284,13 +293,19 @@ func (e *Engine) settingsEnable(ch notify.Channel) bool {
 	return e.settings.Channels(Account{HasPaymentMethod: true}).Has(ch)
 }
 
-// textGuards applies the country allowlist and the caps to a text follow-up.
-func (e *Engine) textGuards(now time.Time, c *Conversation) error {
-	g := policy.Geofence{Allow: e.settings.Text.AllowedRegions}
-	if err := g.Check(e.settings.region(), c.Contact.Phone.Region); err != nil {
-		return err
+// holdText says whether a text follow-up must wait, until when, and why: a
+// cap that has no room now ([*policy.CapError]), or quiet hours
+// ([ErrQuietHours]).
+func (e *Engine) holdText(now time.Time, c *Conversation) (time.Time, error) {
+	if err := e.settings.Text.Caps.Check(now, c.Texts.ToRecipient, c.Texts.ByWorkspace); err != nil {
+		// Validated settings have well-formed caps: every error has a time.
+		until, _ := policy.CapRetryAt(err)
+		return until, err
 	}
-	return e.settings.Text.Caps.Check(now, c.Texts.ToRecipient, c.Texts.ByWorkspace)
+	if until, deferred := e.settings.Text.QuietHours.Defer(now, e.zone(c)); deferred {
+		return until, ErrQuietHours
+	}
+	return time.Time{}, nil
 }
 
 // zone is the customer's time zone for quiet hours.

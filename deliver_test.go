@@ -104,22 +104,21 @@ func TestDeliver(t *testing.T) {
 			}(),
 			edit:       func(c *followup.Conversation) { c.Contact.Phone = mustPhone(t, "+81 90-1234-5678") },
 			wantStatus: followup.Sent, wantSent: sent{AlimTalk: 1, Email: 1}},
-		{name: "refused for text: the recipient's cap", settings: fullSettings, at: due,
+		{name: "deferred text: the recipient's cap", settings: fullSettings, at: due,
 			edit: func(c *followup.Conversation) {
 				for i := range 5 {
 					c.Texts.ToRecipient = append(c.Texts.ToRecipient, t0.Add(-time.Duration(i+1)*time.Hour))
 				}
 			},
-			wantStatus: followup.Sent, wantSent: sent{Email: 1},
-			wantRefuse: map[notify.Channel]error{notify.ChannelAlimTalk: policy.ErrRecipientCapReached}},
-		{name: "refused for text: the workspace's cap", settings: fullSettings, at: due,
+			// Deferred until the oldest of the five leaves the 24 hours.
+			wantStatus: followup.Sent, wantSent: sent{Email: 1}, wantNext: t0.Add(19 * time.Hour)},
+		{name: "deferred text: the workspace's cap", settings: fullSettings, at: due,
 			edit: func(c *followup.Conversation) {
 				for i := range 200 {
 					c.Texts.ByWorkspace = append(c.Texts.ByWorkspace, t0.Add(-time.Duration(i+1)*time.Second))
 				}
 			},
-			wantStatus: followup.Sent, wantSent: sent{Email: 1},
-			wantRefuse: map[notify.Channel]error{notify.ChannelAlimTalk: policy.ErrWorkspaceCapReached}},
+			wantStatus: followup.Sent, wantSent: sent{Email: 1}, wantNext: t0.Add(time.Hour - 200*time.Second)},
 		{name: "quiet hours defer text, email goes", at: due,
 			settings: func() followup.Settings {
 				s := fullSettings
@@ -694,5 +693,33 @@ func TestDeliverEscalatingQuietHours(t *testing.T) {
 	c.FollowUps = append(c.FollowUps, res.Records...)
 	if p := e.Plan(morning.Add(time.Hour), c); p.Due() {
 		t.Errorf("after the text the plan is still due on %v", p.Channels)
+	}
+}
+
+// A send cap with no room defers the text, not drops it: at Result.Next the
+// cap has room and the text goes.
+func TestDeliverCappedTextGoesLater(t *testing.T) {
+	e, fakes := deliverEngine(t, fullSettings, paying)
+	c := baseConversation(t)
+	for i := range 5 {
+		c.Texts.ToRecipient = append(c.Texts.ToRecipient, t0.Add(-time.Duration(i+1)*time.Hour))
+	}
+	now := t0.Add(3 * time.Minute)
+	res, err := e.Deliver(context.Background(), now, e.Plan(now, c), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Deferred != notify.SetOf(notify.ChannelAlimTalk) || !errors.Is(res.DeferredBy, policy.ErrRecipientCapReached) ||
+		len(res.Refused) != 0 {
+		t.Fatalf("deferred %v by %v, refused %v", res.Deferred, res.DeferredBy, res.Refused)
+	}
+	c.FollowUps = append(c.FollowUps, res.Records...)
+	later := res.Next
+	res, err = e.Deliver(context.Background(), later, e.Plan(later, c), c)
+	if err != nil || res.Status != followup.Sent || !res.Texted {
+		t.Fatalf("later: %v, texted %v, %v", res.Status, res.Texted, err)
+	}
+	if diff := cmp.Diff(sent{AlimTalk: 1, Email: 1}, sentBy(fakes)); diff != "" {
+		t.Errorf("sent (-want +got):\n%s", diff)
 	}
 }

@@ -207,8 +207,9 @@ func TestNoPersonalDataLeaks(t *testing.T) {
 	wantFailed(t, res, notify.ChannelEmail, is(context.DeadlineExceeded))
 	release()
 
-	// The guards refuse: an opt-out, the recipient's cap, a foreign number,
-	// a contact collected for marketing without consent.
+	// The guards hold back or refuse: the recipient's cap (with an opt-out
+	// of email), a foreign number, a contact collected for marketing without
+	// consent.
 	fakes.AlimTalk.Reset()
 	fakes.Email.Reset()
 	c := conversation("chat-10")
@@ -217,8 +218,8 @@ func TestNoPersonalDataLeaks(t *testing.T) {
 		c.Texts.ToRecipient = append(c.Texts.ToRecipient, t0.Add(-time.Duration(i+1)*time.Hour))
 	}
 	res = deliver("capped", c)
-	if res.Status != followup.Refused || len(res.Refused) == 0 || !errors.Is(res.Refused[0].Err, policy.ErrRecipientCapReached) {
-		t.Errorf("capped and opted out of email: %v, refused %v", res.Status, res.Refused)
+	if res.Status != followup.Deferred || !errors.Is(res.DeferredBy, policy.ErrRecipientCapReached) {
+		t.Errorf("capped and opted out of email: %v, deferred by %v", res.Status, res.DeferredBy)
 	}
 	c = conversation("chat-11")
 	foreign, err := followup.ParsePhone(foreignPhone, "KR")
