@@ -723,3 +723,25 @@ func TestDeliverCappedTextGoesLater(t *testing.T) {
 		t.Errorf("sent (-want +got):\n%s", diff)
 	}
 }
+
+// A customer back in the chat who has not read the replies reschedules the
+// follow-up; if they go idle without reading them, it goes at Result.Next
+// with Result.Plan, as the README's delivery loop does.
+func TestDeliverCustomerBackThenIdle(t *testing.T) {
+	e, fakes := deliverEngine(t, fullSettings, paying)
+	c := baseConversation(t)
+	now := t0.Add(3 * time.Minute)
+	p := e.Plan(now, c)
+	c.Presence = followup.Presence{Open: true, Focused: true, LastActive: t0.Add(2 * time.Minute)}
+	res, err := e.Deliver(context.Background(), now, p, c)
+	if err != nil || res.Status != followup.Rescheduled || res.Next.IsZero() || res.Plan.Key != p.Key {
+		t.Fatalf("back: %v, next %v, key %v, %v", res.Status, res.Next, res.Plan.Key, err)
+	}
+	res, err = e.Deliver(context.Background(), res.Next, res.Plan, c)
+	if err != nil || res.Status != followup.Sent {
+		t.Fatalf("idle: %v, %v", res.Status, err)
+	}
+	if diff := cmp.Diff(sent{AlimTalk: 1, Email: 1}, sentBy(fakes)); diff != "" {
+		t.Errorf("sent (-want +got):\n%s", diff)
+	}
+}

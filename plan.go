@@ -76,7 +76,9 @@ type Plan struct {
 	// Reason is Due, or why no follow-up is due.
 	Reason Reason
 	// Key identifies the follow-up (its batch of replies). It is set when
-	// Reason is Due, and for AlreadyFollowedUp.
+	// Reason is Due, for AlreadyFollowedUp, and for CustomerPresent and
+	// NotAwayLongEnough (the follow-up that waits for the customer to be
+	// away).
 	Key Key
 	// SendAt is when the follow-up's next step is due; it may be in the
 	// past, meaning now. The host schedules [Engine.Deliver] for then.
@@ -255,17 +257,16 @@ func (e *Engine) plan(now time.Time, c *Conversation, out *batch) Plan {
 		return Plan{Reason: availReason}
 	}
 
-	switch until, state := e.timing.away(now, c.Presence); state {
-	case present:
-		return Plan{Reason: CustomerPresent, Recheck: until}
-	case leaving:
-		return Plan{Reason: NotAwayLongEnough, Recheck: until}
-	}
-
 	b, at, step := &cur, curAt, curStep
 	if !curOpen {
 		b = &next
 		at, step, _ = e.nextStep(c, &next, avail) // a new batch always has a step
+	}
+	switch until, state := e.timing.away(now, c.Presence); state {
+	case present:
+		return Plan{Reason: CustomerPresent, Key: b.key, Recheck: until}
+	case leaving:
+		return Plan{Reason: NotAwayLongEnough, Key: b.key, Recheck: until}
 	}
 	if out != nil {
 		*out = *b

@@ -121,7 +121,7 @@ func TestPlanReasons(t *testing.T) {
 		}, followup.Plan{Reason: followup.Due, Key: k1, SendAt: t0.Add(3 * time.Minute), Channels: notify.SetOf(notify.ChannelSMS, notify.ChannelEmail), Replies: 1, Through: t0}},
 		{"customer present", fullSettings, paying, func(c *followup.Conversation) {
 			c.Presence = followup.Presence{Open: true, Focused: true, LastActive: now.Add(-time.Minute)}
-		}, followup.Plan{Reason: followup.CustomerPresent, Recheck: now.Add(-time.Minute).Add(followup.DefaultInactiveAfter)}},
+		}, followup.Plan{Reason: followup.CustomerPresent, Key: k1, Recheck: now.Add(-time.Minute).Add(followup.DefaultInactiveAfter)}},
 		{"inactive for 4.5 minutes is away", fullSettings, paying, func(c *followup.Conversation) {
 			c.Presence = followup.Presence{Open: true, Focused: true, LastActive: now.Add(-followup.DefaultInactiveAfter)}
 		}, due},
@@ -130,9 +130,9 @@ func TestPlanReasons(t *testing.T) {
 		}, due},
 		{"not away long enough", withTiming(fullSettings, followup.Timing{HiddenAfter: time.Minute}), paying, func(c *followup.Conversation) {
 			c.Presence = followup.Presence{Open: true, Focused: false, LastActive: now.Add(-30 * time.Second), Since: now.Add(-30 * time.Second)}
-		}, followup.Plan{Reason: followup.NotAwayLongEnough, Recheck: now.Add(30 * time.Second)}},
+		}, followup.Plan{Reason: followup.NotAwayLongEnough, Key: k1, Recheck: now.Add(30 * time.Second)}},
 		{"left, grace not over", withTiming(fullSettings, followup.Timing{LeftAfter: 10 * time.Minute}), paying, nil,
-			followup.Plan{Reason: followup.NotAwayLongEnough, Recheck: t0.Add(9 * time.Minute)}},
+			followup.Plan{Reason: followup.NotAwayLongEnough, Key: k1, Recheck: t0.Add(9 * time.Minute)}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
