@@ -34,7 +34,7 @@ type harness struct {
 
 func newHarness(t *testing.T) *harness {
 	c := newClock()
-	srv, err := NewServer(demoSettings(), c.now)
+	srv, err := NewServer(demoSettings(), "http://chat.example", c.now)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -187,6 +187,16 @@ func TestFollowUpDeliveredToTheOutbox(t *testing.T) {
 	}
 	if sms.To != "+82 10-****-5678" || email.To != "m***@example.com" {
 		t.Errorf("outbox recipients %q, %q", sms.To, email.To)
+	}
+	if link := "http://chat.example/#chat=" + id; !strings.Contains(sms.Text, link) {
+		t.Errorf("the text has no link %q:\n%s", link, sms.Text)
+	}
+	// The text is on the history the send caps count.
+	h.srv.mu.Lock()
+	texts := len(h.srv.texts)
+	h.srv.mu.Unlock()
+	if texts != 1 {
+		t.Errorf("%d texts on the caps' history, want 1", texts)
 	}
 	page := h.get("/outbox")
 	// html/template escapes "+" as "&#43;".

@@ -10,6 +10,12 @@
 // box; and /outbox, the follow-ups the engine delivered through in-memory
 // senders. A ticker plays the host's job queue, delivering each planned
 // follow-up when it is due.
+//
+// To see one: answer the questions in the widget, close its tab (or switch
+// away for half a minute), reply from the console, and open /outbox about
+// 20 seconds later. The demo's timings are short; the defaults wait minutes.
+// The follow-up's link opens the widget, which starts a new chat: resuming
+// one is the host's business.
 package main
 
 import (
@@ -28,23 +34,26 @@ import (
 )
 
 // demoSettings are the workspace's settings: all three questions, contact
-// required, text as SMS, email.
+// required, text as SMS, email, and timings short enough to watch: a
+// follow-up goes 20 seconds after the last reply once the customer has left
+// (10 seconds) or hidden the widget (30 seconds).
 func demoSettings() followup.Settings {
 	return followup.Settings{
 		AskName: true, AskPhone: true, AskEmail: true,
 		Gate:   policy.Gate{Mode: policy.GateAlways},
 		Region: "KR", Locale: "ko",
+		Timing: followup.Timing{Delay: 20 * time.Second, LeftAfter: 10 * time.Second, HiddenAfter: 30 * time.Second},
 	}
 }
 
 func main() {
 	addr := flag.String("addr", "127.0.0.1:8080", "address to listen on")
 	flag.Parse()
-	srv, err := NewServer(demoSettings(), time.Now)
+	ln, err := net.Listen("tcp", *addr)
 	if err != nil {
 		log.Fatal(err)
 	}
-	ln, err := net.Listen("tcp", *addr)
+	srv, err := NewServer(demoSettings(), "http://"+ln.Addr().String(), time.Now)
 	if err != nil {
 		log.Fatal(err)
 	}

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"log"
 	"net/http"
 	"sort"
 	"strconv"
@@ -62,11 +63,18 @@ type Server struct {
 	chats  map[string]*chat
 	jobs   map[string]job
 	outbox []OutboxItem
+	// texts is the workspace's history of texts, for the send caps: every
+	// send, and the sends to each phone number (E.164).
+	texts   []time.Time
+	textsTo map[string][]time.Time
 }
 
-// NewServer returns a server for the settings; now is its clock.
-func NewServer(s followup.Settings, now func() time.Time) (*Server, error) {
-	srv := &Server{settings: s, now: now, chats: map[string]*chat{}, jobs: map[string]job{}}
+// NewServer returns a server for the settings; baseURL is where it is
+// served ("http://127.0.0.1:8080"), for the links in follow-ups, and now is
+// its clock.
+func NewServer(s followup.Settings, baseURL string, now func() time.Time) (*Server, error) {
+	srv := &Server{settings: s, now: now, chats: map[string]*chat{}, jobs: map[string]job{},
+		textsTo: map[string][]time.Time{}}
 	record := func(ch notify.Channel, key, to, subject, text string) {
 		srv.mu.Lock()
 		srv.outbox = append(srv.outbox, OutboxItem{Channel: ch, Key: key, To: to, Subject: subject, Text: text})
@@ -88,7 +96,7 @@ func NewServer(s followup.Settings, now func() time.Time) (*Server, error) {
 	}
 	e, err := followup.NewEngine(s, followup.Account{HasPaymentMethod: true}, senders, followup.Options{
 		Workspace: "Example Shop",
-		Link:      func(c followup.Conversation) string { return "http://localhost/#chat=" + c.ID },
+		Link:      func(c followup.Conversation) string { return baseURL + "/#chat=" + c.ID },
 	})
 	if err != nil {
 		return nil, err
@@ -325,17 +333,38 @@ func (s *Server) RunDue(ctx context.Context, now time.Time) int {
 		if ok {
 			snap = c.conv
 			snap.FollowUps = append([]followup.Record(nil), c.conv.FollowUps...)
+			phone := c.conv.Contact.Phone.E164
+			snap.Texts = followup.TextHistory{
+				ToRecipient: append([]time.Time(nil), s.textsTo[phone]...),
+				ByWorkspace: append([]time.Time(nil), s.texts...),
+			}
 		}
 		s.mu.Unlock()
 		if !ok {
 			continue
 		}
-		res, err := s.engine.Deliver(ctx, now, j.plan, snap)
+		// Jobs run one at a time here, so two runs of one job never overlap.
+		// A deadline bounds the retries and a provider's retry-after.
+		dctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		res, err := s.engine.Deliver(dctx, now, j.plan, snap)
+		cancel()
 		if err != nil {
+			// Nothing was sent: keep the job and try again later. The key
+			// and the error hold no personal data.
+			log.Printf("httpchat: follow-up %s: %v", k, err)
+			s.mu.Lock()
+			j.at = now.Add(time.Minute)
+			s.jobs[k] = j
+			s.mu.Unlock()
 			continue
 		}
 		s.mu.Lock()
 		c.conv.FollowUps = append(c.conv.FollowUps, res.Records...)
+		if res.Texted {
+			phone := c.conv.Contact.Phone.E164
+			s.texts = append(s.texts, now)
+			s.textsTo[phone] = append(s.textsTo[phone], now)
+		}
 		switch {
 		case res.Status == followup.Replanned || res.Status == followup.Rescheduled:
 			s.jobs[res.Plan.Key.String()] = job{chatID: c.id, plan: res.Plan, at: res.Next}
