@@ -12,7 +12,7 @@ import (
 //
 // Its JSON form holds the real values, because that is what a host stores.
 // [Contact.String], every fmt verb and [Contact.LogValue] show masked values
-// only: "홍*동", "+82 10-****-5678", "s***@example.com"; for JSON that must
+// only: "홍*동", "+82 **-****-5678", "s***@example.com"; for JSON that must
 // not hold the real values, marshal [Contact.Masked]. The zero value is a
 // customer who gave nothing.
 type Contact struct {

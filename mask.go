@@ -22,7 +22,7 @@ import (
 type MaskedContact struct {
 	// Name is the name masked by [MaskName]: "홍*동".
 	Name string `json:"name,omitempty"`
-	// Phone is the number masked by [Phone.Masked]: "+82 10-****-5678".
+	// Phone is the number masked by [Phone.Masked]: "+82 **-****-5678".
 	Phone string `json:"phone,omitempty"`
 	// Email is the address masked by [MaskEmail]: "s***@example.com".
 	Email string `json:"email,omitempty"`
@@ -47,7 +47,7 @@ func (c Contact) Masked() MaskedContact {
 }
 
 // String returns the contact with masked values, for logs and debugging:
-// "Contact{name: 홍*동, phone: +82 10-****-5678, email: s***@example.com}".
+// "Contact{name: 홍*동, phone: +82 **-****-5678, email: s***@example.com}".
 // Fields the customer did not give are left out.
 func (c Contact) String() string {
 	m := c.Masked()

@@ -33,7 +33,7 @@ func TestContactMasked(t *testing.T) {
 		Phone:   followup.Phone{E164: "+821012345678", Region: "KR", Type: followup.PhoneMobile},
 		Purpose: policy.PurposeInquiry,
 	}
-	want := "Contact{name: 홍*동, phone: +82 10-****-5678, email: s***@example.com, purpose: inquiry}"
+	want := "Contact{name: 홍*동, phone: +82 **-****-5678, email: s***@example.com, purpose: inquiry}"
 	checkPrints(t, c, want)
 	// Inside other values, too.
 	if got := fmt.Sprintf("%+v", struct{ C followup.Contact }{c}); strings.Contains(got, "sujin") || strings.Contains(got, "1234") {
@@ -46,7 +46,7 @@ func TestContactMasked(t *testing.T) {
 			t.Errorf("log line %s holds %q", b.String(), raw)
 		}
 	}
-	if !strings.Contains(b.String(), `"phone":"+82 10-****-5678"`) {
+	if !strings.Contains(b.String(), `"phone":"+82 **-****-5678"`) {
 		t.Errorf("log line %s lacks the masked phone", b.String())
 	}
 }
@@ -95,7 +95,7 @@ func TestContactMaskedJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `{"name":"홍*동","phone":"+82 10-****-5678","email":"s***@example.com","collectedAt":"2026-11-24T13:05:00Z","purpose":"inquiry","inquiry":"chat-1"}`
+	want := `{"name":"홍*동","phone":"+82 **-****-5678","email":"s***@example.com","collectedAt":"2026-11-24T13:05:00Z","purpose":"inquiry","inquiry":"chat-1"}`
 	if string(b) != want {
 		t.Errorf("masked json:\n got %s\nwant %s", b, want)
 	}

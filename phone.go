@@ -3,6 +3,7 @@ package followup
 import (
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
 
 	"github.com/nyaruka/phonenumbers"
@@ -98,7 +99,7 @@ var fromLib = [...]PhoneType{
 //
 // Its JSON form holds the real values, because that is what a host stores;
 // [Phone.String], the fmt verbs and [Phone.LogValue] show a masked number
-// only ("+82 10-****-5678"). The zero value is "no phone number".
+// only ("+82 **-****-5678"). The zero value is "no phone number".
 type Phone struct {
 	// E164 is the number in E.164 form: "+821012345678".
 	E164 string `json:"e164"`
@@ -211,9 +212,11 @@ func upperASCII(s string) string {
 	return s
 }
 
-// String returns the number masked for logs: the country code, the first
-// group and the last four digits, as in "+82 10-****-5678". The zero Phone
-// is "".
+// String returns the number masked for logs: the country code, then the
+// national number with at most its last four digits shown and never more
+// than half of them, in the international grouping: "+82 **-****-5678",
+// "+65 **** 4567", "+886 *** **5 678"; a number of six or seven national
+// digits shows three, of four or five shows two. The zero Phone is "".
 func (p Phone) String() string { return p.Masked() }
 
 // Format implements fmt.Formatter so every verb, including %#v and %+v,
@@ -224,7 +227,13 @@ func (p Phone) Format(f fmt.State, verb rune) { formatMasked(f, verb, p.Masked()
 // only.
 func (p Phone) LogValue() slog.Value { return slog.StringValue(p.Masked()) }
 
-// Masked returns the number as [Phone.String] does.
+// maxShownDigits is the most digits of a national number a masked Phone
+// shows: the last four, enough for a support agent to match a customer.
+const maxShownDigits = 4
+
+// Masked returns the number as [Phone.String] does. It hides at least half
+// of the national number's digits whatever its length, so the 8-digit
+// numbers of Singapore or Hong Kong are as masked as Korean ones.
 func (p Phone) Masked() string {
 	if p.E164 == "" {
 		return ""
@@ -233,30 +242,37 @@ func (p Phone) Masked() string {
 	if err != nil {
 		return maskDigits(p.E164, 1, 4)
 	}
-	intl := phonenumbers.Format(n, phonenumbers.INTERNATIONAL)
-	// "+82 10-1234-5678": keep "+82 ", the first group "10" and the last
-	// four digits.
-	cc := strings.IndexByte(intl, ' ')
-	if cc < 0 {
-		return maskDigits(p.E164, 1, 4)
+	// "+82 10-1234-5678": keep "+82 " and the grouping of the national
+	// number, and hide its digits but a tail.
+	cc := "+" + strconv.Itoa(int(n.GetCountryCode())) + " "
+	rest := phonenumbers.Format(n, phonenumbers.INTERNATIONAL)
+	if r, ok := strings.CutPrefix(rest, cc); ok {
+		rest = r
+	} else {
+		rest = phonenumbers.GetNationalSignificantNumber(n)
 	}
-	rest := intl[cc+1:]
-	first := strings.IndexAny(rest, " -")
-	if first < 0 {
-		return intl[:cc+1] + maskDigits(rest, 0, 4)
+	return cc + maskDigits(rest, 0, shownDigits(countDigits(rest)))
+}
+
+// shownDigits is how many trailing digits of a national number of n digits
+// a masked form shows: four, and never more than half of them.
+func shownDigits(n int) int { return min(maxShownDigits, n/2) }
+
+// countDigits returns the number of ASCII digits in s.
+func countDigits(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			n++
+		}
 	}
-	return intl[:cc+1+first] + maskDigits(rest[first:], 0, 4)
+	return n
 }
 
 // maskDigits replaces every digit of s with '*' except the first keepHead
 // and the last keepTail digits.
 func maskDigits(s string, keepHead, keepTail int) string {
-	total := 0
-	for i := 0; i < len(s); i++ {
-		if s[i] >= '0' && s[i] <= '9' {
-			total++
-		}
-	}
+	total := countDigits(s)
 	b := []byte(s)
 	seen := 0
 	for i := range b {

@@ -5,6 +5,9 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"os"
+	"path/filepath"
+	"strconv"
 	"strings"
 	"testing"
 
@@ -141,15 +144,29 @@ func TestPhoneErrorsHoldNoInput(t *testing.T) {
 
 func TestPhoneMasked(t *testing.T) {
 	tests := []struct{ raw, want string }{
-		{"010-1234-5678", "+82 10-****-5678"},
-		{"+81 90-1234-5678", "+81 90-****-5678"},
-		{"+1 201-555-0123", "+1 201-***-0123"},
-		{"02-123-4567", "+82 2-***-4567"},
+		// At most the last four digits of the national number, and never
+		// more than half of them.
+		{"010-1234-5678", "+82 **-****-5678"},
+		{"+81 90-1234-5678", "+81 **-****-5678"},
+		{"+1 201-555-0123", "+1 ***-***-0123"},
+		{"02-123-4567", "+82 *-***-4567"},
+		{"1588-1234", "+82 ****-1234"},
+		// Eight national digits split 4-4 used to print whole.
+		{"+65 8123 4567", "+65 **** 4567"},
+		{"+852 5123 4567", "+852 **** 4567"},
+		{"+853 6612 3456", "+853 **** 3456"},
+		// A long first group used to show with the last four.
+		{"+44 7911 123456", "+44 **** **3456"},
+		{"+886 912 345 678", "+886 *** **5 678"},
+		{"+61 412 345 678", "+61 *** **5 678"},
+		// Short national numbers show a shorter tail.
+		{"+683 4002", "+683 **02"},
+		{"+290 22 123", "+290 ***23"},
 	}
 	for _, tt := range tests {
 		p, err := followup.ParsePhone(tt.raw, "KR")
 		if err != nil {
-			t.Fatal(err)
+			t.Fatalf("ParsePhone(%q): %v", tt.raw, err)
 		}
 		checkPrints(t, p, tt.want)
 		if got := p.LogValue().String(); got != tt.want {
@@ -157,12 +174,109 @@ func TestPhoneMasked(t *testing.T) {
 		}
 		var b strings.Builder
 		slog.New(slog.NewTextHandler(&b, nil)).Info("x", "phone", p)
-		if strings.Contains(b.String(), p.E164[3:]) {
-			t.Errorf("log line %q holds the number", b.String())
+		if !strings.Contains(b.String(), "phone=\""+tt.want+"\"") {
+			t.Errorf("log line %q lacks the masked number %q", b.String(), tt.want)
 		}
 	}
 	if got := fmt.Sprint(followup.Phone{}); got != "" {
 		t.Errorf("zero Phone prints %q, want empty", got)
+	}
+}
+
+// phoneCorpus returns numbers to mask: the example numbers libphonenumber
+// holds for every region, number type and non-geographic calling code, and
+// the numbers of the ParsePhone fuzz corpus in testdata that parse.
+func phoneCorpus(t *testing.T) []*phonenumbers.PhoneNumber {
+	t.Helper()
+	var corpus []*phonenumbers.PhoneNumber
+	types := []phonenumbers.PhoneNumberType{
+		phonenumbers.FIXED_LINE, phonenumbers.MOBILE, phonenumbers.TOLL_FREE,
+		phonenumbers.PREMIUM_RATE, phonenumbers.SHARED_COST, phonenumbers.VOIP,
+		phonenumbers.PERSONAL_NUMBER, phonenumbers.PAGER, phonenumbers.UAN,
+		phonenumbers.VOICEMAIL,
+	}
+	for region := range phonenumbers.GetSupportedRegions() {
+		for _, typ := range types {
+			if n := phonenumbers.GetExampleNumberForType(region, typ); n != nil {
+				corpus = append(corpus, n)
+			}
+		}
+	}
+	for cc := range phonenumbers.GetSupportedGlobalNetworkCallingCodes() {
+		if n := phonenumbers.GetExampleNumberForNonGeoEntity(cc); n != nil {
+			corpus = append(corpus, n)
+		}
+	}
+	files, err := filepath.Glob(filepath.Join("testdata", "fuzz", "FuzzParsePhone", "*"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, name := range files {
+		b, err := os.ReadFile(name)
+		if err != nil {
+			t.Fatal(err)
+		}
+		// "go test fuzz v1", then string("raw") and string("region").
+		lines := strings.Split(strings.TrimSpace(string(b)), "\n")
+		if len(lines) != 3 {
+			t.Fatalf("%s: %d lines, want 3", name, len(lines))
+		}
+		var args [2]string
+		for i, l := range lines[1:] {
+			q, ok := strings.CutPrefix(l, "string(")
+			if !ok || !strings.HasSuffix(q, ")") {
+				t.Fatalf("%s: line %q is not a string", name, l)
+			}
+			if args[i], err = strconv.Unquote(strings.TrimSuffix(q, ")")); err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+		}
+		if p, err := followup.ParsePhone(args[0], args[1]); err == nil {
+			n, err := phonenumbers.Parse(p.E164, "")
+			if err != nil {
+				t.Fatalf("%s: %v", name, err)
+			}
+			corpus = append(corpus, n)
+		}
+	}
+	if len(corpus) < 1000 {
+		t.Fatalf("corpus of %d numbers, want at least 1000", len(corpus))
+	}
+	return corpus
+}
+
+// A masked number never shows more than half of the national number's
+// digits, and the digits it shows are the number's own last ones.
+func TestPhoneMaskedHidesAtLeastHalf(t *testing.T) {
+	for _, n := range phoneCorpus(t) {
+		e164 := phonenumbers.Format(n, phonenumbers.E164)
+		p := followup.Phone{E164: e164}
+		masked := p.Masked()
+		cc := "+" + strconv.Itoa(int(n.GetCountryCode())) + " "
+		rest, ok := strings.CutPrefix(masked, cc)
+		if !ok {
+			t.Errorf("%s masked as %q, without %q", e164, masked, cc)
+			continue
+		}
+		national := phonenumbers.GetNationalSignificantNumber(n)
+		var shown, hidden strings.Builder
+		for _, r := range rest {
+			switch {
+			case r >= '0' && r <= '9':
+				shown.WriteRune(r)
+			case r == '*':
+				hidden.WriteRune(r)
+			}
+		}
+		if got, want := shown.Len()+hidden.Len(), len(national); got != want {
+			t.Errorf("%s masked as %q: %d digit places, want %d", e164, masked, got, want)
+		}
+		if 2*shown.Len() > len(national) {
+			t.Errorf("%s masked as %q shows %d of %d national digits", e164, masked, shown.Len(), len(national))
+		}
+		if !strings.HasSuffix(national, shown.String()) {
+			t.Errorf("%s masked as %q shows digits %q that are not its last ones", e164, masked, shown.String())
+		}
 	}
 }
 
