@@ -216,7 +216,8 @@ func upperASCII(s string) string {
 // national number with at most its last four digits shown and never more
 // than half of them, in the international grouping: "+82 **-****-5678",
 // "+65 **** 4567", "+886 *** **5 678"; a number of six or seven national
-// digits shows three, of four or five shows two. The zero Phone is "".
+// digits shows three, of four or five shows two. A Phone whose E164 is not a
+// phone number prints as "***" (see [Phone.Masked]). The zero Phone is "".
 func (p Phone) String() string { return p.Masked() }
 
 // Format implements fmt.Formatter so every verb, including %#v and %+v,
@@ -234,13 +235,22 @@ const maxShownDigits = 4
 // Masked returns the number as [Phone.String] does. It hides at least half
 // of the national number's digits whatever its length, so the 8-digit
 // numbers of Singapore or Hong Kong are as masked as Korean ones.
+//
+// E164 is read only when it is what [ParsePhone] stores, '+' and digits. A
+// Phone built by hand with anything else in E164 (a name, an email address,
+// a number with an extension) prints as "***", or as "***" and the last four
+// digits when E164 is nothing but at least eight digits, so the value itself
+// never shows through.
 func (p Phone) Masked() string {
 	if p.E164 == "" {
 		return ""
 	}
+	if !plusDigits(p.E164) {
+		return maskUnparsed(p.E164)
+	}
 	n, err := phonenumbers.Parse(p.E164, DefaultRegion)
 	if err != nil {
-		return maskDigits(p.E164, 1, 4)
+		return maskUnparsed(p.E164)
 	}
 	// "+82 10-1234-5678": keep "+82 " and the grouping of the national
 	// number, and hide its digits but a tail.
@@ -257,6 +267,23 @@ func (p Phone) Masked() string {
 // shownDigits is how many trailing digits of a national number of n digits
 // a masked form shows: four, and never more than half of them.
 func shownDigits(n int) int { return min(maxShownDigits, n/2) }
+
+// plusDigits reports whether s is '+' and one or more ASCII digits, the only
+// form of [Phone.E164] that [Phone.Masked] reads as a number.
+func plusDigits(s string) bool {
+	return len(s) > 1 && s[0] == '+' && countDigits(s[1:]) == len(s)-1
+}
+
+// maskUnparsed masks a Phone.E164 that is not a phone number: "***", with
+// the last four digits only if s is nothing but at least eight digits (after
+// an optional '+'), so no name, address or short code shows through.
+func maskUnparsed(s string) string {
+	d := strings.TrimPrefix(s, "+")
+	if n := countDigits(d); n == len(d) && n >= 2*maxShownDigits {
+		return "***" + d[n-maxShownDigits:]
+	}
+	return "***"
+}
 
 // countDigits returns the number of ASCII digits in s.
 func countDigits(s string) int {

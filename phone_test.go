@@ -183,6 +183,34 @@ func TestPhoneMasked(t *testing.T) {
 	}
 }
 
+// A Phone whose E164 is not a number, built by hand or loaded from a bad
+// row, prints nothing of what it holds but, at most, four of eight or more
+// bare digits.
+func TestPhoneMaskedNotANumber(t *testing.T) {
+	tests := []struct{ e164, want string }{
+		{"hong@gildong.kr", "***"},
+		{"홍길동", "***"},
+		{"Hong Gildong 010-1234-5678", "***"},
+		{"+821012345678 ext. 1234", "***"},
+		{"+82 10-1234-5678", "***"},
+		{"+８２１０１２３４５６７８", "***"},
+		{"+82", "***"},
+		{"+0", "***"},
+		{"+", "***"},
+		{"1234", "***"},
+		{"1234567", "***"},
+		{"01012345678", "***5678"},
+		{"+0001012345678", "***5678"},
+	}
+	for _, tt := range tests {
+		p := followup.Phone{E164: tt.e164, Region: "KR", Type: followup.PhoneMobile}
+		checkPrints(t, p, tt.want)
+		if got := p.LogValue().String(); got != tt.want {
+			t.Errorf("Phone{E164: %q}.LogValue() = %q, want %q", tt.e164, got, tt.want)
+		}
+	}
+}
+
 // phoneCorpus returns numbers to mask: the example numbers libphonenumber
 // holds for every region, number type and non-geographic calling code, and
 // the numbers of the ParsePhone fuzz corpus in testdata that parse.
