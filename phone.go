@@ -5,6 +5,8 @@ import (
 	"log/slog"
 	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/nyaruka/phonenumbers"
 )
@@ -156,6 +158,14 @@ func (p Phone) TextError() error {
 // exists in its region ([CodeInvalidNumber]). An unknown region is a
 // programming error: the error wraps [ErrUnknownRegion].
 //
+// Input holding a letter of any script after the "tel:" prefix is not a
+// number ([CodeNotANumber]): no vanity numbers ("1588-CALL"), no words
+// around the number ("call 010-…"), and no typo of a letter for a digit
+// ("010-l234-5678" with a lower-case L, "010-1234-567o"), which
+// libphonenumber would read as another, valid number that a paid text would
+// then reach. The katakana prolonged sound mark "ー", typed as a dash in
+// Japanese, is not a letter here.
+//
 // A returned Phone exists but may not receive text; text follow-ups need
 // [Phone.CanText]. [Settings.ParseContact] applies both checks.
 func ParsePhone(raw, region string) (Phone, error) {
@@ -177,6 +187,9 @@ func ParsePhone(raw, region string) (Phone, error) {
 	default:
 		region = upperASCII(region)
 	}
+	if hasLetter(s) {
+		return Phone{}, fieldError(FieldPhone, CodeNotANumber)
+	}
 	n, err := phonenumbers.Parse(s, region)
 	if err != nil {
 		return Phone{}, fieldError(FieldPhone, CodeNotANumber)
@@ -192,6 +205,24 @@ func ParsePhone(raw, region string) (Phone, error) {
 		Region: numRegion,
 		Type:   phoneType(phonenumbers.GetNumberType(n)),
 	}, nil
+}
+
+// hasLetter reports whether s holds a letter of any script, other than the
+// katakana prolonged sound mark U+30FC, which Japanese input methods type as
+// a dash ("090ー1234ー5678"). libphonenumber drops a lone letter and reads
+// three or more as a vanity number ("1-800-FLOWERS"), so a typo such as
+// "010-l234-5678" (a lower-case L) would turn into someone else's number.
+func hasLetter(s string) bool {
+	for _, r := range s {
+		if r >= utf8.RuneSelf {
+			if r != 'ー' && unicode.IsLetter(r) {
+				return true
+			}
+		} else if 'a' <= r|0x20 && r|0x20 <= 'z' {
+			return true
+		}
+	}
+	return false
 }
 
 func phoneType(t phonenumbers.PhoneNumberType) PhoneType {

@@ -10,6 +10,7 @@ import (
 	"strconv"
 	"strings"
 	"testing"
+	"unicode"
 
 	"github.com/google/go-cmp/cmp"
 	"github.com/nyaruka/phonenumbers"
@@ -83,6 +84,18 @@ func TestParsePhoneKorea(t *testing.T) {
 		{"   ", phoneResult{Code: followup.CodeEmpty}},
 		{"tel:", phoneResult{Code: followup.CodeEmpty}},
 		{"call me", phoneResult{Code: followup.CodeNotANumber}},
+		// A letter is refused, not dropped or read as a vanity number:
+		// libphonenumber reads each of these as another, valid number.
+		{"010-l234-5678", phoneResult{Code: followup.CodeNotANumber}},
+		{"010-1234-567o", phoneResult{Code: followup.CodeNotANumber}},
+		{"010-1234-567O", phoneResult{Code: followup.CodeNotANumber}},
+		{"010-CALL-KIMS", phoneResult{Code: followup.CodeNotANumber}},
+		{"1588-CALL", phoneResult{Code: followup.CodeNotANumber}},
+		{"010-１２３４-５６７ｏ", phoneResult{Code: followup.CodeNotANumber}},
+		{"call 010-1234-5678", phoneResult{Code: followup.CodeNotANumber}},
+		{"전화 010-1234-5678", phoneResult{Code: followup.CodeNotANumber}},
+		{"010-1234-5678 ext. 12", phoneResult{Code: followup.CodeNotANumber}},
+		{"tel:+82-10-1234-5678;ext=12", phoneResult{Code: followup.CodeNotANumber}},
 		{"12", phoneResult{Code: followup.CodeInvalidNumber}},
 		{"010-1234-56", phoneResult{Code: followup.CodeInvalidNumber}},
 		{"+82 10-1234-5678" + strings.Repeat(" ", 49), phoneResult{Code: followup.CodeTooLong}},
@@ -108,6 +121,8 @@ func TestParsePhoneRegion(t *testing.T) {
 	}{
 		{"090-1234-5678", "JP", phoneResult{Phone: followup.Phone{E164: "+819012345678", Region: "JP", Type: followup.PhoneMobile}}},
 		{"090-1234-5678", "jp", phoneResult{Phone: followup.Phone{E164: "+819012345678", Region: "JP", Type: followup.PhoneMobile}}},
+		// Japanese input methods type the prolonged sound mark as a dash.
+		{"090ー1234ー5678", "JP", phoneResult{Phone: followup.Phone{E164: "+819012345678", Region: "JP", Type: followup.PhoneMobile}}},
 		{"010-1234-5678", "", phoneResult{Phone: followup.Phone{E164: "+821012345678", Region: "KR", Type: followup.PhoneMobile}}},
 		// A number with +country is read in its own region whatever the default.
 		{"+82 10-1234-5678", "US", phoneResult{Phone: followup.Phone{E164: "+821012345678", Region: "KR", Type: followup.PhoneMobile}}},
@@ -349,6 +364,17 @@ func FuzzParsePhone(f *testing.F) {
 				t.Fatalf("error holds the input")
 			}
 			return
+		}
+		// No letter reached libphonenumber, which would drop it or read it
+		// as a digit.
+		s := strings.TrimSpace(raw)
+		if len(s) >= 4 && strings.EqualFold(s[:4], "tel:") {
+			s = s[4:]
+		}
+		for _, r := range s {
+			if unicode.IsLetter(r) && r != 'ー' {
+				t.Fatalf("accepted input holding the letter %q", r)
+			}
 		}
 		// The normalized form parses to the same number, in any region.
 		again, err := followup.ParsePhone(p.E164, "KR")
