@@ -164,7 +164,10 @@ func (p Phone) TextError() error {
 // ("010-l234-5678" with a lower-case L, "010-1234-567o"), which
 // libphonenumber would read as another, valid number that a paid text would
 // then reach. The katakana prolonged sound mark "ー", typed as a dash in
-// Japanese, is not a letter here.
+// Japanese, is not a letter here. Nor is a number with an extension
+// ("02-123-4567#89", "010-1234-567,8"): E.164 has no room for it, so the
+// digits after the mark would be dropped and the rest sent to, once again,
+// another number.
 //
 // A returned Phone exists but may not receive text; text follow-ups need
 // [Phone.CanText]. [Settings.ParseContact] applies both checks.
@@ -191,7 +194,9 @@ func ParsePhone(raw, region string) (Phone, error) {
 		return Phone{}, fieldError(FieldPhone, CodeNotANumber)
 	}
 	n, err := phonenumbers.Parse(s, region)
-	if err != nil {
+	if err != nil || n.GetExtension() != "" {
+		// An extension cannot receive a text, and E.164 has no room for
+		// it: the digits after "#", ",", ";" or "~" would be dropped.
 		return Phone{}, fieldError(FieldPhone, CodeNotANumber)
 	}
 	// IsValidNumber looks the region up itself; doing it once here and

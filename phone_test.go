@@ -96,6 +96,13 @@ func TestParsePhoneKorea(t *testing.T) {
 		{"전화 010-1234-5678", phoneResult{Code: followup.CodeNotANumber}},
 		{"010-1234-5678 ext. 12", phoneResult{Code: followup.CodeNotANumber}},
 		{"tel:+82-10-1234-5678;ext=12", phoneResult{Code: followup.CodeNotANumber}},
+		// So is an extension written without letters: the digits after the
+		// mark were dropped, and the rest is someone else's number.
+		{"010-1234-567#8", phoneResult{Code: followup.CodeNotANumber}},
+		{"010-1234-567,8", phoneResult{Code: followup.CodeNotANumber}},
+		{"010-1234-567;8", phoneResult{Code: followup.CodeNotANumber}},
+		{"010-1234-567~8", phoneResult{Code: followup.CodeNotANumber}},
+		{"02-123-4567 # 89", phoneResult{Code: followup.CodeNotANumber}},
 		{"12", phoneResult{Code: followup.CodeInvalidNumber}},
 		{"010-1234-56", phoneResult{Code: followup.CodeInvalidNumber}},
 		{"+82 10-1234-5678" + strings.Repeat(" ", 49), phoneResult{Code: followup.CodeTooLong}},
@@ -375,6 +382,13 @@ func FuzzParsePhone(f *testing.F) {
 			if unicode.IsLetter(r) && r != 'ー' {
 				t.Fatalf("accepted input holding the letter %q", r)
 			}
+		}
+		// Nor an extension, whose digits E.164 would drop.
+		if region == "" {
+			region = followup.DefaultRegion
+		}
+		if n, err := phonenumbers.Parse(s, strings.ToUpper(region)); err == nil && n.GetExtension() != "" {
+			t.Fatalf("accepted a number with an extension")
 		}
 		// The normalized form parses to the same number, in any region.
 		again, err := followup.ParsePhone(p.E164, "KR")
