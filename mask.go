@@ -256,19 +256,29 @@ func MaskName(name string) string {
 }
 
 // MaskEmail masks an email address for logs: the first character of the
-// local part and the domain stay: "s***@example.com". Text without an '@'
-// is masked whole.
+// local part and the domain stay: "s***@example.com". The domain stays only
+// if it is a host name [ParseEmail] would accept (dot-separated labels of
+// ASCII letters, digits and inner hyphens, at most 254 bytes); any other
+// text after the last '@' becomes "***" ("k***@***"), because an answer that
+// was never checked may hold more than an address ("kim@example.com
+// 010-9876-5432"). Surrounding white space is ignored; text without an '@'
+// before its end is masked whole.
 func MaskEmail(addr string) string {
 	if addr == "" {
 		return ""
 	}
+	addr = strings.TrimSpace(addr)
 	at := strings.LastIndexByte(addr, '@')
 	if at <= 0 {
 		return "***"
 	}
+	domain := addr[at+1:]
+	if _, c := checkDomain(domain); c != "" || len(domain) > maxEmail {
+		domain = "***"
+	}
 	first, size := utf8.DecodeRuneInString(addr)
 	if size > at {
-		return "***" + addr[at:]
+		return "***@" + domain
 	}
-	return string(first) + "***" + addr[at:]
+	return string(first) + "***@" + domain
 }

@@ -74,6 +74,20 @@ func TestMaskEmail(t *testing.T) {
 		{"s@example.com", "s***@example.com"},
 		{"민지@example.com", "민***@example.com"},
 		{"no-at-sign", "***"},
+		{" sujin@Example.COM\n", "s***@Example.COM"},
+		{"sujin@mail.example.co.kr", "s***@mail.example.co.kr"},
+		// Text after the last '@' that is not a host name is not shown:
+		// an answer never checked may hold more than an address.
+		{"kim@example.com 010-9876-5432", "k***@***"},
+		{"kim@example.com, 홍길동", "k***@***"},
+		{"kim@홍길동.kr", "k***@***"},
+		{"kim@localhost", "k***@***"},
+		{"kim@example.com.", "k***@***"},
+		{"kim@[192.0.2.1]", "k***@***"},
+		{"Kim <kim@example.com>", "K***@***"},
+		{"kim@", "k***@***"},
+		{"@example.com", "***"},
+		{"kim@" + strings.Repeat("a.", 200) + "com", "k***@***"},
 	}
 	for _, tt := range tests {
 		if got := followup.MaskEmail(tt.in); got != tt.want {
@@ -149,6 +163,14 @@ func TestContactInputMasked(t *testing.T) {
 		if got := fmt.Sprint(followup.ContactInput{Phone: tt.phone}); got != tt.want {
 			t.Errorf("phone answer %d chars: got %q, want %q", len(tt.phone), got, tt.want)
 		}
+	}
+	// Nor does anything typed after the address.
+	in = followup.ContactInput{Email: "kim@example.com 010-9876-5432"}
+	checkPrints(t, in, "ContactInput{email: k***@***}")
+	b.Reset()
+	slog.New(slog.NewJSONHandler(&b, nil)).Info("answers", "in", in)
+	if want := `"in":{"email":"k***@***"}`; !strings.Contains(b.String(), want) {
+		t.Errorf("log line %s lacks %s", b.String(), want)
 	}
 }
 
