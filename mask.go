@@ -55,7 +55,8 @@ func (c Contact) String() string {
 }
 
 // Format implements fmt.Formatter so that every verb, including %#v and
-// %+v, prints the masked form of [Contact.String]; %q quotes it.
+// %+v, prints the masked form of [Contact.String]; %q quotes it. Width,
+// precision and flags apply as they do to a string.
 func (c Contact) Format(f fmt.State, verb rune) { formatMasked(f, verb, c.String()) }
 
 // LogValue implements slog.LogValuer: a group of the masked name, phone and
@@ -78,7 +79,8 @@ func (in ContactInput) String() string {
 }
 
 // Format implements fmt.Formatter so that every verb prints the masked form
-// of [ContactInput.String]; %q quotes it.
+// of [ContactInput.String]; %q quotes it. Width, precision and flags apply
+// as they do to a string.
 func (in ContactInput) Format(f fmt.State, verb rune) { formatMasked(f, verb, in.String()) }
 
 // LogValue implements slog.LogValuer: a group of the masked answers given.
@@ -96,8 +98,9 @@ func (r Reply) String() string {
 }
 
 // Format implements fmt.Formatter so that every verb prints
-// [Reply.String]; %q quotes it. A [Conversation] printed with fmt shows its
-// replies this way.
+// [Reply.String]; %q quotes it, and width, precision and flags apply as
+// they do to a string. A [Conversation] printed with fmt shows its replies
+// this way.
 func (r Reply) Format(f fmt.State, verb rune) { formatMasked(f, verb, r.String()) }
 
 // LogValue implements slog.LogValuer with the fields [Reply.String] prints.
@@ -119,8 +122,9 @@ func (m Message) String() string {
 }
 
 // Format implements fmt.Formatter so that every verb prints
-// [Message.String]; %q quotes it. A [Conversation] printed with fmt shows
-// its earlier messages this way.
+// [Message.String]; %q quotes it, and width, precision and flags apply as
+// they do to a string. A [Conversation] printed with fmt shows its earlier
+// messages this way.
 func (m Message) Format(f fmt.State, verb rune) { formatMasked(f, verb, m.String()) }
 
 // LogValue implements slog.LogValuer with the fields [Message.String]
@@ -224,13 +228,15 @@ func maskedAttrs(kv ...string) []slog.Attr {
 	return attrs
 }
 
-// formatMasked prints masked text for every verb; %q quotes it.
+// formatMasked prints masked text for every verb as %s would, and quotes it
+// for %q, with the width, precision and flags of the verb applied as they
+// would be to a string: "%-20s" pads, "%.3v" truncates, "%#q" uses
+// backquotes. The '#' of %#v and the '+' of %+v change nothing.
 func formatMasked(f fmt.State, verb rune, masked string) {
-	if verb == 'q' {
-		fmt.Fprintf(f, "%q", masked)
-		return
+	if verb != 'q' {
+		verb = 's'
 	}
-	fmt.Fprint(f, masked)
+	fmt.Fprintf(f, fmt.FormatString(f, verb), masked)
 }
 
 // MaskName masks a name for logs: the first and the last character stay, the

@@ -26,6 +26,41 @@ func checkPrints(t *testing.T, v any, want string) {
 	}
 }
 
+// Width, precision and flags apply to the masked text as to a string, so
+// masked values line up in tables and logs formatted by hand.
+func TestMaskedFormatFlags(t *testing.T) {
+	phone := followup.Phone{E164: "+821012345678", Region: "KR", Type: followup.PhoneMobile}
+	tests := []struct {
+		format string
+		v      any
+		want   string
+	}{
+		{"%-20s|", phone, "+82 **-****-5678    |"},
+		{"%20v|", phone, "    +82 **-****-5678|"},
+		{"%-20v|", phone, "+82 **-****-5678    |"},
+		{"%*s|", []any{18, phone}, "  +82 **-****-5678|"},
+		{"%.3s|", phone, "+82|"},
+		{"%20q|", phone, `  "+82 **-****-5678"|`},
+		{"%#q|", phone, "`+82 **-****-5678`|"},
+		{"%#v|", phone, "+82 **-****-5678|"},
+		{"%+v|", phone, "+82 **-****-5678|"},
+		{"%d|", phone, "+82 **-****-5678|"},
+		{"%-22v|", followup.Contact{Name: "홍길동"}, "Contact{name: 홍*동}    |"},
+		{"%25s|", followup.ContactInput{Name: "홍길동"}, "  ContactInput{name: 홍*동}|"},
+		{"%-15v|", followup.Reply{ID: "r1"}, "Reply{id: r1}  |"},
+		{"%36v|", followup.Message{Author: "이서연"}, "   Message{from: agent, author: 이서연}|"},
+	}
+	for _, tt := range tests {
+		args, ok := tt.v.([]any)
+		if !ok {
+			args = []any{tt.v}
+		}
+		if got := fmt.Sprintf(tt.format, args...); got != tt.want {
+			t.Errorf("Sprintf(%q) = %q, want %q", tt.format, got, tt.want)
+		}
+	}
+}
+
 func TestContactMasked(t *testing.T) {
 	c := followup.Contact{
 		Name:    "홍길동",

@@ -257,7 +257,8 @@ func upperASCII(s string) string {
 func (p Phone) String() string { return p.Masked() }
 
 // Format implements fmt.Formatter so every verb, including %#v and %+v,
-// prints the masked number; %q quotes it.
+// prints the masked number; %q quotes it. Width, precision and flags apply
+// as they do to a string ("%-20s" pads).
 func (p Phone) Format(f fmt.State, verb rune) { formatMasked(f, verb, p.Masked()) }
 
 // LogValue implements slog.LogValuer: a log record holds the masked number
