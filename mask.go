@@ -14,11 +14,23 @@ import (
 // Masking: the values that hold what a customer typed print and log masked,
 // and keep their real values in JSON, which is what a host stores. JSON for
 // people or logs is asked for explicitly, with [Contact.Masked].
+//
+// The masking is done by String, Format and LogValue, so it applies only
+// where fmt or slog calls them: on the value itself, or an exported field,
+// slice element or map value that fmt prints, or a slog attribute's value.
+// fmt cannot call methods on a value in an unexported struct field, and
+// slog's JSON handler writes a value nested in a struct, slice or map with
+// encoding/json, which gives the real values. The masked strings of
+// MaskedContact, MaskName and MaskEmail are safe anywhere.
 
 // A MaskedContact is a [Contact] with its name, phone number and email
 // address masked, for JSON that people or log pipelines read: an audit
 // trail, a support tool, an event sent to analytics. Build one with
 // [Contact.Masked]; there is no way back to the real values.
+//
+// Its fields are already masked strings, so unlike a Contact it stays masked
+// wherever it is put: in an unexported field printed by fmt, or in a struct,
+// slice or map that slog's JSON handler or encoding/json writes.
 type MaskedContact struct {
 	// Name is the name masked by [MaskName]: "홍*동".
 	Name string `json:"name,omitempty"`
@@ -34,7 +46,8 @@ type MaskedContact struct {
 
 // Masked returns the contact with its name, phone number and email address
 // masked. Its JSON form is the one to use wherever the real values must not
-// go; the Contact's own JSON form keeps them, for storage.
+// go; the Contact's own JSON form keeps them, for storage. Put c.Masked(),
+// not c, into a struct, slice or map that is logged (see [Contact]).
 func (c Contact) Masked() MaskedContact {
 	return MaskedContact{
 		Name:        MaskName(c.Name),
@@ -241,7 +254,9 @@ func formatMasked(f fmt.State, verb rune, masked string) {
 
 // MaskName masks a name for logs: the first and the last character stay, the
 // rest become '*': "홍*동", "김**수"; a two-character name keeps its first
-// ("민*"), a one-character name is "*".
+// ("민*"), a one-character name is "*". The result is a plain string, safe in
+// any struct, slice or map a host logs, where a [Contact]'s own masking may
+// not apply (see [Contact]).
 func MaskName(name string) string {
 	n := utf8.RuneCountInString(name)
 	switch {
@@ -267,8 +282,9 @@ func MaskName(name string) string {
 // ASCII letters, digits and inner hyphens, at most 254 bytes); any other
 // text after the last '@' becomes "***" ("k***@***"), because an answer that
 // was never checked may hold more than an address ("kim@example.com
-// 010-9876-5432"). Surrounding white space is ignored; text without an '@'
-// before its end is masked whole.
+// 010-9876-5432"). Surrounding white space is ignored; text with no '@',
+// or nothing before it, is masked whole. Like [MaskName], the result is
+// safe in anything a host logs.
 func MaskEmail(addr string) string {
 	if addr == "" {
 		return ""

@@ -86,6 +86,77 @@ func TestContactMasked(t *testing.T) {
 	}
 }
 
+// The documented reach of masking: a Contact is masked where it is itself
+// printed or is a slog value; nested where fmt cannot call its methods, or
+// where slog's JSON handler writes it with encoding/json, its real values
+// show (the Contact docs say so and point to Masked); a MaskedContact is
+// masked everywhere.
+func TestMaskedNesting(t *testing.T) {
+	c := followup.Contact{
+		Name:  "홍길동",
+		Email: "sujin@example.com",
+		Phone: followup.Phone{E164: "+821012345678", Region: "KR", Type: followup.PhoneMobile},
+	}
+	raw := []string{"홍길동", "sujin", "1012345678"}
+	holds := func(s string) bool {
+		for _, r := range raw {
+			if strings.Contains(s, r) {
+				return true
+			}
+		}
+		return false
+	}
+	type host struct {
+		Exported   followup.Contact
+		unexported followup.Contact
+	}
+	type maskedHost struct {
+		Exported   followup.MaskedContact
+		unexported followup.MaskedContact
+	}
+	logged := func(h func(*strings.Builder) slog.Handler, args ...any) string {
+		var b strings.Builder
+		slog.New(h(&b)).Info("m", args...)
+		return b.String()
+	}
+	jsonH := func(b *strings.Builder) slog.Handler { return slog.NewJSONHandler(b, nil) }
+	textH := func(b *strings.Builder) slog.Handler { return slog.NewTextHandler(b, nil) }
+
+	masked := map[string]string{
+		"fmt, the value":              fmt.Sprintf("%+v", c),
+		"fmt, an exported field":      fmt.Sprintf("%+v", host{Exported: c}),
+		"fmt, a slice and a map":      fmt.Sprintf("%v %v", []followup.Contact{c}, map[string]followup.Contact{"k": c}),
+		"json handler, the value":     logged(jsonH, "c", c, "p", &c),
+		"json handler, a group":       logged(jsonH, slog.Group("g", "c", c)),
+		"json handler, Conversation":  logged(jsonH, "conv", followup.Conversation{ID: "1", Contact: c}),
+		"text handler, nested":        logged(textH, "h", host{Exported: c}, "s", []followup.Contact{c}),
+		"Masked, fmt, unexported":     fmt.Sprintf("%+v", maskedHost{unexported: c.Masked()}),
+		"Masked, json handler nested": logged(jsonH, "h", maskedHost{Exported: c.Masked()}, "s", []followup.MaskedContact{c.Masked()}, "m", map[string]followup.MaskedContact{"k": c.Masked()}),
+		"Masked, text handler nested": logged(textH, "h", maskedHost{unexported: c.Masked()}, "s", []followup.MaskedContact{c.Masked()}),
+	}
+	for what, out := range masked {
+		if holds(out) {
+			t.Errorf("%s: %s\nholds a real value", what, out)
+		}
+		if !strings.Contains(out, "+82 **-****-5678") {
+			t.Errorf("%s: %s\nlacks the masked phone", what, out)
+		}
+	}
+	// The limit the docs state: these print the real values.
+	unmasked := map[string]string{
+		"fmt, an unexported field":    fmt.Sprintf("%+v", host{unexported: c}),
+		"json handler, nested struct": logged(jsonH, "h", host{Exported: c}),
+		"json handler, slice":         logged(jsonH, "s", []followup.Contact{c}),
+		"json handler, map":           logged(jsonH, "m", map[string]followup.Contact{"k": c}),
+		"text handler, unexported":    logged(textH, "h", host{unexported: c}),
+	}
+	for what, out := range unmasked {
+		if !holds(out) {
+			t.Errorf("%s: %s\nis masked: the Contact docs say it is not; update them", what, out)
+		}
+	}
+}
+
 func TestMaskName(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"", ""},

@@ -102,6 +102,11 @@ var fromLib = [...]PhoneType{
 // Its JSON form holds the real values, because that is what a host stores;
 // [Phone.String], the fmt verbs and [Phone.LogValue] show a masked number
 // only ("+82 **-****-5678"). The zero value is "no phone number".
+//
+// As for [Contact], masking applies only when the Phone itself is printed or
+// is a slog attribute's value: in an unexported struct field fmt prints the
+// real E164, and slog's JSON handler writes a Phone nested in a struct,
+// slice or map as its JSON. Log the Phone itself, or [Phone.Masked].
 type Phone struct {
 	// E164 is the number in E.164 form: "+821012345678".
 	E164 string `json:"e164"`
