@@ -222,6 +222,8 @@ func TestValidationError(t *testing.T) {
 		{Field: followup.FieldName, Code: followup.CodeContainsLink},
 		{Field: followup.FieldEmail, Code: followup.CodeInvalidEmail},
 	}}
+	// Field names and codes, as the doc says; never the answers or the
+	// customer's sentences.
 	if got, want := ve.Error(), "followup: invalid contact: name: containsLink; email: invalidEmail"; got != want {
 		t.Errorf("Error() = %q, want %q", got, want)
 	}

@@ -156,7 +156,10 @@ type ValidationError struct {
 	Errors []*FieldError
 }
 
-// Error joins the field errors' messages.
+// Error names each refused field and its code, in order, and never the
+// answers: "followup: invalid contact: name: containsLink; phone: fixedLine".
+// It is for developers; [FieldError.Message] has the sentences for the
+// customer.
 func (e *ValidationError) Error() string {
 	var b strings.Builder
 	b.WriteString("followup: invalid contact: ")
