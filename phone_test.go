@@ -357,6 +357,9 @@ func FuzzParsePhone(f *testing.F) {
 	}
 	f.Add("090-1234-5678", "jp")
 	f.Fuzz(func(t *testing.T, raw, region string) {
+		// Whatever a Phone holds, its masked form shows no letter and at
+		// most half of the digits.
+		checkMaskedPhone(t, followup.Phone{E164: raw}.Masked())
 		p, err := followup.ParsePhone(raw, region)
 		if err != nil {
 			var fe *followup.FieldError
@@ -399,8 +402,39 @@ func FuzzParsePhone(f *testing.F) {
 			t.Fatalf("reparse (-first +again):\n%s", diff)
 		}
 		_ = p.TextError()
-		_ = p.String()
+		if m := p.String(); !strings.HasPrefix(m, "+") {
+			t.Fatalf("accepted number masked as %q", m)
+		} else {
+			checkMaskedPhone(t, m)
+		}
 	})
+}
+
+// checkMaskedPhone checks the shape of a masked Phone: "", "***", "***" and
+// four digits, or "+country " and a national number of which at most half
+// the digits show.
+func checkMaskedPhone(t *testing.T, m string) {
+	t.Helper()
+	for _, r := range m {
+		if unicode.IsLetter(r) {
+			t.Fatalf("masked phone %q holds a letter", m)
+		}
+	}
+	if cc, rest, ok := strings.Cut(m, " "); ok && strings.HasPrefix(cc, "+") {
+		shown, hidden := 0, strings.Count(rest, "*")
+		for _, r := range rest {
+			if r >= '0' && r <= '9' {
+				shown++
+			}
+		}
+		if 2*shown > shown+hidden {
+			t.Fatalf("masked phone %q shows %d of %d digits", m, shown, shown+hidden)
+		}
+		return
+	}
+	if m != "" && m != "***" && (len(m) != 7 || !strings.HasPrefix(m, "***") || strings.Trim(m[3:], "0123456789") != "") {
+		t.Fatalf("masked phone %q has an unexpected form", m)
+	}
 }
 
 func BenchmarkParsePhone(b *testing.B) {
