@@ -12,9 +12,20 @@ import (
 //
 // Its JSON form holds the real values, because that is what a host stores.
 // [Contact.String], every fmt verb and [Contact.LogValue] show masked values
-// only: "홍*동", "+82 10-****-5678", "s***@example.com"; for JSON that must
+// only: "홍*동", "+82 **-****-5678", "s***@example.com"; for JSON that must
 // not hold the real values, marshal [Contact.Masked]. The zero value is a
 // customer who gave nothing.
+//
+// Masking applies only where those methods are called: when the Contact
+// itself is printed (as an argument to fmt, or an exported field, slice
+// element or map value of one), or is the value of a slog attribute, which
+// slog resolves with LogValue, in a group too. It does not apply where they
+// are not called. fmt cannot call a method on a value held in an unexported
+// struct field, so it prints that Contact's fields raw. slog's JSON handler
+// writes a Contact nested in another value (a host's struct, a slice, a
+// map) with encoding/json, that is with the real values. Log the Contact
+// itself as the attribute value, or c.Masked(), whose fields are masked
+// strings wherever they go.
 type Contact struct {
 	// Name is the name the customer gave, normalized by [ParseName].
 	Name string `json:"name,omitempty"`
@@ -44,6 +55,12 @@ func (c Contact) Reachable() bool {
 // ContactInput holds the chat bot's raw answers, as the customer typed them.
 // An empty answer is a question not answered (yet). Like [Contact], it prints
 // and logs masked values only and keeps the real ones in JSON.
+//
+// As for [Contact], masking applies only when the ContactInput itself is
+// printed or is a slog attribute's value: in an unexported struct field fmt
+// prints the answers raw, and slog's JSON handler writes a ContactInput
+// nested in a struct, slice or map as its JSON, the real answers. Log the
+// ContactInput itself as the attribute value.
 type ContactInput struct {
 	Name  string `json:"name,omitempty"`
 	Phone string `json:"phone,omitempty"`

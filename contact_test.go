@@ -141,6 +141,27 @@ func TestFieldErrorIs(t *testing.T) {
 	}
 }
 
+// A typed nil target, or a nil *FieldError in the chain, matches nothing
+// and does not panic.
+func TestFieldErrorIsNil(t *testing.T) {
+	var nilTarget *followup.FieldError
+	err := fmt.Errorf("wrapped: %w", &followup.FieldError{Field: followup.FieldPhone, Code: followup.CodeFixedLine})
+	ve := &followup.ValidationError{Errors: []*followup.FieldError{{Field: followup.FieldName, Code: followup.CodeEmpty}}}
+	for _, err := range []error{err, ve} {
+		if errors.Is(err, nilTarget) {
+			t.Errorf("errors.Is(%v, (*FieldError)(nil)) = true", err)
+		}
+	}
+	// A *FieldError that is nil inside the chain.
+	withNil := &followup.ValidationError{Errors: []*followup.FieldError{nil, {Field: followup.FieldEmail, Code: followup.CodeInvalidEmail}}}
+	if !errors.Is(withNil, &followup.FieldError{Code: followup.CodeInvalidEmail}) {
+		t.Errorf("errors.Is missed the non-nil field error after a nil one")
+	}
+	if errors.Is(withNil, &followup.FieldError{Code: followup.CodeEmpty}) {
+		t.Errorf("errors.Is matched a nil field error")
+	}
+}
+
 func TestFieldErrorMessage(t *testing.T) {
 	e := &followup.FieldError{Field: followup.FieldPhone, Code: followup.CodeFixedLine}
 	tests := []struct{ locale, want string }{
@@ -201,6 +222,8 @@ func TestValidationError(t *testing.T) {
 		{Field: followup.FieldName, Code: followup.CodeContainsLink},
 		{Field: followup.FieldEmail, Code: followup.CodeInvalidEmail},
 	}}
+	// Field names and codes, as the doc says; never the answers or the
+	// customer's sentences.
 	if got, want := ve.Error(), "followup: invalid contact: name: containsLink; email: invalidEmail"; got != want {
 		t.Errorf("Error() = %q, want %q", got, want)
 	}

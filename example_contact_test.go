@@ -22,8 +22,8 @@ func ExampleParsePhone() {
 		fmt.Printf("accepted %s, a %s number in %s, shown as %v\n", p.E164, p.Type, p.Region, p)
 	}
 	// Output:
-	// accepted +821012345678, a mobile number in KR, shown as +82 10-****-5678
-	// accepted +821012345678, a mobile number in KR, shown as +82 10-****-5678
+	// accepted +821012345678, a mobile number in KR, shown as +82 **-****-5678
+	// accepted +821012345678, a mobile number in KR, shown as +82 **-****-5678
 	// refused (fixedLine): 유선 전화번호는 문자를 받을 수 없어요. 휴대폰 번호를 입력해 주세요.
 	// refused (invalidNumber): 존재하지 않는 번호예요. 번호를 확인하고, 해외 번호라면 국가 번호를 함께 입력해 주세요.
 }

@@ -132,10 +132,11 @@ func (e *FieldError) Error() string {
 }
 
 // Is reports whether target is a *FieldError whose non-zero Field and Code
-// equal e's.
+// equal e's. A nil *FieldError, as target or as e, matches nothing (errors.Is
+// has already compared the two for equality).
 func (e *FieldError) Is(target error) bool {
 	t, ok := target.(*FieldError)
-	if !ok {
+	if !ok || t == nil || e == nil {
 		return false
 	}
 	return (t.Field == 0 || t.Field == e.Field) && (t.Code == "" || t.Code == e.Code)
@@ -155,7 +156,10 @@ type ValidationError struct {
 	Errors []*FieldError
 }
 
-// Error joins the field errors' messages.
+// Error names each refused field and its code, in order, and never the
+// answers: "followup: invalid contact: name: containsLink; phone: fixedLine".
+// It is for developers; [FieldError.Message] has the sentences for the
+// customer.
 func (e *ValidationError) Error() string {
 	var b strings.Builder
 	b.WriteString("followup: invalid contact: ")

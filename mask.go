@@ -14,15 +14,27 @@ import (
 // Masking: the values that hold what a customer typed print and log masked,
 // and keep their real values in JSON, which is what a host stores. JSON for
 // people or logs is asked for explicitly, with [Contact.Masked].
+//
+// The masking is done by String, Format and LogValue, so it applies only
+// where fmt or slog calls them: on the value itself, or an exported field,
+// slice element or map value that fmt prints, or a slog attribute's value.
+// fmt cannot call methods on a value in an unexported struct field, and
+// slog's JSON handler writes a value nested in a struct, slice or map with
+// encoding/json, which gives the real values. The masked strings of
+// MaskedContact, MaskName and MaskEmail are safe anywhere.
 
 // A MaskedContact is a [Contact] with its name, phone number and email
 // address masked, for JSON that people or log pipelines read: an audit
 // trail, a support tool, an event sent to analytics. Build one with
 // [Contact.Masked]; there is no way back to the real values.
+//
+// Its fields are already masked strings, so unlike a Contact it stays masked
+// wherever it is put: in an unexported field printed by fmt, or in a struct,
+// slice or map that slog's JSON handler or encoding/json writes.
 type MaskedContact struct {
 	// Name is the name masked by [MaskName]: "홍*동".
 	Name string `json:"name,omitempty"`
-	// Phone is the number masked by [Phone.Masked]: "+82 10-****-5678".
+	// Phone is the number masked by [Phone.Masked]: "+82 **-****-5678".
 	Phone string `json:"phone,omitempty"`
 	// Email is the address masked by [MaskEmail]: "s***@example.com".
 	Email string `json:"email,omitempty"`
@@ -34,7 +46,8 @@ type MaskedContact struct {
 
 // Masked returns the contact with its name, phone number and email address
 // masked. Its JSON form is the one to use wherever the real values must not
-// go; the Contact's own JSON form keeps them, for storage.
+// go; the Contact's own JSON form keeps them, for storage. Put c.Masked(),
+// not c, into a struct, slice or map that is logged (see [Contact]).
 func (c Contact) Masked() MaskedContact {
 	return MaskedContact{
 		Name:        MaskName(c.Name),
@@ -47,7 +60,7 @@ func (c Contact) Masked() MaskedContact {
 }
 
 // String returns the contact with masked values, for logs and debugging:
-// "Contact{name: 홍*동, phone: +82 10-****-5678, email: s***@example.com}".
+// "Contact{name: 홍*동, phone: +82 **-****-5678, email: s***@example.com}".
 // Fields the customer did not give are left out.
 func (c Contact) String() string {
 	m := c.Masked()
@@ -55,7 +68,8 @@ func (c Contact) String() string {
 }
 
 // Format implements fmt.Formatter so that every verb, including %#v and
-// %+v, prints the masked form of [Contact.String]; %q quotes it.
+// %+v, prints the masked form of [Contact.String]; %q quotes it. Width,
+// precision and flags apply as they do to a string.
 func (c Contact) Format(f fmt.State, verb rune) { formatMasked(f, verb, c.String()) }
 
 // LogValue implements slog.LogValuer: a group of the masked name, phone and
@@ -78,7 +92,8 @@ func (in ContactInput) String() string {
 }
 
 // Format implements fmt.Formatter so that every verb prints the masked form
-// of [ContactInput.String]; %q quotes it.
+// of [ContactInput.String]; %q quotes it. Width, precision and flags apply
+// as they do to a string.
 func (in ContactInput) Format(f fmt.State, verb rune) { formatMasked(f, verb, in.String()) }
 
 // LogValue implements slog.LogValuer: a group of the masked answers given.
@@ -96,8 +111,9 @@ func (r Reply) String() string {
 }
 
 // Format implements fmt.Formatter so that every verb prints
-// [Reply.String]; %q quotes it. A [Conversation] printed with fmt shows its
-// replies this way.
+// [Reply.String]; %q quotes it, and width, precision and flags apply as
+// they do to a string. A [Conversation] printed with fmt shows its replies
+// this way.
 func (r Reply) Format(f fmt.State, verb rune) { formatMasked(f, verb, r.String()) }
 
 // LogValue implements slog.LogValuer with the fields [Reply.String] prints.
@@ -119,8 +135,9 @@ func (m Message) String() string {
 }
 
 // Format implements fmt.Formatter so that every verb prints
-// [Message.String]; %q quotes it. A [Conversation] printed with fmt shows
-// its earlier messages this way.
+// [Message.String]; %q quotes it, and width, precision and flags apply as
+// they do to a string. A [Conversation] printed with fmt shows its earlier
+// messages this way.
 func (m Message) Format(f fmt.State, verb rune) { formatMasked(f, verb, m.String()) }
 
 // LogValue implements slog.LogValuer with the fields [Message.String]
@@ -224,18 +241,22 @@ func maskedAttrs(kv ...string) []slog.Attr {
 	return attrs
 }
 
-// formatMasked prints masked text for every verb; %q quotes it.
+// formatMasked prints masked text for every verb as %s would, and quotes it
+// for %q, with the width, precision and flags of the verb applied as they
+// would be to a string: "%-20s" pads, "%.3v" truncates, "%#q" uses
+// backquotes. The '#' of %#v and the '+' of %+v change nothing.
 func formatMasked(f fmt.State, verb rune, masked string) {
-	if verb == 'q' {
-		fmt.Fprintf(f, "%q", masked)
-		return
+	if verb != 'q' {
+		verb = 's'
 	}
-	fmt.Fprint(f, masked)
+	fmt.Fprintf(f, fmt.FormatString(f, verb), masked)
 }
 
 // MaskName masks a name for logs: the first and the last character stay, the
 // rest become '*': "홍*동", "김**수"; a two-character name keeps its first
-// ("민*"), a one-character name is "*".
+// ("민*"), a one-character name is "*". The result is a plain string, safe in
+// any struct, slice or map a host logs, where a [Contact]'s own masking may
+// not apply (see [Contact]).
 func MaskName(name string) string {
 	n := utf8.RuneCountInString(name)
 	switch {
@@ -256,19 +277,30 @@ func MaskName(name string) string {
 }
 
 // MaskEmail masks an email address for logs: the first character of the
-// local part and the domain stay: "s***@example.com". Text without an '@'
-// is masked whole.
+// local part and the domain stay: "s***@example.com". The domain stays only
+// if it is a host name [ParseEmail] would accept (dot-separated labels of
+// ASCII letters, digits and inner hyphens, at most 254 bytes); any other
+// text after the last '@' becomes "***" ("k***@***"), because an answer that
+// was never checked may hold more than an address ("kim@example.com
+// 010-9876-5432"). Surrounding white space is ignored; text with no '@',
+// or nothing before it, is masked whole. Like [MaskName], the result is
+// safe in anything a host logs.
 func MaskEmail(addr string) string {
 	if addr == "" {
 		return ""
 	}
+	addr = strings.TrimSpace(addr)
 	at := strings.LastIndexByte(addr, '@')
 	if at <= 0 {
 		return "***"
 	}
+	domain := addr[at+1:]
+	if _, c := checkDomain(domain); c != "" || len(domain) > maxEmail {
+		domain = "***"
+	}
 	first, size := utf8.DecodeRuneInString(addr)
 	if size > at {
-		return "***" + addr[at:]
+		return "***@" + domain
 	}
-	return string(first) + "***" + addr[at:]
+	return string(first) + "***@" + domain
 }

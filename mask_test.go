@@ -26,6 +26,41 @@ func checkPrints(t *testing.T, v any, want string) {
 	}
 }
 
+// Width, precision and flags apply to the masked text as to a string, so
+// masked values line up in tables and logs formatted by hand.
+func TestMaskedFormatFlags(t *testing.T) {
+	phone := followup.Phone{E164: "+821012345678", Region: "KR", Type: followup.PhoneMobile}
+	tests := []struct {
+		format string
+		v      any
+		want   string
+	}{
+		{"%-20s|", phone, "+82 **-****-5678    |"},
+		{"%20v|", phone, "    +82 **-****-5678|"},
+		{"%-20v|", phone, "+82 **-****-5678    |"},
+		{"%*s|", []any{18, phone}, "  +82 **-****-5678|"},
+		{"%.3s|", phone, "+82|"},
+		{"%20q|", phone, `  "+82 **-****-5678"|`},
+		{"%#q|", phone, "`+82 **-****-5678`|"},
+		{"%#v|", phone, "+82 **-****-5678|"},
+		{"%+v|", phone, "+82 **-****-5678|"},
+		{"%d|", phone, "+82 **-****-5678|"},
+		{"%-22v|", followup.Contact{Name: "홍길동"}, "Contact{name: 홍*동}    |"},
+		{"%25s|", followup.ContactInput{Name: "홍길동"}, "  ContactInput{name: 홍*동}|"},
+		{"%-15v|", followup.Reply{ID: "r1"}, "Reply{id: r1}  |"},
+		{"%36v|", followup.Message{Author: "이서연"}, "   Message{from: agent, author: 이서연}|"},
+	}
+	for _, tt := range tests {
+		args, ok := tt.v.([]any)
+		if !ok {
+			args = []any{tt.v}
+		}
+		if got := fmt.Sprintf(tt.format, args...); got != tt.want {
+			t.Errorf("Sprintf(%q) = %q, want %q", tt.format, got, tt.want)
+		}
+	}
+}
+
 func TestContactMasked(t *testing.T) {
 	c := followup.Contact{
 		Name:    "홍길동",
@@ -33,7 +68,7 @@ func TestContactMasked(t *testing.T) {
 		Phone:   followup.Phone{E164: "+821012345678", Region: "KR", Type: followup.PhoneMobile},
 		Purpose: policy.PurposeInquiry,
 	}
-	want := "Contact{name: 홍*동, phone: +82 10-****-5678, email: s***@example.com, purpose: inquiry}"
+	want := "Contact{name: 홍*동, phone: +82 **-****-5678, email: s***@example.com, purpose: inquiry}"
 	checkPrints(t, c, want)
 	// Inside other values, too.
 	if got := fmt.Sprintf("%+v", struct{ C followup.Contact }{c}); strings.Contains(got, "sujin") || strings.Contains(got, "1234") {
@@ -46,8 +81,79 @@ func TestContactMasked(t *testing.T) {
 			t.Errorf("log line %s holds %q", b.String(), raw)
 		}
 	}
-	if !strings.Contains(b.String(), `"phone":"+82 10-****-5678"`) {
+	if !strings.Contains(b.String(), `"phone":"+82 **-****-5678"`) {
 		t.Errorf("log line %s lacks the masked phone", b.String())
+	}
+}
+
+// The documented reach of masking: a Contact is masked where it is itself
+// printed or is a slog value; nested where fmt cannot call its methods, or
+// where slog's JSON handler writes it with encoding/json, its real values
+// show (the Contact docs say so and point to Masked); a MaskedContact is
+// masked everywhere.
+func TestMaskedNesting(t *testing.T) {
+	c := followup.Contact{
+		Name:  "홍길동",
+		Email: "sujin@example.com",
+		Phone: followup.Phone{E164: "+821012345678", Region: "KR", Type: followup.PhoneMobile},
+	}
+	raw := []string{"홍길동", "sujin", "1012345678"}
+	holds := func(s string) bool {
+		for _, r := range raw {
+			if strings.Contains(s, r) {
+				return true
+			}
+		}
+		return false
+	}
+	type host struct {
+		Exported   followup.Contact
+		unexported followup.Contact
+	}
+	type maskedHost struct {
+		Exported   followup.MaskedContact
+		unexported followup.MaskedContact
+	}
+	logged := func(h func(*strings.Builder) slog.Handler, args ...any) string {
+		var b strings.Builder
+		slog.New(h(&b)).Info("m", args...)
+		return b.String()
+	}
+	jsonH := func(b *strings.Builder) slog.Handler { return slog.NewJSONHandler(b, nil) }
+	textH := func(b *strings.Builder) slog.Handler { return slog.NewTextHandler(b, nil) }
+
+	masked := map[string]string{
+		"fmt, the value":              fmt.Sprintf("%+v", c),
+		"fmt, an exported field":      fmt.Sprintf("%+v", host{Exported: c}),
+		"fmt, a slice and a map":      fmt.Sprintf("%v %v", []followup.Contact{c}, map[string]followup.Contact{"k": c}),
+		"json handler, the value":     logged(jsonH, "c", c, "p", &c),
+		"json handler, a group":       logged(jsonH, slog.Group("g", "c", c)),
+		"json handler, Conversation":  logged(jsonH, "conv", followup.Conversation{ID: "1", Contact: c}),
+		"text handler, nested":        logged(textH, "h", host{Exported: c}, "s", []followup.Contact{c}),
+		"Masked, fmt, unexported":     fmt.Sprintf("%+v", maskedHost{unexported: c.Masked()}),
+		"Masked, json handler nested": logged(jsonH, "h", maskedHost{Exported: c.Masked()}, "s", []followup.MaskedContact{c.Masked()}, "m", map[string]followup.MaskedContact{"k": c.Masked()}),
+		"Masked, text handler nested": logged(textH, "h", maskedHost{unexported: c.Masked()}, "s", []followup.MaskedContact{c.Masked()}),
+	}
+	for what, out := range masked {
+		if holds(out) {
+			t.Errorf("%s: %s\nholds a real value", what, out)
+		}
+		if !strings.Contains(out, "+82 **-****-5678") {
+			t.Errorf("%s: %s\nlacks the masked phone", what, out)
+		}
+	}
+	// The limit the docs state: these print the real values.
+	unmasked := map[string]string{
+		"fmt, an unexported field":    fmt.Sprintf("%+v", host{unexported: c}),
+		"json handler, nested struct": logged(jsonH, "h", host{Exported: c}),
+		"json handler, slice":         logged(jsonH, "s", []followup.Contact{c}),
+		"json handler, map":           logged(jsonH, "m", map[string]followup.Contact{"k": c}),
+		"text handler, unexported":    logged(textH, "h", host{unexported: c}),
+	}
+	for what, out := range unmasked {
+		if !holds(out) {
+			t.Errorf("%s: %s\nis masked: the Contact docs say it is not; update them", what, out)
+		}
 	}
 }
 
@@ -74,6 +180,20 @@ func TestMaskEmail(t *testing.T) {
 		{"s@example.com", "s***@example.com"},
 		{"민지@example.com", "민***@example.com"},
 		{"no-at-sign", "***"},
+		{" sujin@Example.COM\n", "s***@Example.COM"},
+		{"sujin@mail.example.co.kr", "s***@mail.example.co.kr"},
+		// Text after the last '@' that is not a host name is not shown:
+		// an answer never checked may hold more than an address.
+		{"kim@example.com 010-9876-5432", "k***@***"},
+		{"kim@example.com, 홍길동", "k***@***"},
+		{"kim@홍길동.kr", "k***@***"},
+		{"kim@localhost", "k***@***"},
+		{"kim@example.com.", "k***@***"},
+		{"kim@[192.0.2.1]", "k***@***"},
+		{"Kim <kim@example.com>", "K***@***"},
+		{"kim@", "k***@***"},
+		{"@example.com", "***"},
+		{"kim@" + strings.Repeat("a.", 200) + "com", "k***@***"},
 	}
 	for _, tt := range tests {
 		if got := followup.MaskEmail(tt.in); got != tt.want {
@@ -95,7 +215,7 @@ func TestContactMaskedJSON(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	want := `{"name":"홍*동","phone":"+82 10-****-5678","email":"s***@example.com","collectedAt":"2026-11-24T13:05:00Z","purpose":"inquiry","inquiry":"chat-1"}`
+	want := `{"name":"홍*동","phone":"+82 **-****-5678","email":"s***@example.com","collectedAt":"2026-11-24T13:05:00Z","purpose":"inquiry","inquiry":"chat-1"}`
 	if string(b) != want {
 		t.Errorf("masked json:\n got %s\nwant %s", b, want)
 	}
@@ -149,6 +269,14 @@ func TestContactInputMasked(t *testing.T) {
 		if got := fmt.Sprint(followup.ContactInput{Phone: tt.phone}); got != tt.want {
 			t.Errorf("phone answer %d chars: got %q, want %q", len(tt.phone), got, tt.want)
 		}
+	}
+	// Nor does anything typed after the address.
+	in = followup.ContactInput{Email: "kim@example.com 010-9876-5432"}
+	checkPrints(t, in, "ContactInput{email: k***@***}")
+	b.Reset()
+	slog.New(slog.NewJSONHandler(&b, nil)).Info("answers", "in", in)
+	if want := `"in":{"email":"k***@***"}`; !strings.Contains(b.String(), want) {
+		t.Errorf("log line %s lacks %s", b.String(), want)
 	}
 }
 

@@ -30,7 +30,12 @@ const (
 // Names are echoed into the messages the workspace sends, so ParseName also
 // refuses text that could turn the workspace's sender into a relay for
 // someone else's message. It refuses, with a [*FieldError] for [FieldName],
-// checking in this order:
+// the faults below. When a name has several, the one listed first is
+// reported, except for control and invisible characters: both are found in
+// one pass over the text, so the character that comes first in the text
+// decides ("\u200b\x00" is [CodeInvisibleCharacter], "\x00\u200b"
+// [CodeControlCharacter]). A URL anywhere is reported before an email
+// address, and an email address before a host name, wherever they stand.
 //   - more than 1,024 bytes of input, valid or not ([CodeTooLong]);
 //   - invalid UTF-8 ([CodeInvalidEncoding]);
 //   - a control character that is not white space: C0 controls other than

@@ -109,6 +109,13 @@ func TestParseNameHostile(t *testing.T) {
 		tc{"two variation selectors", "❤\ufe0f\ufe0f", followup.CodeInvisibleCharacter},
 		tc{"an emoji ZWJ sequence", "Kim 👩\u200d💻", followup.CodeInvisibleCharacter},
 		tc{"a control before invalid UTF-8", "\x00\xff", followup.CodeInvalidEncoding},
+		// Control and invisible characters: the first in the text decides.
+		tc{"an invisible before a control", "\u200b\x00", followup.CodeInvisibleCharacter},
+		tc{"a control before an invisible", "\x00\u200b", followup.CodeControlCharacter},
+		// Links and addresses: the order of the checks decides.
+		tc{"an email before a URL", "minji@example.com https://x", followup.CodeContainsLink},
+		tc{"a host name before an email", "evil.com minji@example.com", followup.CodeContainsEmail},
+		tc{"a link in too long a name", strings.Repeat("가", 60) + " evil.com", followup.CodeTooLong},
 		tc{"invalid UTF-8", "\xff", followup.CodeInvalidEncoding},
 		tc{"invalid UTF-8 inside", "Kim\xffMinji", followup.CodeInvalidEncoding},
 		tc{"truncated UTF-8", "\xed\x95", followup.CodeInvalidEncoding},

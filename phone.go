@@ -3,7 +3,10 @@ package followup
 import (
 	"fmt"
 	"log/slog"
+	"strconv"
 	"strings"
+	"unicode"
+	"unicode/utf8"
 
 	"github.com/nyaruka/phonenumbers"
 )
@@ -98,7 +101,12 @@ var fromLib = [...]PhoneType{
 //
 // Its JSON form holds the real values, because that is what a host stores;
 // [Phone.String], the fmt verbs and [Phone.LogValue] show a masked number
-// only ("+82 10-****-5678"). The zero value is "no phone number".
+// only ("+82 **-****-5678"). The zero value is "no phone number".
+//
+// As for [Contact], masking applies only when the Phone itself is printed or
+// is a slog attribute's value: in an unexported struct field fmt prints the
+// real E164, and slog's JSON handler writes a Phone nested in a struct,
+// slice or map as its JSON. Log the Phone itself, or [Phone.Masked].
 type Phone struct {
 	// E164 is the number in E.164 form: "+821012345678".
 	E164 string `json:"e164"`
@@ -155,6 +163,17 @@ func (p Phone) TextError() error {
 // exists in its region ([CodeInvalidNumber]). An unknown region is a
 // programming error: the error wraps [ErrUnknownRegion].
 //
+// Input holding a letter of any script after the "tel:" prefix is not a
+// number ([CodeNotANumber]): no vanity numbers ("1588-CALL"), no words
+// around the number ("call 010-…"), and no typo of a letter for a digit
+// ("010-l234-5678" with a lower-case L, "010-1234-567o"), which
+// libphonenumber would read as another, valid number that a paid text would
+// then reach. The katakana prolonged sound mark "ー", typed as a dash in
+// Japanese, is not a letter here. Nor is a number with an extension
+// ("02-123-4567#89", "010-1234-567,8"): E.164 has no room for it, so the
+// digits after the mark would be dropped and the rest sent to, once again,
+// another number.
+//
 // A returned Phone exists but may not receive text; text follow-ups need
 // [Phone.CanText]. [Settings.ParseContact] applies both checks.
 func ParsePhone(raw, region string) (Phone, error) {
@@ -176,8 +195,13 @@ func ParsePhone(raw, region string) (Phone, error) {
 	default:
 		region = upperASCII(region)
 	}
+	if hasLetter(s) {
+		return Phone{}, fieldError(FieldPhone, CodeNotANumber)
+	}
 	n, err := phonenumbers.Parse(s, region)
-	if err != nil {
+	if err != nil || n.GetExtension() != "" {
+		// An extension cannot receive a text, and E.164 has no room for
+		// it: the digits after "#", ",", ";" or "~" would be dropped.
 		return Phone{}, fieldError(FieldPhone, CodeNotANumber)
 	}
 	// IsValidNumber looks the region up itself; doing it once here and
@@ -191,6 +215,24 @@ func ParsePhone(raw, region string) (Phone, error) {
 		Region: numRegion,
 		Type:   phoneType(phonenumbers.GetNumberType(n)),
 	}, nil
+}
+
+// hasLetter reports whether s holds a letter of any script, other than the
+// katakana prolonged sound mark U+30FC, which Japanese input methods type as
+// a dash ("090ー1234ー5678"). libphonenumber drops a lone letter and reads
+// three or more as a vanity number ("1-800-FLOWERS"), so a typo such as
+// "010-l234-5678" (a lower-case L) would turn into someone else's number.
+func hasLetter(s string) bool {
+	for _, r := range s {
+		if r >= utf8.RuneSelf {
+			if r != 'ー' && unicode.IsLetter(r) {
+				return true
+			}
+		} else if 'a' <= r|0x20 && r|0x20 <= 'z' {
+			return true
+		}
+	}
+	return false
 }
 
 func phoneType(t phonenumbers.PhoneNumberType) PhoneType {
@@ -211,52 +253,95 @@ func upperASCII(s string) string {
 	return s
 }
 
-// String returns the number masked for logs: the country code, the first
-// group and the last four digits, as in "+82 10-****-5678". The zero Phone
-// is "".
+// String returns the number masked for logs: the country code, then the
+// national number with at most its last four digits shown and never more
+// than half of them, in the international grouping: "+82 **-****-5678",
+// "+65 **** 4567", "+886 *** **5 678"; a number of six or seven national
+// digits shows three, of four or five shows two. A Phone whose E164 is not a
+// phone number prints as "***" (see [Phone.Masked]). The zero Phone is "".
 func (p Phone) String() string { return p.Masked() }
 
 // Format implements fmt.Formatter so every verb, including %#v and %+v,
-// prints the masked number; %q quotes it.
+// prints the masked number; %q quotes it. Width, precision and flags apply
+// as they do to a string ("%-20s" pads).
 func (p Phone) Format(f fmt.State, verb rune) { formatMasked(f, verb, p.Masked()) }
 
 // LogValue implements slog.LogValuer: a log record holds the masked number
 // only.
 func (p Phone) LogValue() slog.Value { return slog.StringValue(p.Masked()) }
 
-// Masked returns the number as [Phone.String] does.
+// maxShownDigits is the most digits of a national number a masked Phone
+// shows: the last four, enough for a support agent to match a customer.
+const maxShownDigits = 4
+
+// Masked returns the number as [Phone.String] does. It hides at least half
+// of the national number's digits whatever its length, so the 8-digit
+// numbers of Singapore or Hong Kong are as masked as Korean ones.
+//
+// E164 is read only when it is what [ParsePhone] stores, '+' and digits. A
+// Phone built by hand with anything else in E164 (a name, an email address,
+// a number with an extension) prints as "***", or as "***" and the last four
+// digits when E164 is nothing but at least eight digits, so the value itself
+// never shows through.
 func (p Phone) Masked() string {
 	if p.E164 == "" {
 		return ""
 	}
+	if !plusDigits(p.E164) {
+		return maskUnparsed(p.E164)
+	}
 	n, err := phonenumbers.Parse(p.E164, DefaultRegion)
 	if err != nil {
-		return maskDigits(p.E164, 1, 4)
+		return maskUnparsed(p.E164)
 	}
-	intl := phonenumbers.Format(n, phonenumbers.INTERNATIONAL)
-	// "+82 10-1234-5678": keep "+82 ", the first group "10" and the last
-	// four digits.
-	cc := strings.IndexByte(intl, ' ')
-	if cc < 0 {
-		return maskDigits(p.E164, 1, 4)
+	// "+82 10-1234-5678": keep "+82 " and the grouping of the national
+	// number, and hide its digits but a tail.
+	cc := "+" + strconv.Itoa(int(n.GetCountryCode())) + " "
+	rest := phonenumbers.Format(n, phonenumbers.INTERNATIONAL)
+	if r, ok := strings.CutPrefix(rest, cc); ok {
+		rest = r
+	} else {
+		rest = phonenumbers.GetNationalSignificantNumber(n)
 	}
-	rest := intl[cc+1:]
-	first := strings.IndexAny(rest, " -")
-	if first < 0 {
-		return intl[:cc+1] + maskDigits(rest, 0, 4)
+	return cc + maskDigits(rest, 0, shownDigits(countDigits(rest)))
+}
+
+// shownDigits is how many trailing digits of a national number of n digits
+// a masked form shows: four, and never more than half of them.
+func shownDigits(n int) int { return min(maxShownDigits, n/2) }
+
+// plusDigits reports whether s is '+' and one or more ASCII digits, the only
+// form of [Phone.E164] that [Phone.Masked] reads as a number.
+func plusDigits(s string) bool {
+	return len(s) > 1 && s[0] == '+' && countDigits(s[1:]) == len(s)-1
+}
+
+// maskUnparsed masks a Phone.E164 that is not a phone number: "***", with
+// the last four digits only if s is nothing but at least eight digits (after
+// an optional '+'), so no name, address or short code shows through.
+func maskUnparsed(s string) string {
+	d := strings.TrimPrefix(s, "+")
+	if n := countDigits(d); n == len(d) && n >= 2*maxShownDigits {
+		return "***" + d[n-maxShownDigits:]
 	}
-	return intl[:cc+1+first] + maskDigits(rest[first:], 0, 4)
+	return "***"
+}
+
+// countDigits returns the number of ASCII digits in s.
+func countDigits(s string) int {
+	n := 0
+	for i := 0; i < len(s); i++ {
+		if s[i] >= '0' && s[i] <= '9' {
+			n++
+		}
+	}
+	return n
 }
 
 // maskDigits replaces every digit of s with '*' except the first keepHead
 // and the last keepTail digits.
 func maskDigits(s string, keepHead, keepTail int) string {
-	total := 0
-	for i := 0; i < len(s); i++ {
-		if s[i] >= '0' && s[i] <= '9' {
-			total++
-		}
-	}
+	total := countDigits(s)
 	b := []byte(s)
 	seen := 0
 	for i := range b {

@@ -185,7 +185,7 @@ func TestFollowUpDeliveredToTheOutbox(t *testing.T) {
 			t.Errorf("%v does not carry both replies:\n%s", o.Channel, o.Text)
 		}
 	}
-	if sms.To != "+82 10-****-5678" || email.To != "m***@example.com" {
+	if sms.To != "+82 **-****-5678" || email.To != "m***@example.com" {
 		t.Errorf("outbox recipients %q, %q", sms.To, email.To)
 	}
 	if link := "http://chat.example/#chat=" + id; !strings.Contains(sms.Text, link) {
@@ -200,7 +200,7 @@ func TestFollowUpDeliveredToTheOutbox(t *testing.T) {
 	}
 	page := h.get("/outbox")
 	// html/template escapes "+" as "&#43;".
-	if !strings.Contains(page, "sms to &#43;82 10-****-5678") || strings.Contains(page, "1234-5678") {
+	if !strings.Contains(page, "sms to &#43;82 **-****-5678") || strings.Contains(page, "1234-5678") {
 		t.Errorf("outbox page:\n%s", page)
 	}
 	// The job queue is empty and nothing goes twice.

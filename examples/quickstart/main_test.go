@@ -15,7 +15,7 @@ func TestRun(t *testing.T) {
 		"payment method",
 		"awaitContact",
 		"refused (fixedLine)",
-		"+82 10-****-5678",
+		"+82 **-****-5678",
 		"Reachable for a follow-up: true",
 		"reaches the inbox: open",
 		"discard",
