@@ -49,6 +49,10 @@ func parseClock(s string) (Clock, error) {
 }
 
 // Days is a set of weekdays, one bit per [time.Weekday].
+//
+// Only [time.Sunday] to [time.Saturday] (0 to 6) are days: a time.Weekday
+// outside that range, such as time.Weekday(-1) or time.Weekday(7), is in no
+// set. [DaysOf] leaves it out and [Days.Has] reports false for it.
 type Days uint8
 
 // Weekdays is Monday to Friday; EveryDay is all seven days.
@@ -57,17 +61,23 @@ const (
 	EveryDay Days = 1<<7 - 1
 )
 
-// DaysOf returns the set holding the given weekdays.
+// DaysOf returns the set holding the given weekdays. A weekday outside
+// Sunday to Saturday is left out.
 func DaysOf(days ...time.Weekday) Days {
 	var d Days
 	for _, w := range days {
-		d |= 1 << (w % 7)
+		if validWeekday(w) {
+			d |= 1 << w
+		}
 	}
 	return d
 }
 
-// Has reports whether w is in the set.
-func (d Days) Has(w time.Weekday) bool { return d&(1<<(w%7)) != 0 }
+// Has reports whether w is in the set; false for a weekday outside Sunday
+// to Saturday.
+func (d Days) Has(w time.Weekday) bool { return validWeekday(w) && d&(1<<w) != 0 }
+
+func validWeekday(w time.Weekday) bool { return time.Sunday <= w && w <= time.Saturday }
 
 var dayNames = [7]string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
 

@@ -122,3 +122,19 @@ func FuzzParseHours(f *testing.F) {
 		}
 	})
 }
+
+// A time.Weekday outside Sunday to Saturday is no day at all: DaysOf leaves
+// it out and Has reports false, without panicking on a negative shift.
+func TestDaysOutOfRange(t *testing.T) {
+	for _, w := range []time.Weekday{-1, -7, -8, 7, 8, 13, 100} {
+		if d := policy.DaysOf(w); d != 0 {
+			t.Errorf("DaysOf(%d) = %v (%08b), want the empty set", w, d, uint8(d))
+		}
+		if policy.EveryDay.Has(w) {
+			t.Errorf("EveryDay.Has(%d) = true", w)
+		}
+	}
+	if got, want := policy.DaysOf(-1, time.Monday, 9), policy.DaysOf(time.Monday); got != want {
+		t.Errorf("DaysOf(-1, Monday, 9) = %v, want %v", got, want)
+	}
+}
