@@ -87,14 +87,20 @@ func (g Gate) Validate() error {
 
 // Required reports whether the gate demands contact information for a chat
 // opened at the given time.
+//
+// A mode that is none of the constants ([Gate.Validate] reports it as
+// [ErrBadGateMode]) fails closed: it requires contact information at all
+// times, as [GateAlways] does, rather than letting every chat through.
 func (g Gate) Required(opened time.Time) bool {
 	switch g.Mode {
+	case GateOff:
+		return false
 	case GateAlways:
 		return true
 	case GateOutsideOfficeHours:
 		return !g.OfficeHours.Contains(opened)
 	}
-	return false
+	return true
 }
 
 // Admission is whether a chat is shown in the agents' inbox.

@@ -125,3 +125,29 @@ func TestGateValidate(t *testing.T) {
 		t.Errorf("empty range: Validate() = %v", err)
 	}
 }
+
+// A mode that is none of the constants (settings built in code, or decoded
+// by something other than UnmarshalText) fails closed: contact is required,
+// as under GateAlways, rather than letting every chat through.
+func TestGateUnknownModeFailsClosed(t *testing.T) {
+	for _, m := range []policy.GateMode{3, 7, 255} {
+		g := policy.Gate{Mode: m, OfficeHours: officeGate.OfficeHours}
+		for _, opened := range []time.Time{seoulTime("2026-11-23 12:00"), seoulTime("2026-11-23 22:00")} {
+			if !g.Required(opened) {
+				t.Errorf("%v: Required(%v) = false", m, opened)
+			}
+			if got := g.Admit(opened, false); got != policy.AwaitContact {
+				t.Errorf("%v: Admit(%v, false) = %v, want awaitContact", m, opened, got)
+			}
+			if got := g.Leave(opened, false); got != policy.Discard {
+				t.Errorf("%v: Leave(%v, false) = %v, want discard", m, opened, got)
+			}
+			if got := g.Admit(opened, true); got != policy.Open {
+				t.Errorf("%v: Admit(%v, true) = %v, want open", m, opened, got)
+			}
+		}
+		if err := g.Validate(); !errors.Is(err, policy.ErrBadGateMode) {
+			t.Errorf("%v: Validate() = %v, want ErrBadGateMode", m, err)
+		}
+	}
+}
