@@ -227,22 +227,43 @@ func (h Hours) contains(wd time.Weekday, m Clock) bool {
 	return (h.Days.Has(wd) && m >= h.Start) || (h.Days.Has((wd+6)%7) && m < h.End)
 }
 
+// ErrNoZone is returned by [Schedule.Validate] for hours without a time
+// zone. Read in UTC, as a zero [Zone] is, office hours meant for Seoul would
+// be nine hours off; a schedule that means UTC says so with
+// [ZoneOf](time.UTC) or [LoadZone]("UTC").
+var ErrNoZone = errors.New("policy: hours without a time zone")
+
 // Schedule is a set of weekly [Hours] in a time zone: office hours, or quiet
 // hours for text messages. The zero Schedule covers no time at all.
+//
+// Hours need a Zone: [Schedule.Validate] refuses them without one. A
+// Schedule that is used anyway with a zero Zone reads its hours in UTC, as
+// it always has.
 //
 // A Schedule is a value; it is safe for concurrent use as long as no one
 // modifies its Hours slice.
 type Schedule struct {
-	Zone  Zone    `json:"zone,omitzero"`
+	// Zone is the time zone the hours are read in; it must be set when there
+	// are hours.
+	Zone Zone `json:"zone,omitzero"`
+	// Hours are the weekly ranges; none means no time at all.
 	Hours []Hours `json:"hours,omitempty"`
 }
 
-// Validate reports [ErrBadHours] for any malformed range.
+// Validate reports [ErrBadHours] for any malformed range, [ErrNoZone] for
+// hours without a zone, and an error wrapping [ErrBadZone] for a zone that
+// [Zone.Validate] refuses. A schedule without hours needs no zone.
 func (s Schedule) Validate() error {
 	for _, h := range s.Hours {
 		if err := h.Validate(); err != nil {
 			return err
 		}
+	}
+	if err := s.Zone.Validate(); err != nil {
+		return err
+	}
+	if len(s.Hours) > 0 && s.Zone.IsZero() {
+		return ErrNoZone
 	}
 	return nil
 }

@@ -25,8 +25,9 @@ const localName = "Local"
 // The zero Zone means "not set". Its [Zone.Location] is UTC, so a rule
 // handed a zero Zone reads clocks in UTC as it always has, but it is not a
 // choice of UTC: [Zone.IsZero] reports true, [Zone.String] and
-// [Zone.MarshalText] return "" (a field tagged omitzero is left out). A
-// zone that is UTC on purpose, [ZoneOf](time.UTC) or [LoadZone]("UTC"), is
+// [Zone.MarshalText] return "" (a field tagged omitzero is left out), and
+// [Schedule.Validate] refuses hours without a zone ([ErrNoZone]). A zone
+// that is UTC on purpose, [ZoneOf](time.UTC) or [LoadZone]("UTC"), is
 // not zero and marshals as "UTC".
 //
 // "Local" is not a zone a setting can hold: it is whatever zone each server
