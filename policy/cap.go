@@ -81,7 +81,10 @@ func (c Cap) String() string {
 // cap that [Cap.Validate] refuses, and nil for a cap with Max 0 or less.
 //
 // Check neither modifies nor keeps sent, and does not allocate unless it
-// refuses.
+// refuses. It is a pure function of its arguments: it counts only what sent
+// holds, so a nil or partial history reads as "nothing (more) was sent", and
+// it reserves nothing, so two checks of the same history both pass. See
+// [Caps] for what the caller must do to make a cap hold.
 func (c Cap) Check(now time.Time, sent []time.Time) error {
 	return c.check(now, sent, nil)
 }
@@ -291,6 +294,23 @@ func formatWindow(d time.Duration) string {
 // [DefaultCaps]; set it to [NoCap] (any negative Max) for no cap at all. So
 // the zero Caps is the defaults, and settings stored before caps existed get
 // them too.
+//
+// [Caps.Check] is a pure function over the history the caller passes; the
+// package keeps no count of its own. A cap holds only if the caller:
+//
+//   - passes the complete history: every text sent to the number, and by the
+//     workspace, within the window, from every process that sends for the
+//     workspace. A nil or partial history reads as "nothing sent", and the
+//     text is allowed.
+//   - records or reserves each send before dispatching it, and makes
+//     check-and-record one step, serialized per workspace and per recipient
+//     (a transaction or row lock in the caller's store, a conditional insert,
+//     an atomic counter). Check then send is not atomic: checks that run at
+//     the same time, in goroutines or on other instances, see the same
+//     history and all pass, so N of them can send N texts past a full cap.
+//
+// A send that was reserved and then failed may be released or kept; keeping
+// it errs on the side of the cap.
 type Caps struct {
 	// PerRecipient caps the texts to one phone number, across all of the
 	// workspace's conversations.
@@ -303,10 +323,12 @@ type Caps struct {
 //
 //   - 5 texts per phone number per 24 hours. A follow-up goes out once per
 //     batch of agent replies while the customer is away; even a long support
-//     exchange rarely needs more than a handful a day, and a capped follow-up
-//     is deferred, not lost (the reply stays in the chat, and email is not
-//     capped). More than that to one number is spam to a real customer, or
-//     a number an attacker is milking.
+//     exchange rarely needs more than a handful a day. More than that to
+//     one number is spam to a real customer, or a number an attacker is
+//     milking. A capped text is refused with the time it would fit again
+//     ([CapError.RetryAt], [CapRetryAt]), so the caller can defer it rather
+//     than drop it; the package defers nothing itself. Caps apply to text
+//     only, not email, and the reply itself stays in the chat.
 //   - 200 texts per workspace per hour. A busy desk of 20 agents answering
 //     about ten chats an hour each, with a third of the customers away,
 //     sends well under a hundred; an SMS-pumping script enters thousands of
@@ -351,6 +373,11 @@ func (c Caps) Validate() error {
 // the texts already sent to the recipient's phone number and by the whole
 // workspace (each in any order; see [Cap.Check] for how they count). It
 // applies [Caps.Effective].
+//
+// Check only counts what it is given and reserves nothing: pass the
+// complete history, and record or reserve the send before dispatching it,
+// serialized per workspace and recipient, as [Caps] says. Otherwise nil
+// history passes every cap, and concurrent checks all pass together.
 //
 // It returns nil, or a [*CapError] wrapping [ErrCapReached] and
 // [ErrRecipientCapReached] or [ErrWorkspaceCapReached]; when both caps are

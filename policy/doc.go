@@ -28,6 +28,7 @@
 // SMS pumping turns a form that sends texts into a money pump. [Geofence]
 // allows text only to the workspace's own region unless more are listed;
 // [Caps] bound the texts per recipient and per workspace over a window,
-// counted from the history the caller passes; [QuietHours] defer a text to
-// the end of the recipient's night.
+// counted from the history the caller passes (complete, and with each send
+// recorded before it is dispatched: the package keeps no count and reserves
+// nothing); [QuietHours] defer a text to the end of the recipient's night.
 package policy

@@ -64,6 +64,12 @@ func (m *GateMode) UnmarshalText(text []byte) error {
 // constants.
 var ErrBadGateMode = errors.New("policy: unknown gate mode")
 
+// ErrNoOfficeHours is returned by [Gate.Validate] for a
+// [GateOutsideOfficeHours] gate without office hours: such a gate would
+// demand contact information around the clock, which is [GateAlways] under
+// another name and most likely a mistake.
+var ErrNoOfficeHours = errors.New("policy: gate outside office hours has no office hours")
+
 // Gate is the contact-required gate: whether a chat reaches the agents' inbox
 // before the customer gives contact information. The zero Gate is off.
 //
@@ -73,28 +79,45 @@ var ErrBadGateMode = errors.New("policy: unknown gate mode")
 type Gate struct {
 	Mode GateMode `json:"mode"`
 	// OfficeHours are the hours during which a GateOutsideOfficeHours gate
-	// is open to everyone. Other modes ignore them.
+	// is open to everyone, in their zone. That mode needs at least one
+	// range and a zone; other modes ignore them.
 	OfficeHours Schedule `json:"officeHours,omitzero"`
 }
 
-// Validate reports an unknown mode or malformed office hours.
+// Validate reports [ErrBadGateMode] for an unknown mode, [ErrNoOfficeHours]
+// for a [GateOutsideOfficeHours] gate without office hours, and the error of
+// [Schedule.Validate] for office hours that are malformed or have no zone
+// ([ErrBadHours], [ErrNoZone], [ErrBadZone]), whatever the mode.
 func (g Gate) Validate() error {
 	if int(g.Mode) >= len(gateModeNames) {
 		return ErrBadGateMode
+	}
+	if g.Mode == GateOutsideOfficeHours && len(g.OfficeHours.Hours) == 0 {
+		return ErrNoOfficeHours
 	}
 	return g.OfficeHours.Validate()
 }
 
 // Required reports whether the gate demands contact information for a chat
 // opened at the given time.
+//
+// Required does not validate the gate. A [GateOutsideOfficeHours] gate
+// without office hours requires contact information at all times, and
+// office hours without a zone are read in UTC; [Gate.Validate] refuses both.
+//
+// A mode that is none of the constants ([Gate.Validate] reports it as
+// [ErrBadGateMode]) fails closed: it requires contact information at all
+// times, as [GateAlways] does, rather than letting every chat through.
 func (g Gate) Required(opened time.Time) bool {
 	switch g.Mode {
+	case GateOff:
+		return false
 	case GateAlways:
 		return true
 	case GateOutsideOfficeHours:
 		return !g.OfficeHours.Contains(opened)
 	}
-	return false
+	return true
 }
 
 // Admission is whether a chat is shown in the agents' inbox.

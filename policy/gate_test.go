@@ -120,8 +120,80 @@ func TestGateValidate(t *testing.T) {
 	if err := (policy.Gate{Mode: 9}).Validate(); !errors.Is(err, policy.ErrBadGateMode) {
 		t.Errorf("bad mode: Validate() = %v", err)
 	}
-	bad := policy.Gate{Mode: policy.GateOutsideOfficeHours, OfficeHours: policy.Schedule{Hours: []policy.Hours{{Days: policy.Weekdays, Start: 600, End: 600}}}}
+	bad := policy.Gate{Mode: policy.GateOutsideOfficeHours, OfficeHours: policy.Schedule{Zone: seoul, Hours: []policy.Hours{{Days: policy.Weekdays, Start: 600, End: 600}}}}
 	if err := bad.Validate(); !errors.Is(err, policy.ErrBadHours) {
 		t.Errorf("empty range: Validate() = %v", err)
+	}
+
+	office := []policy.Hours{{Days: policy.Weekdays, Start: policy.At(9, 0), End: policy.At(18, 0)}}
+	tests := []struct {
+		name string
+		gate policy.Gate
+		want error // nil for valid
+	}{
+		// Without a zone the hours would be read in UTC: 09:00-18:00 meant
+		// for Seoul would be 18:00-03:00 there.
+		{"office hours without a zone", policy.Gate{Mode: policy.GateOutsideOfficeHours, OfficeHours: policy.Schedule{Hours: office}}, policy.ErrNoZone},
+		{"office hours in UTC on purpose", policy.Gate{Mode: policy.GateOutsideOfficeHours, OfficeHours: policy.Schedule{Zone: policy.ZoneOf(time.UTC), Hours: office}}, nil},
+		{"office hours in the server's zone", policy.Gate{Mode: policy.GateOutsideOfficeHours, OfficeHours: policy.Schedule{Zone: policy.ZoneOf(time.Local), Hours: office}}, policy.ErrBadZone},
+		// Without office hours the gate is closed around the clock, which is
+		// GateAlways under another name, most likely a mistake.
+		{"outside office hours, none given", policy.Gate{Mode: policy.GateOutsideOfficeHours}, policy.ErrNoOfficeHours},
+		{"outside office hours, only a zone", policy.Gate{Mode: policy.GateOutsideOfficeHours, OfficeHours: policy.Schedule{Zone: seoul}}, policy.ErrNoOfficeHours},
+		{"always, no office hours", policy.Gate{Mode: policy.GateAlways}, nil},
+		{"off", policy.Gate{}, nil},
+		// Office hours other modes ignore must still make sense.
+		{"always, office hours without a zone", policy.Gate{Mode: policy.GateAlways, OfficeHours: policy.Schedule{Hours: office}}, policy.ErrNoZone},
+	}
+	for _, tt := range tests {
+		err := tt.gate.Validate()
+		if tt.want == nil && err != nil || tt.want != nil && !errors.Is(err, tt.want) {
+			t.Errorf("%s: Validate() = %v, want %v", tt.name, err, tt.want)
+		}
+	}
+}
+
+func TestScheduleValidate(t *testing.T) {
+	office := []policy.Hours{{Days: policy.Weekdays, Start: policy.At(9, 0), End: policy.At(18, 0)}}
+	for _, s := range []policy.Schedule{{}, {Zone: seoul}, {Zone: seoul, Hours: office}, {Zone: policy.ZoneOf(time.UTC), Hours: office}} {
+		if err := s.Validate(); err != nil {
+			t.Errorf("Schedule{%q, %v}.Validate() = %v", s.Zone, s.Hours, err)
+		}
+	}
+	if err := (policy.Schedule{Hours: office}).Validate(); !errors.Is(err, policy.ErrNoZone) {
+		t.Errorf("hours without a zone: Validate() = %v, want ErrNoZone", err)
+	}
+	var s policy.Schedule
+	if err := json.Unmarshal([]byte(`{"hours":["mon-fri 09:00-18:00"]}`), &s); err != nil {
+		t.Fatal(err)
+	}
+	if err := s.Validate(); !errors.Is(err, policy.ErrNoZone) {
+		t.Errorf("decoded hours without a zone: Validate() = %v, want ErrNoZone", err)
+	}
+}
+
+// A mode that is none of the constants (settings built in code, or decoded
+// by something other than UnmarshalText) fails closed: contact is required,
+// as under GateAlways, rather than letting every chat through.
+func TestGateUnknownModeFailsClosed(t *testing.T) {
+	for _, m := range []policy.GateMode{3, 7, 255} {
+		g := policy.Gate{Mode: m, OfficeHours: officeGate.OfficeHours}
+		for _, opened := range []time.Time{seoulTime("2026-11-23 12:00"), seoulTime("2026-11-23 22:00")} {
+			if !g.Required(opened) {
+				t.Errorf("%v: Required(%v) = false", m, opened)
+			}
+			if got := g.Admit(opened, false); got != policy.AwaitContact {
+				t.Errorf("%v: Admit(%v, false) = %v, want awaitContact", m, opened, got)
+			}
+			if got := g.Leave(opened, false); got != policy.Discard {
+				t.Errorf("%v: Leave(%v, false) = %v, want discard", m, opened, got)
+			}
+			if got := g.Admit(opened, true); got != policy.Open {
+				t.Errorf("%v: Admit(%v, true) = %v, want open", m, opened, got)
+			}
+		}
+		if err := g.Validate(); !errors.Is(err, policy.ErrBadGateMode) {
+			t.Errorf("%v: Validate() = %v, want ErrBadGateMode", m, err)
+		}
 	}
 }

@@ -49,6 +49,10 @@ func parseClock(s string) (Clock, error) {
 }
 
 // Days is a set of weekdays, one bit per [time.Weekday].
+//
+// Only [time.Sunday] to [time.Saturday] (0 to 6) are days: a time.Weekday
+// outside that range, such as time.Weekday(-1) or time.Weekday(7), is in no
+// set. [DaysOf] leaves it out and [Days.Has] reports false for it.
 type Days uint8
 
 // Weekdays is Monday to Friday; EveryDay is all seven days.
@@ -57,17 +61,23 @@ const (
 	EveryDay Days = 1<<7 - 1
 )
 
-// DaysOf returns the set holding the given weekdays.
+// DaysOf returns the set holding the given weekdays. A weekday outside
+// Sunday to Saturday is left out.
 func DaysOf(days ...time.Weekday) Days {
 	var d Days
 	for _, w := range days {
-		d |= 1 << (w % 7)
+		if validWeekday(w) {
+			d |= 1 << w
+		}
 	}
 	return d
 }
 
-// Has reports whether w is in the set.
-func (d Days) Has(w time.Weekday) bool { return d&(1<<(w%7)) != 0 }
+// Has reports whether w is in the set; false for a weekday outside Sunday
+// to Saturday.
+func (d Days) Has(w time.Weekday) bool { return validWeekday(w) && d&(1<<w) != 0 }
+
+func validWeekday(w time.Weekday) bool { return time.Sunday <= w && w <= time.Saturday }
 
 var dayNames = [7]string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
 
@@ -217,22 +227,43 @@ func (h Hours) contains(wd time.Weekday, m Clock) bool {
 	return (h.Days.Has(wd) && m >= h.Start) || (h.Days.Has((wd+6)%7) && m < h.End)
 }
 
+// ErrNoZone is returned by [Schedule.Validate] for hours without a time
+// zone. Read in UTC, as a zero [Zone] is, office hours meant for Seoul would
+// be nine hours off; a schedule that means UTC says so with
+// [ZoneOf](time.UTC) or [LoadZone]("UTC").
+var ErrNoZone = errors.New("policy: hours without a time zone")
+
 // Schedule is a set of weekly [Hours] in a time zone: office hours, or quiet
 // hours for text messages. The zero Schedule covers no time at all.
+//
+// Hours need a Zone: [Schedule.Validate] refuses them without one. A
+// Schedule that is used anyway with a zero Zone reads its hours in UTC, as
+// it always has.
 //
 // A Schedule is a value; it is safe for concurrent use as long as no one
 // modifies its Hours slice.
 type Schedule struct {
-	Zone  Zone    `json:"zone,omitzero"`
+	// Zone is the time zone the hours are read in; it must be set when there
+	// are hours.
+	Zone Zone `json:"zone,omitzero"`
+	// Hours are the weekly ranges; none means no time at all.
 	Hours []Hours `json:"hours,omitempty"`
 }
 
-// Validate reports [ErrBadHours] for any malformed range.
+// Validate reports [ErrBadHours] for any malformed range, [ErrNoZone] for
+// hours without a zone, and an error wrapping [ErrBadZone] for a zone that
+// [Zone.Validate] refuses. A schedule without hours needs no zone.
 func (s Schedule) Validate() error {
 	for _, h := range s.Hours {
 		if err := h.Validate(); err != nil {
 			return err
 		}
+	}
+	if err := s.Zone.Validate(); err != nil {
+		return err
+	}
+	if len(s.Hours) > 0 && s.Zone.IsZero() {
+		return ErrNoZone
 	}
 	return nil
 }
@@ -256,55 +287,117 @@ func (s Schedule) Contains(t time.Time) bool {
 // NextOutside returns the first instant at or after t that the schedule does
 // not contain: t itself when t is outside, otherwise the end of the range
 // that holds t (or of a run of ranges that touch). It returns false when the
-// schedule covers the whole week, so there is no such instant.
+// schedule covers the whole week, so there is no such instant. The instant
+// is in the schedule's zone.
+//
+// Ranges keep to the local clock, and so does the way out across a
+// daylight-saving change:
+//
+//   - A range whose end does not exist that day, because the clocks jump
+//     over it, ends when the clocks jump: "mon-sun 22:00-00:30" in Santiago
+//     on the night the clocks go from 00:00 to 01:00 ends at 01:00.
+//   - A range whose end comes twice, because the clocks go back over it,
+//     ends at whichever comes first after t with the schedule not
+//     containing it: "mon-sun 00:00-01:30" in New York at 01:15 on the
+//     second pass through 01:00-02:00 ends at 01:30 of that second pass.
+//   - When the clocks go back to a time outside the range, that instant is
+//     the way out: "mon-sun 01:30-03:00" at 01:45 on the first pass ends at
+//     the change, when the clocks read 01:00.
 func (s Schedule) NextOutside(t time.Time) (time.Time, bool) {
 	if !s.Contains(t) {
 		return t, true
 	}
 	loc := s.Zone.Location()
-	lt := t.In(loc)
-	y, mo, d := lt.Date()
-	var best time.Time
-	// t lies in a union of ranges, so the first instant outside is the end of
-	// one of them: the earliest end after t that no other range covers. Every
-	// candidate starts between the day before t and a week after it.
-	for off := -1; off <= 8; off++ {
-		for _, h := range s.Hours {
-			endDay := off
-			if h.End <= h.Start {
-				endDay++ // an overnight range ends the day after it starts
-			}
-			start := time.Date(y, mo, d+off, 0, 0, 0, 0, loc)
-			if !h.Days.Has(start.Weekday()) {
-				continue
-			}
-			end := time.Date(y, mo, d+endDay, 0, int(h.End), 0, 0, loc)
-			end = skipGap(end, h.End)
-			if !end.After(t) || s.Contains(end) {
-				continue
-			}
-			if best.IsZero() || end.Before(best) {
-				best = end
-			}
+	x := t.In(loc)
+	// Within one zone period (a stretch of constant offset from UTC) the
+	// local clock runs with the real one, so the way out is the first local
+	// minute after x's that the ranges do not hold, unless the period ends
+	// first; then the local clock jumps, and the search goes on from the
+	// jump. Real zones change offset at most a few times a week; the bound
+	// only stops a loop.
+	for range maxPeriods {
+		_, end := x.ZoneBounds()
+		_, offset := x.Zone()
+		local := floorDiv(x.Unix()+int64(offset), 60) // minutes since 1970-01-01 00:00 local
+		m, ok := s.nextOutsideLocal(local)
+		if !ok {
+			return time.Time{}, false // the whole week is covered
+		}
+		next := time.Unix(m*60-int64(offset), 0).In(loc)
+		if end.IsZero() || next.Before(end) {
+			return next, true
+		}
+		x = end.In(loc)
+		if !s.Contains(x) {
+			return x, true
 		}
 	}
-	return best, !best.IsZero()
+	return time.Time{}, false
 }
 
-// skipGap handles a range end whose wall clock does not exist that day
-// because the clocks jump forward over it (a daylight-saving gap):
-// time.Date then returns an instant whose clock differs from want. The range
-// ends when the clocks jump, at the start of the new zone period.
-func skipGap(t time.Time, want Clock) time.Time {
-	h, m, _ := t.Clock()
-	got := Clock(h*60 + m)
-	want %= MinutesPerDay // 24:00 is the next day's 00:00
-	if got == want {
-		return t
+// maxPeriods bounds the zone periods NextOutside looks through.
+const maxPeriods = 64
+
+// nextOutsideLocal returns the first local minute after m that no range
+// holds, counting minutes from 1970-01-01 00:00 on the local clock, and false
+// when every minute of the week is held.
+//
+// The first minute out after one that is held is where a range ends (or,
+// for ranges that do not validate, a midnight), so only those minutes are
+// tried: the end of every range that starts between the day before m and
+// eight days after it, a week and more, after which the ranges repeat.
+func (s Schedule) nextOutsideLocal(m int64) (int64, bool) {
+	day := floorDiv(m, minutesPerDay)
+	best, found := int64(0), false
+	try := func(c int64) {
+		if c > m && (!found || c < best) && !s.holdsLocal(c) {
+			best, found = c, true
+		}
 	}
-	start, end := t.ZoneBounds()
-	if got < want {
-		return end // t is still before the jump
+	for d := day - 1; d <= day+8; d++ {
+		midnight := d * minutesPerDay
+		try(midnight)
+		wd := localWeekday(d)
+		for _, h := range s.Hours {
+			if !h.Days.Has(wd) {
+				continue
+			}
+			end := midnight + int64(min(h.End, MinutesPerDay))
+			if h.End <= h.Start {
+				end += minutesPerDay // an overnight range ends the day after it starts
+			}
+			try(end)
+		}
 	}
-	return start
+	return best, found
+}
+
+// holdsLocal reports whether a range holds local minute m (counted as for
+// nextOutsideLocal).
+func (s Schedule) holdsLocal(m int64) bool {
+	day := floorDiv(m, minutesPerDay)
+	wd, c := localWeekday(day), Clock(m-day*minutesPerDay)
+	for _, h := range s.Hours {
+		if h.contains(wd, c) {
+			return true
+		}
+	}
+	return false
+}
+
+const minutesPerDay = int64(MinutesPerDay)
+
+// localWeekday returns the weekday of day d counted from 1970-01-01, a
+// Thursday.
+func localWeekday(d int64) time.Weekday {
+	return time.Weekday((d%7 + 7 + int64(time.Thursday)) % 7)
+}
+
+// floorDiv is a/b rounded down, for a b > 0.
+func floorDiv(a, b int64) int64 {
+	q := a / b
+	if a%b < 0 {
+		q--
+	}
+	return q
 }

@@ -1,6 +1,7 @@
 package policy_test
 
 import (
+	"encoding/json"
 	"errors"
 	"testing"
 	"time"
@@ -89,18 +90,83 @@ func TestScheduleNextOutside(t *testing.T) {
 }
 
 func TestZone(t *testing.T) {
+	// The zero Zone is "not set": read as UTC, but neither named nor stored.
 	var z policy.Zone
-	if z.Location() != time.UTC || z.String() != "UTC" || !z.IsZero() {
-		t.Errorf("zero Zone = %v", z)
+	if z.Location() != time.UTC || z.String() != "" || !z.IsZero() {
+		t.Errorf("zero Zone: Location %v, String %q, IsZero %v; want UTC, \"\", true", z.Location(), z.String(), z.IsZero())
 	}
-	if _, err := policy.LoadZone("Not/AZone"); err == nil {
-		t.Error("LoadZone(Not/AZone) succeeded")
+	if b, err := z.MarshalText(); err != nil || len(b) != 0 {
+		t.Errorf("zero Zone MarshalText = %q, %v; want \"\"", b, err)
 	}
-	if err := z.UnmarshalText(make([]byte, 65)); err == nil {
-		t.Error("UnmarshalText accepted a 65-byte name")
+	for name, got := range map[string]policy.Zone{"ZoneOf(nil)": policy.ZoneOf(nil), `LoadZone("")`: mustZone("")} {
+		if !got.IsZero() {
+			t.Errorf("%s = %v, want the zero Zone", name, got)
+		}
 	}
-	if got := policy.ZoneOf(time.UTC); !got.IsZero() {
-		t.Error("ZoneOf(UTC) is not the zero Zone")
+
+	// UTC chosen on purpose is a zone like any other: not zero, named, stored.
+	for name, got := range map[string]policy.Zone{"ZoneOf(time.UTC)": policy.ZoneOf(time.UTC), `LoadZone("UTC")`: mustZone("UTC")} {
+		if got.IsZero() || got.String() != "UTC" || got.Location() != time.UTC {
+			t.Errorf("%s: IsZero %v, String %q, Location %v; want false, UTC, UTC", name, got.IsZero(), got.String(), got.Location())
+		}
+		if b, err := got.MarshalText(); err != nil || string(b) != "UTC" {
+			t.Errorf("%s MarshalText = %q, %v; want UTC", name, b, err)
+		}
+		if err := got.Validate(); err != nil {
+			t.Errorf("%s Validate = %v", name, err)
+		}
+	}
+	utcHours := policy.Schedule{Zone: policy.ZoneOf(time.UTC), Hours: []policy.Hours{{Days: policy.Weekdays, Start: policy.At(9, 0), End: policy.At(18, 0)}}}
+	b, err := json.Marshal(utcHours)
+	if want := `{"zone":"UTC","hours":["mon-fri 09:00-18:00"]}`; err != nil || string(b) != want {
+		t.Errorf("Marshal(UTC schedule) = %s, %v; want %s", b, err, want)
+	}
+	var back policy.Schedule
+	if err := json.Unmarshal(b, &back); err != nil || back.Zone.IsZero() || back.Zone.String() != "UTC" {
+		t.Errorf("Unmarshal(%s) = zone %q (zero %v), %v; want UTC", b, back.Zone, back.Zone.IsZero(), err)
+	}
+	if b, err := json.Marshal(policy.Schedule{}); err != nil || string(b) != `{}` {
+		t.Errorf("Marshal(zero Schedule) = %s, %v; want {}", b, err)
+	}
+
+	for _, bad := range []string{"Not/AZone", "../../etc/passwd", string(make([]byte, 65))} {
+		if _, err := policy.LoadZone(bad); !errors.Is(err, policy.ErrBadZone) {
+			t.Errorf("LoadZone(%.20q) = %v, want ErrBadZone", bad, err)
+		}
+		if err := new(policy.Zone).UnmarshalText([]byte(bad)); !errors.Is(err, policy.ErrBadZone) {
+			t.Errorf("UnmarshalText(%.20q) = %v, want ErrBadZone", bad, err)
+		}
+	}
+}
+
+// "Local" is whatever zone the server runs in, so settings that stored it
+// would mean different hours on different servers: it is refused by name,
+// and a Zone of time.Local works in process but is neither valid nor stored.
+func TestZoneLocal(t *testing.T) {
+	if _, err := policy.LoadZone("Local"); !errors.Is(err, policy.ErrBadZone) {
+		t.Errorf(`LoadZone("Local") = %v, want ErrBadZone`, err)
+	}
+	var z policy.Zone
+	if err := z.UnmarshalText([]byte("Local")); !errors.Is(err, policy.ErrBadZone) || !z.IsZero() {
+		t.Errorf(`UnmarshalText("Local") = %v, zone %q; want ErrBadZone and the zone unchanged`, err, z)
+	}
+	var s policy.Schedule
+	if err := json.Unmarshal([]byte(`{"zone":"Local","hours":["mon-fri 09:00-18:00"]}`), &s); !errors.Is(err, policy.ErrBadZone) {
+		t.Errorf(`Unmarshal of a "Local" schedule = %v, want ErrBadZone`, err)
+	}
+
+	local := policy.ZoneOf(time.Local)
+	if local.IsZero() || local.Location() != time.Local {
+		t.Errorf("ZoneOf(time.Local): IsZero %v, Location %v; want false, Local", local.IsZero(), local.Location())
+	}
+	if err := local.Validate(); !errors.Is(err, policy.ErrBadZone) {
+		t.Errorf("ZoneOf(time.Local).Validate() = %v, want ErrBadZone", err)
+	}
+	if b, err := local.MarshalText(); !errors.Is(err, policy.ErrBadZone) {
+		t.Errorf("ZoneOf(time.Local).MarshalText() = %q, %v; want ErrBadZone", b, err)
+	}
+	if b, err := json.Marshal(policy.Schedule{Zone: local, Hours: []policy.Hours{policy.KoreanNight}}); err == nil {
+		t.Errorf("Marshal of a schedule in time.Local = %s, want an error", b)
 	}
 }
 
@@ -121,4 +187,20 @@ func FuzzParseHours(f *testing.F) {
 			t.Fatalf("ParseHours(%q) = %+v; its String %q parses to %+v, %v", s, h, h.String(), again, err)
 		}
 	})
+}
+
+// A time.Weekday outside Sunday to Saturday is no day at all: DaysOf leaves
+// it out and Has reports false, without panicking on a negative shift.
+func TestDaysOutOfRange(t *testing.T) {
+	for _, w := range []time.Weekday{-1, -7, -8, 7, 8, 13, 100} {
+		if d := policy.DaysOf(w); d != 0 {
+			t.Errorf("DaysOf(%d) = %v (%08b), want the empty set", w, d, uint8(d))
+		}
+		if policy.EveryDay.Has(w) {
+			t.Errorf("EveryDay.Has(%d) = true", w)
+		}
+	}
+	if got, want := policy.DaysOf(-1, time.Monday, 9), policy.DaysOf(time.Monday); got != want {
+		t.Errorf("DaysOf(-1, Monday, 9) = %v, want %v", got, want)
+	}
 }

@@ -27,9 +27,9 @@ const (
 	PurposeThirdParty Purpose = "thirdParty"
 )
 
-// ErrConsentRequired is the error for a use of contact data for a purpose
-// other than the one it was collected for, without the customer's consent to
-// exactly that purpose. [Permit] wraps it with the purpose:
+// ErrConsentRequired is the error for a use of contact data other than
+// answering the inquiry it was collected for, without the customer's consent
+// to exactly that purpose. [Permit] wraps it with the purpose:
 // "policy: consent required: marketing".
 var ErrConsentRequired = errors.New("policy: consent required")
 
@@ -99,12 +99,17 @@ func (c Consent) Validate() error {
 // empty collectedFor is [PurposeInquiry], which is what the follow-up feature
 // collects contact data for.
 //
-// Using the data for the purpose it was collected for is always permitted.
-// Any other use (marketing, analytics, handing it to a third party) is
-// permitted only with a consent in consents for exactly that purpose that
-// is in force at now: given at or before now, not withdrawn at or before
-// now, and complete (see [Consent.Validate]). A consent record that is
-// incomplete is not proof and counts as missing.
+// Using data collected for the inquiry to answer the inquiry is always
+// permitted; nothing else is without consent. Any other use (marketing,
+// analytics, handing it to a third party, a host's own purpose) is permitted
+// only with a consent in consents for exactly that purpose that is in force
+// at now: given at or before now, not withdrawn at or before now, and
+// complete (see [Consent.Validate]). That holds even when collectedFor names
+// the same purpose: a label on the data is not proof that the customer
+// agreed, so Permit(PurposeMarketing, PurposeMarketing, nil, now) is refused.
+// Data collected for another purpose needs a consent to [PurposeInquiry]
+// to be used for the inquiry. A consent record that is incomplete is not
+// proof and counts as missing.
 //
 // Permit returns nil, or an error wrapping [ErrConsentRequired] that names
 // the purpose (and wraps [ErrIncompleteConsent] too when the only records for
@@ -121,7 +126,7 @@ func Permit(use, collectedFor Purpose, consents []Consent, now time.Time) error 
 	if !use.Valid() || !collectedFor.Valid() {
 		return ErrBadPurpose
 	}
-	if use == collectedFor {
+	if use == PurposeInquiry && collectedFor == PurposeInquiry {
 		return nil
 	}
 	incomplete := false

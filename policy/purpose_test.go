@@ -63,7 +63,16 @@ func TestPermit(t *testing.T) {
 			"policy: consent required: marketing: policy: consent record does not say what was agreed, where or when", true},
 		{"an incomplete record beside a good one", policy.PurposeMarketing, "", []policy.Consent{with(func(c *policy.Consent) { c.Form = "" }), marketing},
 			"", false},
-		{"data collected for marketing, used for it", policy.PurposeMarketing, policy.PurposeMarketing, nil, "", false},
+		// Only the inquiry is exempt from consent. A Contact.Purpose that says
+		// "marketing" (mislabelled, or set by another form) is no consent.
+		{"data collected for marketing, used for it", policy.PurposeMarketing, policy.PurposeMarketing, nil,
+			"policy: consent required: marketing", false},
+		{"data collected for marketing, used for it, with consent", policy.PurposeMarketing, policy.PurposeMarketing, []policy.Consent{marketing},
+			"", false},
+		{"a host's own purpose, collected for it", policy.Purpose("crm.export"), policy.Purpose("crm.export"), nil,
+			"policy: consent required: crm.export", false},
+		{"analytics collected for analytics, consent for marketing only", policy.PurposeAnalytics, policy.PurposeAnalytics, []policy.Consent{marketing},
+			"policy: consent required: analytics", false},
 		{"data collected for marketing, used for the inquiry", policy.PurposeInquiry, policy.PurposeMarketing, nil,
 			"policy: consent required: inquiry", false},
 		{"a host's own purpose", policy.Purpose("crm.export"), "", []policy.Consent{with(func(c *policy.Consent) { c.Purpose = "crm.export" })},

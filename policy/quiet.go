@@ -66,7 +66,9 @@ func (q QuietHours) covers(wd time.Weekday, m Clock) bool {
 //
 // Across a daylight-saving change the quiet hours keep to the local clock:
 // quiet hours ending at 08:00 end at 08:00 local time on the day the clocks
-// change too.
+// change too. An end the clocks skip is the instant they jump, and an end
+// they pass twice is the first pass after now that is outside the quiet
+// hours; [Schedule.NextOutside] has the details.
 //
 // Quiet hours that cover the whole week leave no time to send;
 // [QuietHours.Validate] refuses them. Should they reach Defer anyway, it

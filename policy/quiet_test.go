@@ -156,3 +156,29 @@ func TestQuietHoursJSON(t *testing.T) {
 		t.Errorf("KoreanNight = %q", got)
 	}
 }
+
+func BenchmarkQuietHoursDefer(b *testing.B) {
+	weekend := policy.QuietHours{Hours: []policy.Hours{policy.KoreanNight, {Days: policy.DaysOf(time.Saturday, time.Sunday), Start: 0, End: policy.MinutesPerDay}}}
+	for _, bc := range []struct {
+		name string
+		q    policy.QuietHours
+		zone string
+		now  time.Time // UTC
+	}{
+		{"outside", weekend, "Asia/Seoul", time.Date(2026, 11, 24, 3, 0, 0, 0, time.UTC)},      // Tue 12:00 KST
+		{"night", weekend, "Asia/Seoul", time.Date(2026, 11, 24, 14, 0, 0, 0, time.UTC)},       // Tue 23:00 KST
+		{"weekend", weekend, "Asia/Seoul", time.Date(2026, 11, 27, 14, 0, 0, 0, time.UTC)},     // Fri 23:00 KST
+		{"dstNight", weekend, "America/New_York", time.Date(2026, 3, 8, 3, 0, 0, 0, time.UTC)}, // Sat 22:00 EST
+	} {
+		loc, err := time.LoadLocation(bc.zone)
+		if err != nil {
+			b.Fatal(err)
+		}
+		b.Run(bc.name, func(b *testing.B) {
+			b.ReportAllocs()
+			for b.Loop() {
+				bc.q.Defer(bc.now, loc)
+			}
+		})
+	}
+}
