@@ -14,6 +14,12 @@ import (
 // any instance.
 //
 // The engine never modifies a Conversation or anything its slices hold.
+//
+// A Conversation prints and logs without the texts of its messages and with
+// its contact masked ([Conversation.LogValue]) where it is itself the value
+// printed or the slog value. Nested in a host's struct, slice or map, slog's
+// JSON handler writes its JSON: the contact's real values and the texts.
+// Log the Conversation itself.
 type Conversation struct {
 	// ID identifies the conversation; it is part of every follow-up's key.
 	ID string
@@ -35,7 +41,8 @@ type Conversation struct {
 	// Locale is the customer's language as a BCP 47 tag, if known.
 	Locale string
 	// Zone is the customer's time zone, if known, for quiet hours. The zero
-	// Zone means the workspace's ([TextOptions.TimeZone]).
+	// Zone means not known: the workspace's applies ([TextOptions.TimeZone]).
+	// An explicit UTC ([policy.ZoneOf](time.UTC)) is known.
 	Zone policy.Zone
 	// OptOuts lists the channels the customer asked not to be contacted on.
 	OptOuts []notify.Channel

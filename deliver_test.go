@@ -52,6 +52,7 @@ func refusals(r followup.Result) map[notify.Channel]error {
 func TestDeliver(t *testing.T) {
 	due := t0.Add(3 * time.Minute)
 	kst, _ := policy.LoadZone("Asia/Seoul")
+	newYork, _ := policy.LoadZone("America/New_York")
 	tests := []struct {
 		name       string
 		settings   followup.Settings
@@ -119,16 +120,26 @@ func TestDeliver(t *testing.T) {
 				}
 			},
 			wantStatus: followup.Sent, wantSent: sent{Email: 1}, wantNext: t0.Add(time.Hour - 200*time.Second)},
-		{name: "quiet hours defer text, email goes", at: due,
+		{name: "quiet hours in the customer's zone defer text, email goes", at: due,
 			settings: func() followup.Settings {
 				s := fullSettings
 				s.Text.QuietHours = policy.QuietHours{Hours: []policy.Hours{policy.KoreanNight}}
+				s.Text.TimeZone = newYork // 09:00 there: not quiet
 				return s
 			}(),
 			// t0 is 14:00 UTC, 23:00 in Seoul.
 			edit:       func(c *followup.Conversation) { c.Zone = kst },
 			wantStatus: followup.Sent, wantSent: sent{Email: 1},
 			wantNext: time.Date(2026, 11, 25, 8, 0, 0, 0, kst.Location())},
+		{name: "a customer in UTC, said so, is not in the workspace's night", at: due,
+			settings: func() followup.Settings {
+				s := fullSettings
+				s.Text.QuietHours = policy.QuietHours{Hours: []policy.Hours{policy.KoreanNight}}
+				s.Text.TimeZone = kst // 23:00 there
+				return s
+			}(),
+			edit:       func(c *followup.Conversation) { c.Zone = policy.ZoneOf(time.UTC) },
+			wantStatus: followup.Sent, wantSent: sent{AlimTalk: 1, Email: 1}},
 		{name: "quiet hours defer a text-only follow-up", at: due,
 			settings: followup.Settings{AskPhone: true, Text: followup.TextOptions{
 				QuietHours: policy.QuietHours{Hours: []policy.Hours{policy.KoreanNight}}, TimeZone: kst}},

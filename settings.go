@@ -76,7 +76,9 @@ type TextOptions struct {
 	// advertising texts have it.
 	QuietHours policy.QuietHours `json:"quietHours,omitzero"`
 	// TimeZone is the zone quiet hours are read in when the customer's own
-	// ([Conversation.Zone]) is not known. The zero value is UTC.
+	// ([Conversation.Zone]) is not known: "Asia/Seoul" for a Korean
+	// workspace. Quiet hours need it ([Settings.Validate]); an explicit
+	// "UTC" is a zone like any other.
 	TimeZone policy.Zone `json:"timeZone,omitzero"`
 }
 
@@ -130,14 +132,17 @@ func (e *SettingError) Unwrap() error { return e.Err }
 //   - the phone question without a registered payment method
 //     ([policy.ErrPaymentMethodRequired]);
 //   - a gate that can never open ([ErrGateNeverOpens]);
-//   - a malformed gate mode or office hours ([policy.ErrBadGateMode],
-//     [policy.ErrBadHours]);
+//   - a malformed gate: an unknown mode, malformed office hours, office
+//     hours without a zone, or an outside-office-hours gate without hours
+//     ([policy.ErrBadGateMode], [policy.ErrBadHours], [policy.ErrNoZone],
+//     [policy.ErrBadZone], [policy.ErrNoOfficeHours]);
 //   - an unknown region or locale ([ErrUnknownRegion], [ErrUnknownLocale]);
 //   - a malformed SMS sender number or AlimTalk template code
 //     ([ErrSenderNumber], [ErrTemplateCode]);
 //   - a malformed country allowlist, cap or quiet hours
 //     ([policy.ErrBadRegion], [policy.ErrBadCap], [policy.ErrBadHours],
-//     [policy.ErrQuietAllWeek]);
+//     [policy.ErrQuietAllWeek]), or quiet hours without a time zone
+//     ([policy.ErrNoZone]; "Local" is no zone either: [policy.ErrBadZone]);
 //   - a negative duration or unknown strategy in the timing
 //     ([ErrNegativeDuration], [ErrUnknownStrategy]).
 //
@@ -156,7 +161,8 @@ func (s Settings) Validate(a Account) error {
 	}
 	if err := s.Gate.Validate(); err != nil {
 		add("gate", err)
-	} else if s.Gate.Mode != policy.GateOff && !s.AskPhone && !s.AskEmail {
+	}
+	if m := s.Gate.Mode; (m == policy.GateAlways || m == policy.GateOutsideOfficeHours) && !s.AskPhone && !s.AskEmail {
 		add("gate.mode", ErrGateNeverOpens)
 	}
 	if s.Region != "" && !knownRegion(s.Region) {
@@ -181,6 +187,13 @@ func (s Settings) Validate(a Account) error {
 	}
 	if err := s.Text.QuietHours.Validate(); err != nil {
 		add("text.quietHours", err)
+	}
+	if err := s.Text.TimeZone.Validate(); err != nil {
+		add("text.timeZone", err)
+	} else if len(s.Text.QuietHours.Hours) > 0 && s.Text.TimeZone.IsZero() {
+		// Quiet hours read in UTC would hold Korean texts back by day and
+		// let them go at night.
+		add("text.timeZone", policy.ErrNoZone)
 	}
 	s.Timing.validate(add)
 	return errors.Join(errs...)

@@ -56,8 +56,21 @@ func TestSettingsValidate(t *testing.T) {
 		{"gate with email", followup.Settings{AskEmail: true, Gate: policy.Gate{Mode: policy.GateAlways}}, lapsed, nil},
 		{"gate that can never open", followup.Settings{AskName: true, Gate: policy.Gate{Mode: policy.GateAlways}}, paying,
 			[]followup.SettingError{{Setting: "gate.mode", Err: followup.ErrGateNeverOpens}}},
-		{"gate outside office hours that can never open", followup.Settings{Gate: policy.Gate{Mode: policy.GateOutsideOfficeHours}}, paying,
+		{"gate outside office hours that can never open", followup.Settings{Gate: officeGate(true)}, paying,
 			[]followup.SettingError{{Setting: "gate.mode", Err: followup.ErrGateNeverOpens}}},
+		{"gate outside office hours without hours", followup.Settings{AskEmail: true,
+			Gate: policy.Gate{Mode: policy.GateOutsideOfficeHours}}, paying,
+			[]followup.SettingError{{Setting: "gate", Err: policy.ErrNoOfficeHours}}},
+		{"office hours without a zone", followup.Settings{AskEmail: true, Gate: officeGate(false)}, paying,
+			[]followup.SettingError{{Setting: "gate", Err: policy.ErrNoZone}}},
+		{"quiet hours without a zone", followup.Settings{AskPhone: true,
+			Text: followup.TextOptions{QuietHours: policy.QuietHours{Hours: []policy.Hours{policy.KoreanNight}}}}, paying,
+			[]followup.SettingError{{Setting: "text.timeZone", Err: policy.ErrNoZone}}},
+		{"quiet hours in UTC, said so", followup.Settings{AskPhone: true,
+			Text: followup.TextOptions{QuietHours: policy.QuietHours{Hours: []policy.Hours{policy.KoreanNight}},
+				TimeZone: policy.ZoneOf(time.UTC)}}, paying, nil},
+		{"the server's local zone", followup.Settings{Text: followup.TextOptions{TimeZone: policy.ZoneOf(time.Local)}}, paying,
+			[]followup.SettingError{{Setting: "text.timeZone", Err: policy.ErrBadZone}}},
 		{"unknown gate mode", followup.Settings{AskEmail: true, Gate: policy.Gate{Mode: 7}}, paying,
 			[]followup.SettingError{{Setting: "gate", Err: policy.ErrBadGateMode}}},
 		{"regions in any case", followup.Settings{Region: "jp"}, paying, nil},
@@ -236,4 +249,18 @@ func TestSettingsJSONKeysIgnoreCase(t *testing.T) {
 	if diff := cmp.Diff(want, s, cmp.Comparer(func(a, b policy.Zone) bool { return a.String() == b.String() })); diff != "" {
 		t.Errorf("decoded (-want +got):\n%s", diff)
 	}
+}
+
+// officeGate is an outside-office-hours gate on weekdays 09:00-18:00, in
+// Seoul or, withZone false, with no zone.
+func officeGate(withZone bool) policy.Gate {
+	hours, err := policy.ParseHours("mon-fri 09:00-18:00")
+	if err != nil {
+		panic(err)
+	}
+	g := policy.Gate{Mode: policy.GateOutsideOfficeHours, OfficeHours: policy.Schedule{Hours: []policy.Hours{hours}}}
+	if withZone {
+		g.OfficeHours.Zone, _ = policy.LoadZone("Asia/Seoul")
+	}
+	return g
 }
