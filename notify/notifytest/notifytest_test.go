@@ -135,6 +135,62 @@ func TestFakeResetReleases(t *testing.T) {
 	}
 }
 
+// Release ends the hang of HangIgnoringContext only: a fault programmed
+// after it stays.
+func TestFakeReleaseKeepsLaterFaults(t *testing.T) {
+	blocked := notify.Permanent(errors.New("blocked"))
+	tests := []struct {
+		name  string
+		fault func(f *notifytest.SMS)
+		check func(t *testing.T, f *notifytest.SMS)
+	}{
+		{"FailAlways", func(f *notifytest.SMS) { f.FailAlways(blocked) }, func(t *testing.T, f *notifytest.SMS) {
+			if err := f.SendSMS(context.Background(), validSMS()); !errors.Is(err, blocked) {
+				t.Errorf("after Release: %v, want %v", err, blocked)
+			}
+		}},
+		{"Panic", func(f *notifytest.SMS) { f.Panic("boom") }, func(t *testing.T, f *notifytest.SMS) {
+			defer func() {
+				if recover() == nil {
+					t.Error("after Release: the call did not panic")
+				}
+			}()
+			_ = f.SendSMS(context.Background(), validSMS())
+		}},
+		{"Hang", func(f *notifytest.SMS) { f.Hang() }, func(t *testing.T, f *notifytest.SMS) {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+			defer cancel()
+			if err := f.SendSMS(ctx, validSMS()); !errors.Is(err, context.DeadlineExceeded) {
+				t.Errorf("after Release: %v, want the hang until the deadline", err)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var f notifytest.SMS
+			f.HangIgnoringContext()
+			held := make(chan error)
+			go func() { held <- f.SendSMS(context.Background(), validSMS()) }()
+			for f.Calls() == 0 {
+				time.Sleep(time.Millisecond)
+			}
+			tt.fault(&f)
+			f.Release()
+			select {
+			case err := <-held:
+				if err != nil {
+					t.Errorf("the held call: %v", err)
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatal("Release did not end the held call")
+			}
+			tt.check(t, &f)
+			f.Release() // a second Release changes nothing
+			tt.check(t, &f)
+		})
+	}
+}
+
 func TestConformanceAcceptsTheFakes(t *testing.T) {
 	fakes, _ := notifytest.NewSenders()
 	notifytest.RunSMSSender(t, fakes.SMS, notifytest.Conformance[notify.SMS]{Valid: validSMS})
