@@ -274,6 +274,41 @@ func TestConformanceCatchesBadSenders(t *testing.T) {
 	}
 }
 
+// A sender that echoes the recipient in another form than the message's is
+// caught too: a number in national form, an address by its local part.
+func TestConformanceCatchesRecipientInAnotherForm(t *testing.T) {
+	national := notify.SMSFunc(func(ctx context.Context, m notify.SMS) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if m.To == "+821000001234" {
+			n := "0" + strings.TrimPrefix(m.To, "+82") // 01000001234
+			return notify.Permanent(fmt.Errorf("provider: invalid recipient %s-%s-%s", n[:3], n[3:7], n[7:]))
+		}
+		return nil
+	})
+	err := notifytest.CheckSMSSender(national, notifytest.Conformance[notify.SMS]{Valid: validSMS,
+		InvalidRecipient: func() notify.SMS { m := validSMS(); m.To = "+821000001234"; return m }})
+	if err == nil || !strings.Contains(err.Error(), "holds the message's recipient") {
+		t.Errorf("a number in national form: CheckSMSSender = %v", err)
+	}
+
+	local := notify.EmailFunc(func(ctx context.Context, m notify.Email) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if m.To == "nobody-here@example.com" {
+			return notify.Permanent(fmt.Errorf("550 mailbox %s unavailable", strings.Split(m.To, "@")[0]))
+		}
+		return nil
+	})
+	err = notifytest.CheckEmailSender(local, notifytest.Conformance[notify.Email]{Valid: validEmail,
+		InvalidRecipient: func() notify.Email { m := validEmail(); m.To = "nobody-here@example.com"; return m }})
+	if err == nil || !strings.Contains(err.Error(), "holds the message's recipient") {
+		t.Errorf("an address's local part: CheckEmailSender = %v", err)
+	}
+}
+
 // Check returns every violation, not only the first: Run reports each.
 func TestConformanceReportsEveryViolation(t *testing.T) {
 	bad := notify.PushFunc(func(ctx context.Context, m notify.Push) error {
