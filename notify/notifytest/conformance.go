@@ -27,11 +27,24 @@ type Conformance[M any] struct {
 	// InvalidRecipient returns a message whose recipient the provider
 	// refuses. Nil skips the check that such a refusal is permanent.
 	InvalidRecipient func() M
+	// Blocking returns a message whose send blocks until its context is
+	// done, as a call to a provider that does not answer: for example one
+	// to a recipient for which the host's fake endpoint (an
+	// httptest.Server handler) waits for the request's context to end. The
+	// suite cancels such a call shortly after it starts, and lets another
+	// reach its deadline, and each must return within Timeout with the
+	// context's error: a sender that looks at its context only before it
+	// blocks fails. Nil skips these checks; the suite still ends the
+	// context of calls of Valid messages shortly after they start, which
+	// catches a sender that ignores it only if its calls last longer than
+	// that.
+	Blocking func() M
 	// Concurrency is how many calls the concurrency check makes at once.
 	// Zero means 8.
 	Concurrency int
 	// Timeout is how long a call may take to notice that its context is
-	// done. Zero means one second.
+	// done. Zero means one second. The checks that end a context during a
+	// call end it Timeout/4 after the call starts.
 	Timeout time.Duration
 }
 
@@ -167,6 +180,40 @@ func check[M any](send func(context.Context, M) error, clone func(M) M, to func(
 		fail("a past deadline: got %v, want an error wrapping context.DeadlineExceeded", err)
 	}
 	cancel()
+
+	// A context that ends during the call, cancelled or past its deadline:
+	// return within timeout of its end. A Blocking message's call is still
+	// blocked when it ends, so it must return the context's error.
+	delay := timeout / 4
+	endMidCall := func(what string, m M, byDeadline, blocking bool) {
+		var ctx context.Context
+		var cancel context.CancelFunc
+		want := context.Canceled
+		if byDeadline {
+			ctx, cancel = context.WithTimeout(context.Background(), delay)
+			want = context.DeadlineExceeded
+		} else {
+			ctx, cancel = context.WithCancel(context.Background())
+			defer time.AfterFunc(delay, cancel).Stop()
+		}
+		defer cancel()
+		err, ok := call(ctx, m, delay+timeout)
+		switch {
+		case !ok:
+			fail("%s: the sender did not return within %v of the context's end", what, timeout)
+		case !blocking:
+		case err == nil:
+			fail("%s: the call succeeded; Conformance.Blocking must return a message whose send blocks until its context is done", what)
+		case !errors.Is(err, want):
+			fail("%s: got %v, want an error wrapping %v", what, err, want)
+		}
+	}
+	endMidCall("a context cancelled during a call", c.Valid(), false, false)
+	endMidCall("a deadline passing during a call", c.Valid(), true, false)
+	if c.Blocking != nil {
+		endMidCall("a context cancelled while the call blocks", c.Blocking(), false, true)
+		endMidCall("a deadline passing while the call blocks", c.Blocking(), true, true)
+	}
 
 	// Concurrent calls.
 	n := c.Concurrency

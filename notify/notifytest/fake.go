@@ -19,7 +19,7 @@
 //
 // [CheckSMSSender] and its siblings check a host's sender against the rules
 // the dispatcher relies on (it honours a cancelled context and a deadline,
-// is safe for concurrent use, leaves the message as it was, calls an
+// before a call and during one, is safe for concurrent use, leaves the message as it was, calls an
 // invalid recipient a permanent failure, and keeps the recipient out of its
 // error strings, which the dispatcher logs), and return every violation
 // joined into one error. [RunSMSSender] and its siblings report them to a
