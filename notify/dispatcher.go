@@ -140,12 +140,19 @@ type Dispatcher struct {
 // done. A sender that panics fails its message with a [*PanicError], and the
 // process goes on.
 //
-// An AlimTalk that fails permanently, is refused by its recipient, is
-// invalid or has no sender goes out as its Substitute SMS through the SMS
-// sender; the entry then says [DeliveredBySubstitute]. An AlimTalk that
-// failed only transiently, whose sender panicked or was abandoned gets no
-// substitute: it may have gone through, and the customer must get one
-// message, not two.
+// An AlimTalk goes out as its Substitute SMS, through the SMS sender, only
+// when it certainly did not reach the customer, who must get one message,
+// not two: it is invalid or has no sender, or its last attempt failed
+// permanently ([Permanent], [ErrRecipientRefused]) and every attempt before
+// it failed permanently too or was rate-limited. The entry then says
+// [DeliveredBySubstitute]. Any other failed attempt may have delivered the
+// AlimTalk: a transient error or a timeout looks the same whether or not
+// the provider took the request, and a sender that panicked or was
+// abandoned may have sent it. Once one attempt ended so, there is no
+// substitute, even if a later attempt fails permanently, as when the
+// provider refuses a retry as a duplicate of the request it delivered. An
+// AlimTalk still rate-limited at its last attempt gets no substitute
+// either: it fails as a rate limit, and the host may send it later.
 //
 // Concurrency: the senders are called on goroutines Dispatch starts, never
 // on the caller's, so that a sender that ignores its context cannot hold

@@ -3,6 +3,7 @@ package notify_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"runtime"
 	"strings"
@@ -175,6 +176,21 @@ func TestDispatchSubstitute(t *testing.T) {
 		{"transient to the end: no substitute, it may have gone through", func(f *notifytest.Fakes, _ *notify.Senders) {
 			f.AlimTalk.FailAlways(errors.New("timeout"))
 		}, summary{at, notify.Failed, 0, []notify.Channel{at, at, at}}, 0, nil},
+		{"transient then refused: no substitute, the first may have gone through", func(f *notifytest.Fakes, _ *notify.Senders) {
+			f.AlimTalk.FailTimes(1, errors.New("502 bad gateway"))
+			f.AlimTalk.FailAlways(refused)
+		}, summary{at, notify.Failed, 0, []notify.Channel{at, at}}, 0, []error{refused}},
+		{"timeout then permanent: no substitute", func(f *notifytest.Fakes, _ *notify.Senders) {
+			f.AlimTalk.FailTimes(1, fmt.Errorf("provider: %w", context.DeadlineExceeded))
+			f.AlimTalk.FailAlways(notify.Permanent(errors.New("duplicate request")))
+		}, summary{at, notify.Failed, 0, []notify.Channel{at, at}}, 0, nil},
+		{"rate limited then refused goes out as SMS", func(f *notifytest.Fakes, _ *notify.Senders) {
+			f.AlimTalk.RateLimit(1, time.Second)
+			f.AlimTalk.FailAlways(refused)
+		}, summary{at, notify.DeliveredBySubstitute, sms, []notify.Channel{at, at, sms}}, 1, nil},
+		{"rate limited to the end: no substitute, the host may send it later", func(f *notifytest.Fakes, _ *notify.Senders) {
+			f.AlimTalk.RateLimit(3, time.Second)
+		}, summary{at, notify.Failed, 0, []notify.Channel{at, at, at}}, 0, nil},
 		{"panic: no substitute", func(f *notifytest.Fakes, _ *notify.Senders) {
 			f.AlimTalk.Panic("boom")
 		}, summary{at, notify.Failed, 0, []notify.Channel{at}}, 0, []error{notify.ErrSenderPanicked}},
@@ -217,6 +233,37 @@ func TestDispatchSubstitute(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A provider takes the AlimTalk, but its answer comes too late: the
+// attempt times out. The retry, under the same idempotency key, is refused
+// as a duplicate, permanently. The customer has the AlimTalk, so the
+// substitute must not go.
+func TestDispatchNoSubstituteAfterATimeout(t *testing.T) {
+	var delivered sync.Map // idempotency keys the provider took
+	var alimTalks, texts atomic.Int32
+	d := &notify.Dispatcher{Senders: notify.Senders{
+		AlimTalk: notify.AlimTalkFunc(func(ctx context.Context, m notify.AlimTalk) error {
+			if _, dup := delivered.LoadOrStore(m.Key, true); dup {
+				return notify.Permanent(errors.New("duplicate request"))
+			}
+			alimTalks.Add(1)
+			<-ctx.Done() // the answer does not come in time
+			return ctx.Err()
+		}),
+		SMS: notify.SMSFunc(func(ctx context.Context, m notify.SMS) error { texts.Add(1); return nil }),
+	}, Options: notify.Options{AttemptTimeout: 10 * time.Millisecond, Grace: 5 * time.Second,
+		Wait: (&waits{}).wait}}
+	r := d.Dispatch(context.Background(), notify.Batch{AlimTalk: testAlimTalk()})
+	if got := alimTalks.Load() + texts.Load(); got != 1 {
+		t.Errorf("the customer got %d messages, want 1", got)
+	}
+	if diff := cmp.Diff([]summary{{at, notify.Failed, 0, []notify.Channel{at, at}}}, summarize(r)); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	if e := r.Entries[0]; e.Err == nil || !strings.Contains(e.Err.Error(), "no substitute") {
+		t.Errorf("entry error %v does not say why there was no substitute", e.Err)
 	}
 }
 

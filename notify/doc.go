@@ -58,12 +58,15 @@
 // An AlimTalk carries the SMS or LMS to send instead when it cannot be
 // delivered (대체발송). The dispatcher sends the substitute itself, through
 // the SMS sender, and only when the AlimTalk certainly did not go through:
-// it failed permanently (including [ErrRecipientRefused]), it is invalid, or
-// there is no AlimTalk sender. An AlimTalk that failed transiently on every
-// attempt, panicked or was abandoned may have reached the customer, so it
-// gets no substitute: exactly one of the two may reach the customer, never
-// both. The entry says [DeliveredBySubstitute] with Via [ChannelSMS], and
-// keeps the AlimTalk's attempts before the substitute's.
+// it is invalid, there is no AlimTalk sender, or it failed permanently
+// (including [ErrRecipientRefused]) and no attempt of it may have
+// delivered it. Only a permanent failure or a rate limit says an attempt
+// did not deliver; after a transient error, a timeout, a panic or an
+// abandoned call the AlimTalk may have reached the customer, so it gets no
+// substitute, even if a later attempt fails permanently: at most one of the
+// two reaches the customer, never both. The entry says
+// [DeliveredBySubstitute] with Via [ChannelSMS], and keeps the AlimTalk's
+// attempts before the substitute's.
 //
 // # Retries
 //

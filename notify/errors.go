@@ -50,7 +50,8 @@ var (
 	// ErrRecipientRefused: the recipient cannot or will not take the
 	// message on this channel, such as a KakaoTalk user who blocked the
 	// workspace's channel or has no KakaoTalk. It is permanent, and an
-	// AlimTalk refused so goes out as its substitute SMS.
+	// AlimTalk refused so goes out as its substitute SMS, unless an earlier
+	// attempt of it may have delivered it (see [Dispatcher.Dispatch]).
 	ErrRecipientRefused error = permanentError{errors.New("notify: recipient refused the channel")}
 )
 
@@ -61,9 +62,11 @@ func (e permanentError) Error() string { return e.err.Error() }
 func (e permanentError) Unwrap() error { return e.err }
 
 // Permanent marks err as a failure that retrying cannot fix: an invalid
-// recipient, a blocked sender, a template mismatch. The dispatcher never
-// retries it, and an AlimTalk failing so goes out as its substitute.
-// errors.Is and errors.As still see err. Permanent(nil) is nil.
+// recipient, a blocked sender, a template mismatch. It also says the
+// message was not delivered. The dispatcher never retries it, and an
+// AlimTalk failing so goes out as its substitute, unless an earlier attempt
+// of it may have delivered it (see [Dispatcher.Dispatch]). errors.Is and
+// errors.As still see err. Permanent(nil) is nil.
 func Permanent(err error) error {
 	if err == nil {
 		return nil

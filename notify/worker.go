@@ -82,9 +82,12 @@ func (st *dispatch) runJob(w *worker, i int) bool {
 //go:noinline
 func (st *dispatch) fallback(w *worker, i int, err error) bool {
 	if st.entries[i].Channel == ChannelAlimTalk && st.b.AlimTalk.Substitute != nil && substitutable(err) {
-		if st.d.Senders.SMS == nil {
+		switch {
+		case !undelivered(st.entries[i].Attempts):
+			err = errors.Join(err, errMayHaveDelivered)
+		case st.d.Senders.SMS == nil:
 			err = errors.Join(err, fmt.Errorf("notify: substitute: %w", noSender(ChannelSMS)))
-		} else {
+		default:
 			st.jobs[i].prior = err
 			subErr, ok := st.try(w, i, true)
 			if !ok {
@@ -101,15 +104,42 @@ func (st *dispatch) fallback(w *worker, i int, err error) bool {
 	return true
 }
 
-// substitutable reports whether a failed AlimTalk certainly did not reach
-// the customer, so its substitute may go.
+// errMayHaveDelivered says why an AlimTalk that failed permanently in the
+// end got no substitute.
+var errMayHaveDelivered = errors.New("notify: alimtalk: no substitute: an earlier attempt may have delivered it")
+
+// substitutable reports whether an AlimTalk that failed with err cannot go:
+// it failed permanently, is invalid, or has no sender. Its substitute may
+// go if, besides, none of its attempts may have delivered it (undelivered).
 func substitutable(err error) bool {
 	if errors.Is(err, ErrAbandoned) || errors.Is(err, ErrSenderPanicked) {
 		return false
 	}
-	return IsPermanent(err) || errors.Is(err, ErrNoSender) || errors.Is(err, ErrNoRecipient) ||
-		errors.Is(err, ErrNoContent) || errors.Is(err, ErrTooLong) || errors.Is(err, ErrTooManyButtons) ||
-		errors.Is(err, ErrNoTemplate) || errors.Is(err, ErrBadButton)
+	return IsPermanent(err) || errors.Is(err, ErrNoSender) || invalid(err)
+}
+
+// undelivered reports whether every one of the failed attempts atts
+// certainly did not deliver its message: the provider refused it
+// permanently ([Permanent], [ErrRecipientRefused]) or rate-limited it, or
+// it was invalid. Any other failure may have reached the customer: a
+// transient error or a timeout looks the same whether or not the provider
+// took the request, and a sender that panicked or was abandoned may have
+// sent it. So an AlimTalk that timed out and whose retry the provider then
+// refused as a duplicate of the request it delivered gets no substitute.
+func undelivered(atts []Attempt) bool {
+	for _, a := range atts {
+		if errors.Is(a.Err, ErrAbandoned) || errors.Is(a.Err, ErrSenderPanicked) ||
+			!(IsPermanent(a.Err) || IsRateLimited(a.Err) || invalid(a.Err)) {
+			return false
+		}
+	}
+	return true
+}
+
+// invalid reports whether err says the message is invalid.
+func invalid(err error) bool {
+	return errors.Is(err, ErrNoRecipient) || errors.Is(err, ErrNoContent) || errors.Is(err, ErrTooLong) ||
+		errors.Is(err, ErrTooManyButtons) || errors.Is(err, ErrNoTemplate) || errors.Is(err, ErrBadButton)
 }
 
 // finish writes the outcome of job i and wakes the caller's goroutine if it
