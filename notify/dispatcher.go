@@ -14,7 +14,8 @@ import (
 )
 
 // Options configure a [Dispatcher]. The zero value is a sensible default for
-// every field.
+// every field. A duration longer than about 73 years counts as 73 years, as
+// good as no limit: math.MaxInt64 is fine.
 type Options struct {
 	// MaxAttempts is how many times a message is tried before it fails,
 	// counting the first. Zero means 3.
@@ -58,23 +59,28 @@ func (o *Options) maxAttempts() int {
 	return 3
 }
 
+// maxDuration caps the durations of Options: about 73 years, as good as no
+// limit, and short enough that the dispatcher adds a few of them to a
+// reading of the clock without overflowing.
+const maxDuration = time.Duration(math.MaxInt64 / 4)
+
 func (o *Options) attemptTimeout() time.Duration {
 	if o.AttemptTimeout > 0 {
-		return o.AttemptTimeout
+		return min(o.AttemptTimeout, maxDuration)
 	}
 	return 10 * time.Second
 }
 
 func (o *Options) grace() time.Duration {
 	if o.Grace > 0 {
-		return o.Grace
+		return min(o.Grace, maxDuration)
 	}
 	return 100 * time.Millisecond
 }
 
 // backoff returns the wait after the n-th failed attempt.
 func (o *Options) backoff(n int) time.Duration {
-	lo, hi := o.MinBackoff, o.MaxBackoff
+	lo, hi := min(o.MinBackoff, maxDuration), min(o.MaxBackoff, maxDuration)
 	if lo <= 0 {
 		lo = 200 * time.Millisecond
 	}
