@@ -32,8 +32,19 @@ type Options struct {
 	// at MinBackoff, doubles after every attempt, never exceeds
 	// MaxBackoff, and is jittered. Zero means 200 milliseconds and 5
 	// seconds. A rate limit waits at least its retry-after, even past
-	// MaxBackoff.
+	// MaxBackoff, up to MaxRetryAfter.
 	MinBackoff, MaxBackoff time.Duration
+	// MaxRetryAfter is the longest retry-after of a rate limit that the
+	// dispatcher waits. A rate limit that asks for longer is not retried:
+	// the message fails at once with the rate limit ([IsRateLimited] and
+	// [RetryAfter] see it in the entry's error), its attempts recorded, so
+	// that the host can send it again once the provider allows. Zero means
+	// one minute: Dispatch holds its caller while it waits, a follow-up is
+	// about a conversation going on now, and a provider that asks for
+	// minutes or hours has usually run out of a quota rather than smoothing
+	// a burst, which the host's own scheduling handles better than a
+	// goroutine asleep.
+	MaxRetryAfter time.Duration
 	// MaxConcurrency is how many messages of one dispatch are sent at the
 	// same time. Zero means all of them.
 	MaxConcurrency int
@@ -76,6 +87,13 @@ func (o *Options) grace() time.Duration {
 		return min(o.Grace, maxDuration)
 	}
 	return 100 * time.Millisecond
+}
+
+func (o *Options) maxRetryAfter() time.Duration {
+	if o.MaxRetryAfter > 0 {
+		return o.MaxRetryAfter
+	}
+	return time.Minute
 }
 
 // backoff returns the wait after the n-th failed attempt.
@@ -141,7 +159,8 @@ type Dispatcher struct {
 // An invalid message fails without calling its sender; a message without a
 // sender is skipped. Each attempt runs with its own timeout inside ctx; a
 // transient failure is retried with capped exponential backoff and jitter, a
-// rate limit waits at least its retry-after, a permanent failure
+// rate limit waits at least its retry-after (one longer than MaxRetryAfter
+// fails the message at once, as a rate limit), a permanent failure
 // ([Permanent]) is never retried, and nothing is sent or retried once ctx is
 // done. A sender that panics fails its message with a [*PanicError], and the
 // process goes on.

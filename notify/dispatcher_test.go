@@ -312,6 +312,44 @@ func TestDispatchRetries(t *testing.T) {
 			t.Errorf("waits (-want +got):\n%s", diff)
 		}
 	})
+	t.Run("a retry-after over MaxRetryAfter is not waited", func(t *testing.T) {
+		for _, tt := range []struct {
+			max, retryAfter time.Duration
+			waited          bool
+		}{
+			{0, time.Minute, true},
+			{0, time.Minute + time.Millisecond, false},
+			{0, 72 * time.Hour, false},
+			{96 * time.Hour, 72 * time.Hour, true},
+			{time.Second, 2 * time.Second, false},
+		} {
+			fakes, senders := notifytest.NewSenders()
+			fakes.SMS.RateLimit(1, tt.retryAfter)
+			w := &waits{}
+			d := newDispatcher(senders, w)
+			d.Options.MaxRetryAfter = tt.max
+			r := d.Dispatch(context.Background(), notify.Batch{SMS: testSMS()})
+			e, _ := r.Entry(sms)
+			if tt.waited {
+				if !r.Delivered(sms) || len(e.Attempts) != 2 || !cmp.Equal(w.all(), []time.Duration{tt.retryAfter}) {
+					t.Errorf("MaxRetryAfter %v, retry-after %v: %v after %d attempts, waits %v; want delivered after waiting it",
+						tt.max, tt.retryAfter, e.Outcome, len(e.Attempts), w.all())
+				}
+				continue
+			}
+			if e.Outcome != notify.Failed || len(e.Attempts) != 1 || len(w.all()) != 0 || fakes.SMS.Calls() != 1 {
+				t.Errorf("MaxRetryAfter %v, retry-after %v: %v after %d attempts, waits %v; want failed at once",
+					tt.max, tt.retryAfter, e.Outcome, len(e.Attempts), w.all())
+			}
+			if ra, ok := notify.RetryAfter(e.Err); !ok || ra != tt.retryAfter {
+				t.Errorf("MaxRetryAfter %v: RetryAfter(%v) = %v, %t; want the rate limit, for the host to reschedule",
+					tt.max, e.Err, ra, ok)
+			}
+			if ra, ok := notify.RetryAfter(r.Err()); !ok || ra != tt.retryAfter {
+				t.Errorf("MaxRetryAfter %v: RetryAfter(Report.Err()) = %v, %t", tt.max, ra, ok)
+			}
+		}
+	})
 	t.Run("permanent is never retried", func(t *testing.T) {
 		fakes, senders := notifytest.NewSenders()
 		fakes.Email.FailAlways(notify.Permanent(errors.New("no such mailbox")))

@@ -74,7 +74,9 @@
 // starts, inside the caller's context. A transient failure is retried up to
 // Options.MaxAttempts, after a wait that starts at MinBackoff, doubles,
 // never exceeds MaxBackoff, and is jittered; a rate limit waits at least its
-// retry-after. A permanent failure is never retried, and nothing is sent or
+// retry-after, unless that is longer than Options.MaxRetryAfter (one minute
+// by default): then the message fails at once, as a rate limit, for the
+// host to send again later. A permanent failure is never retried, and nothing is sent or
 // retried once the caller's context is done. Options.Wait replaces the
 // timer, so tests never sleep.
 //

@@ -82,7 +82,8 @@ func IsPermanent(err error) bool {
 }
 
 // A RateLimitError is a provider's "too many requests": the dispatcher waits
-// at least RetryAfter before trying again.
+// at least RetryAfter before trying again, or, if RetryAfter is longer than
+// Options.MaxRetryAfter, fails the message at once with this error.
 type RateLimitError struct {
 	// Err is the provider's error; it may be nil.
 	Err error

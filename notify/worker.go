@@ -241,6 +241,9 @@ func (st *dispatch) retry(w *worker, i int, sub bool, n int, err error) (error, 
 	}
 	wait := o.backoff(n)
 	if ra, ok := RetryAfter(err); ok && ra > wait {
+		if limit := o.maxRetryAfter(); ra > limit {
+			return errors.Join(err, fmt.Errorf("notify: %v: not retried: the retry-after is over Options.MaxRetryAfter, %v", ch, limit)), true
+		}
 		wait = ra
 	}
 	werr := o.wait(st.ctx, wait)
