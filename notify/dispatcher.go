@@ -163,7 +163,8 @@ type Dispatcher struct {
 // fails the message at once, as a rate limit), a permanent failure
 // ([Permanent]) is never retried, and nothing is sent or retried once ctx is
 // done. A sender that panics fails its message with a [*PanicError], and the
-// process goes on.
+// process goes on; one that calls runtime.Goexit, as t.FailNow in a test's
+// sender does, fails it with [ErrSenderExited].
 //
 // An AlimTalk goes out as its Substitute SMS, through the SMS sender, only
 // when it certainly did not reach the customer, who must get one message,

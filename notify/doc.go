@@ -48,7 +48,9 @@
 // names its channel. An invalid message fails without a call; a message
 // whose channel has no sender is skipped ([ErrNoSender]). A sender that
 // panics fails its message with a [*PanicError], which records the panic
-// value's type only, and the process goes on. [Options] configure the
+// value's type only, and the process goes on; one that calls
+// runtime.Goexit, as t.FailNow in a test's sender does, fails it at once
+// with [ErrSenderExited]. [Options] configure the
 // dispatcher; their zero value is the default, as for slog.HandlerOptions.
 // With Options.Logger set, every attempt is logged with the recipient
 // masked ("+82******5678", "m***@example.com") and never the content.

@@ -40,6 +40,11 @@ var (
 	// ErrSenderPanicked: the sender panicked. The error records the panic
 	// value's type, never its content, which may hold the message.
 	ErrSenderPanicked = errors.New("notify: sender panicked")
+	// ErrSenderExited: the sender called runtime.Goexit, as t.FailNow
+	// and t.Fatal do in a test's sender, so its call never returned. The
+	// message fails at once, without a retry or, for an AlimTalk, a
+	// substitute: the sender may have sent it.
+	ErrSenderExited = errors.New("notify: sender exited its goroutine (runtime.Goexit)")
 	// ErrAbandoned: the sender did not return within Options.Grace after
 	// its attempt's context was done. The error wraps the context's error
 	// too. The dispatcher stopped waiting; the call may still be

@@ -17,31 +17,47 @@ import (
 // while, the next job does not wait for it.
 func (st *dispatch) work(helper bool) {
 	w := worker{st: st}
+	defer w.exit()
 	for {
 		q := st.next.Add(1) - 1
 		if q >= st.nq {
 			st.workers.Add(-1)
-			st.release()
-			return
+			break
 		}
 		if helper && q+1 < st.nq {
 			st.spawn()
 		}
-		if !st.runJob(&w, int(st.queue[q])) {
+		w.job = st.queue[q]
+		if !st.runJob(&w, int(w.job)) {
 			// Abandoned: the caller's goroutine has taken over the job
 			// and the worker's place.
-			st.release()
-			return
+			break
 		}
 	}
+	w.st = nil // done: exit has nothing to do
+	st.release()
 }
 
 // A worker reads the clock for a goroutine sending jobs; one reading ends
 // an attempt and starts the next when nothing happens in between.
 type worker struct {
-	st    *dispatch
+	st    *dispatch // nil once work returns
 	last  time.Duration
 	fresh bool
+	job   uint8 // the job being sent
+}
+
+// exit runs as the worker's goroutine ends. After work returned it does
+// nothing. A panic goes on. Otherwise runtime.Goexit is ending the
+// goroutine in the middle of a job: see goexit.
+func (w *worker) exit() {
+	if w.st == nil {
+		return
+	}
+	if v := recover(); v != nil {
+		panic(v)
+	}
+	w.st.goexit(w)
 }
 
 func (w *worker) now() time.Duration {
@@ -74,6 +90,49 @@ func (st *dispatch) runJob(w *worker, i int) bool {
 	}
 	st.finish(w, i, Delivered, st.entries[i].Channel, nil)
 	return true
+}
+
+// goexit ends the job of worker w, whose goroutine runtime.Goexit is
+// ending: its sender called it, as t.FailNow does in a test's sender, or
+// Options.Wait, Options.Jitter or the Logger's handler did. The job fails
+// at once, rather than when its call is abandoned, without a retry or a
+// substitute (a sender that exited may have sent it), and a helper takes
+// the worker's place for the jobs still waiting.
+func (st *dispatch) goexit(w *worker) {
+	i := int(w.job)
+	j := &st.jobs[i]
+	start := j.flight.Load()
+	if start == abandoned || start >= 0 && !j.flight.CompareAndSwap(start, idle) {
+		// The caller's goroutine owns the job, and took the worker's
+		// place.
+		st.release()
+		return
+	}
+	e := &st.entries[i]
+	ch := e.Channel
+	if j.sub {
+		ch = ChannelSMS
+	}
+	var err error
+	if start >= 0 { // in the sender
+		j.actx.release()
+		d := time.Since(st.t0) - time.Duration(start)
+		e.Attempts = append(e.Attempts, Attempt{Channel: ch, Start: st.t0.Add(time.Duration(start)), Duration: d, Err: ErrSenderExited})
+		st.log(i, len(e.Attempts))
+		err = fmt.Errorf("notify: %v: %w", ch, ErrSenderExited)
+	} else {
+		// Not in the sender, which returned: the Logger may be the one
+		// that exited, so it is not called again.
+		err = fmt.Errorf("notify: %v: Options.Wait, Options.Jitter or the Logger's handler exited its goroutine (runtime.Goexit)", ch)
+	}
+	if j.sub {
+		err = errors.Join(j.prior, fmt.Errorf("notify: substitute: %w", err))
+	}
+	st.workers.Add(-1)
+	st.spawn()
+	w.fresh = false
+	st.finish(w, i, Failed, 0, err)
+	st.release()
 }
 
 // fallback ends job i, whose message failed with err: an AlimTalk's
