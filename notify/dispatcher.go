@@ -46,7 +46,11 @@ type Options struct {
 	// goroutine asleep.
 	MaxRetryAfter time.Duration
 	// MaxConcurrency is how many messages of one dispatch are sent at the
-	// same time. Zero means all of them.
+	// same time. Zero means all of them. A call the dispatcher abandoned
+	// ([ErrAbandoned]) no longer counts: the dispatcher has given up on it
+	// and sends the next message in its place, so while a sender that
+	// ignores its context runs on, the host's senders may have up to one
+	// call more than MaxConcurrency running per call abandoned.
 	MaxConcurrency int
 	// Logger receives an event per attempt: the channel, the idempotency
 	// key, the masked recipient, the attempt number, its duration and
@@ -134,8 +138,16 @@ func (o *Options) wait(ctx context.Context, d time.Duration) error {
 }
 
 // A Batch is the messages of one follow-up, at most one per channel. A nil
-// message is not sent. Dispatch reads the messages while it runs: do not
-// modify them until it returns.
+// message is not sent.
+//
+// Dispatch and the senders read the messages, the maps and slices they
+// refer to included (AlimTalk.Variables and Buttons, Email.Headers,
+// Push.Data), and the AlimTalk's Substitute. Do not modify them while a
+// call of a sender may still be running with them: until Dispatch returns
+// and, for the message of an entry whose error wraps [ErrAbandoned], ever:
+// the abandoned call may still be running, and the message is its own from
+// then on. errors.Is(report.Err(), ErrAbandoned) says whether there is
+// such a message; build new messages rather than reuse it.
 type Batch struct {
 	AlimTalk *AlimTalk
 	SMS      *SMS

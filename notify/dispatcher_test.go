@@ -435,6 +435,122 @@ func TestDispatchIsConcurrent(t *testing.T) {
 	}
 }
 
+// Once Dispatch returns, no sender call is running with the messages unless
+// the report says one was abandoned: the host may then modify them, maps
+// and slices included. Run it under the race detector, which sees a
+// sender's read that races with the host's write.
+func TestDispatchLeavesTheMessagesToTheHost(t *testing.T) {
+	// Every sender reads its message's maps and slices at the end of its
+	// call, which ends at the attempt's deadline.
+	slow := func(ctx context.Context, read func()) error {
+		<-ctx.Done()
+		read()
+		return ctx.Err()
+	}
+	var sink atomic.Int64
+	d := &notify.Dispatcher{Senders: notify.Senders{
+		AlimTalk: notify.AlimTalkFunc(func(ctx context.Context, m notify.AlimTalk) error {
+			return slow(ctx, func() { sink.Add(int64(len(m.Variables["name"]) + len(m.Buttons[0].Name))) })
+		}),
+		SMS: notify.SMSFunc(func(ctx context.Context, m notify.SMS) error { return nil }),
+		Email: notify.EmailFunc(func(ctx context.Context, m notify.Email) error {
+			return slow(ctx, func() { sink.Add(int64(len(m.Headers["X-Conversation"]))) })
+		}),
+		Push: notify.PushFunc(func(ctx context.Context, m notify.Push) error {
+			return slow(ctx, func() { sink.Add(int64(len(m.Data["conversation"]))) })
+		}),
+	}, Options: notify.Options{AttemptTimeout: 5 * time.Millisecond, Grace: 5 * time.Second, MaxAttempts: 2,
+		Wait: (&waits{}).wait}}
+	a, e, p := testAlimTalk(), testEmail(), testPush()
+	a.Variables = map[string]string{"name": "민지"}
+	a.Buttons = []notify.Button{{Name: "채팅", MobileURL: "https://chat.example/c/1"}}
+	e.Headers = map[string]string{"X-Conversation": "c-1"}
+	p.Data = map[string]string{"conversation": "c-1"}
+	r := d.Dispatch(context.Background(), notify.Batch{AlimTalk: a, Email: e, Push: p})
+	if errors.Is(r.Err(), notify.ErrAbandoned) {
+		t.Fatalf("a call was abandoned: %v", r.Err())
+	}
+	a.Variables["name"], a.Buttons[0].Name = "someone else", "x"
+	e.Headers["X-Conversation"] = "c-2"
+	p.Data["conversation"] = "c-2"
+	a.Substitute.Text = "changed"
+
+	// A call abandoned is still running: the report says so, and its
+	// message is the call's.
+	release := make(chan struct{})
+	read := make(chan struct{})
+	d.Senders.Email = notify.EmailFunc(func(ctx context.Context, m notify.Email) error {
+		<-release
+		sink.Add(int64(len(m.Headers["X-Conversation"])))
+		close(read)
+		return nil
+	})
+	d.Options.Grace = 5 * time.Millisecond
+	r = d.Dispatch(context.Background(), notify.Batch{Email: e})
+	if !errors.Is(r.Err(), notify.ErrAbandoned) {
+		t.Fatalf("Err() = %v, want ErrAbandoned", r.Err())
+	}
+	close(release)
+	<-read // only now is the message the host's again
+	e.Headers["X-Conversation"] = "c-3"
+}
+
+// MaxConcurrency bounds the calls running at once; a call abandoned no
+// longer counts, so the next message does not wait for a sender that
+// ignores its context.
+func TestDispatchMaxConcurrency(t *testing.T) {
+	var running, peak atomic.Int32
+	enter := func() func() {
+		n := running.Add(1)
+		for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
+		}
+		return func() { running.Add(-1) }
+	}
+	slow := func(ctx context.Context) error {
+		defer enter()()
+		select {
+		case <-time.After(2 * time.Millisecond):
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	d := &notify.Dispatcher{Senders: notify.Senders{
+		AlimTalk: notify.AlimTalkFunc(func(ctx context.Context, m notify.AlimTalk) error { return slow(ctx) }),
+		SMS:      notify.SMSFunc(func(ctx context.Context, m notify.SMS) error { return slow(ctx) }),
+		Email:    notify.EmailFunc(func(ctx context.Context, m notify.Email) error { return slow(ctx) }),
+		Push:     notify.PushFunc(func(ctx context.Context, m notify.Push) error { return slow(ctx) }),
+	}, Options: notify.Options{MaxConcurrency: 2, AttemptTimeout: 5 * time.Second}}
+	for range 20 {
+		r := d.Dispatch(context.Background(), notify.Batch{AlimTalk: testAlimTalk(), SMS: testSMS(), Email: testEmail(), Push: testPush()})
+		if err := r.Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if p := peak.Load(); p > 2 {
+		t.Errorf("%d calls at once, MaxConcurrency 2", p)
+	}
+
+	// The email's call ignores its context: abandoned, it runs on while
+	// the push goes out.
+	release := make(chan struct{})
+	defer close(release)
+	peak.Store(0)
+	d.Senders.Email = notify.EmailFunc(func(ctx context.Context, m notify.Email) error {
+		defer enter()()
+		<-release
+		return nil
+	})
+	d.Options = notify.Options{MaxConcurrency: 1, AttemptTimeout: 5 * time.Millisecond, Grace: 5 * time.Millisecond}
+	r := d.Dispatch(context.Background(), notify.Batch{Email: testEmail(), Push: testPush()})
+	if e, _ := r.Entry(em); !errors.Is(e.Err, notify.ErrAbandoned) || !r.Delivered(pu) {
+		t.Fatalf("email %v, push %v: want the email abandoned and the push delivered", e.Err, r.Entries[1].Outcome)
+	}
+	if p := peak.Load(); p != 2 {
+		t.Errorf("%d calls at once, want 2: the push's, and the email's abandoned", p)
+	}
+}
+
 func settleGoroutines(t *testing.T, want int) {
 	t.Helper()
 	deadline := time.Now().Add(5 * time.Second)
