@@ -193,13 +193,13 @@ type Dispatcher struct {
 // either: it fails as a rate limit, and the host may send it later.
 //
 // Concurrency: the senders are called on goroutines Dispatch starts, never
-// on the caller's, so that a sender that ignores its context cannot hold
-// the caller. One goroutine takes the messages in turn. As soon as it is
-// held up in a sender (the sender blocks, or runs until it is preempted),
-// helpers take the messages still waiting, a goroutine each, up to
-// MaxConcurrency at a time. So messages of different channels go out at the
-// same time whenever a sender takes a while, and a dispatch to senders that
-// return at once costs one goroutine.
+// on the caller's, so that a sender that ignores its context cannot hold the
+// caller. One goroutine takes the messages in turn. As soon as it is held up
+// in a sender (the sender blocks, or runs until it is preempted), helpers
+// take the messages still waiting, a goroutine each, up to MaxConcurrency at
+// a time, a call abandoned aside. So messages of different channels go out
+// at the same time whenever a sender takes a while, and a dispatch to
+// senders that return at once costs one goroutine.
 //
 // Goroutines: every goroutine Dispatch starts has done its work when
 // Dispatch returns and exits right after, except the call of a sender that

@@ -48,12 +48,12 @@
 // names its channel. An invalid message fails without a call; a message
 // whose channel has no sender is skipped ([ErrNoSender]). A sender that
 // panics fails its message with a [*PanicError], which records the panic
-// value's type only, and the process goes on; one that calls
-// runtime.Goexit, as t.FailNow in a test's sender does, fails it at once
-// with [ErrSenderExited]. [Options] configure the
-// dispatcher; their zero value is the default, as for slog.HandlerOptions.
-// With Options.Logger set, every attempt is logged with the recipient
-// masked ("+82******5678", "m***@example.com") and never the content.
+// value's type only, and the process goes on; one that calls runtime.Goexit,
+// as t.FailNow in a test's sender does, fails it at once with
+// [ErrSenderExited]. [Options] configure the dispatcher; their zero value is
+// the default, as for slog.HandlerOptions. With Options.Logger set, every
+// attempt is logged with the recipient masked ("+82******5678",
+// "m***@example.com") and never the content.
 //
 // # Substitute sending
 //
@@ -72,15 +72,15 @@
 //
 // # Retries
 //
-// Each attempt has its own deadline, Options.AttemptTimeout after it
-// starts, inside the caller's context. A transient failure is retried up to
+// Each attempt has its own deadline, Options.AttemptTimeout after it starts,
+// inside the caller's context. A transient failure is retried up to
 // Options.MaxAttempts, after a wait that starts at MinBackoff, doubles,
 // never exceeds MaxBackoff, and is jittered; a rate limit waits at least its
 // retry-after, unless that is longer than Options.MaxRetryAfter (one minute
-// by default): then the message fails at once, as a rate limit, for the
-// host to send again later. A permanent failure is never retried, and nothing is sent or
-// retried once the caller's context is done. Options.Wait replaces the
-// timer, so tests never sleep.
+// by default): then the message fails at once, as a rate limit, for the host
+// to send again later. A permanent failure is never retried, and nothing is
+// sent or retried once the caller's context is done. Options.Wait replaces
+// the timer, so tests never sleep.
 //
 // # Goroutines
 //
@@ -88,11 +88,12 @@
 // that a sender that ignores its context cannot hold the caller: it is
 // abandoned Options.Grace after its deadline ([ErrAbandoned]), and its
 // message fails without a retry or a substitute. Messages of different
-// channels go out concurrently, up to Options.MaxConcurrency at a time: one
-// goroutine takes them in turn and, as soon as a sender holds it up,
-// helpers take the others. Every goroutine Dispatch starts has done its
-// work when Dispatch returns and exits right after, except one stuck in a
-// sender that ignores its context, which ends when that sender returns.
+// channels go out concurrently, up to Options.MaxConcurrency at a time (a
+// call abandoned no longer counts): one goroutine takes them in turn and,
+// as soon as a sender holds it up, helpers take the others. Every goroutine
+// Dispatch starts has done its work when Dispatch returns and exits right
+// after, except one stuck in a sender that ignores its context, which ends
+// when that sender returns.
 //
 // # Cost
 //
