@@ -19,8 +19,9 @@
 //
 // [CheckSMSSender] and its siblings check a host's sender against the rules
 // the dispatcher relies on (it honours a cancelled context and a deadline,
-// before a call and during one, is safe for concurrent use, leaves the
-// message as it was, calls an invalid recipient a permanent failure, and
+// before a call and, given a way to make a call block
+// ([Conformance.Blocking]), during one, is safe for concurrent use, leaves
+// the message as it was, calls an invalid recipient a permanent failure, and
 // keeps the recipient out of its error strings, which the dispatcher logs),
 // and return every violation joined into one error. [RunSMSSender] and its
 // siblings report them to a *testing.T. Run them under the race detector.
