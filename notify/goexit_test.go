@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"math/rand/v2"
 	"runtime"
 	"strings"
@@ -125,6 +126,37 @@ func TestDispatchWaitGoexit(t *testing.T) {
 	}
 	settleGoroutines(t, before)
 }
+
+// The Logger's handler may end the goroutine too, as it logs an attempt:
+// the message's outcome is the attempt's.
+func TestDispatchLoggerGoexit(t *testing.T) {
+	before := runtime.NumGoroutine()
+	fakes, senders := notifytest.NewSenders()
+	fakes.Email.FailAlways(errors.New("503"))
+	d := newDispatcher(senders, &waits{})
+	d.Options.Logger = slog.New(goexitHandler{})
+	d.Options.MaxConcurrency = 1
+	r := d.Dispatch(context.Background(), notify.Batch{SMS: testSMS(), Email: testEmail()})
+	want := []summary{{sms, notify.Delivered, sms, []notify.Channel{sms}}, {em, notify.Failed, 0, []notify.Channel{em}}}
+	if diff := cmp.Diff(want, summarize(r)); diff != "" {
+		t.Errorf("report (-want +got):\n%s", diff)
+	}
+	if e, _ := r.Entry(em); e.Err == nil || !strings.Contains(e.Err.Error(), "503") || !strings.Contains(e.Err.Error(), "Logger") {
+		t.Errorf("entry error = %v, want the attempt's and the exit's", e.Err)
+	}
+	if e, _ := r.Entry(sms); e.Err != nil {
+		t.Errorf("delivered entry error = %v", e.Err)
+	}
+	settleGoroutines(t, before)
+}
+
+// goexitHandler is a slog handler that ends the goroutine it handles on.
+type goexitHandler struct{}
+
+func (goexitHandler) Enabled(context.Context, slog.Level) bool  { return true }
+func (goexitHandler) Handle(context.Context, slog.Record) error { runtime.Goexit(); return nil }
+func (h goexitHandler) WithAttrs([]slog.Attr) slog.Handler      { return h }
+func (h goexitHandler) WithGroup(string) slog.Handler           { return h }
 
 // A sender abandoned for ignoring its context that then calls Goexit
 // changes nothing: the caller's goroutine owns its job.

@@ -113,25 +113,37 @@ func (st *dispatch) goexit(w *worker) {
 	if j.sub {
 		ch = ChannelSMS
 	}
+	outcome, via := Failed, Channel(0)
 	var err error
-	if start >= 0 { // in the sender
+	switch n := len(e.Attempts); {
+	case start >= 0: // in the sender
 		j.actx.release()
 		d := time.Since(st.t0) - time.Duration(start)
 		e.Attempts = append(e.Attempts, Attempt{Channel: ch, Start: st.t0.Add(time.Duration(start)), Duration: d, Err: ErrSenderExited})
 		st.log(i, len(e.Attempts))
 		err = fmt.Errorf("notify: %v: %w", ch, ErrSenderExited)
-	} else {
+	case n > 0 && e.Attempts[n-1].Err == nil:
+		// The Logger's handler exited as it logged the attempt that
+		// delivered the message.
+		outcome, via = Delivered, ch
+		if j.sub {
+			outcome = DeliveredBySubstitute
+		}
+	default:
 		// Not in the sender, which returned: the Logger may be the one
 		// that exited, so it is not called again.
 		err = fmt.Errorf("notify: %v: Options.Wait, Options.Jitter or the Logger's handler exited its goroutine (runtime.Goexit)", ch)
+		if n > 0 {
+			err = errors.Join(fmt.Errorf("notify: %v: %w", ch, e.Attempts[n-1].Err), err)
+		}
 	}
-	if j.sub {
+	if j.sub && err != nil {
 		err = errors.Join(j.prior, fmt.Errorf("notify: substitute: %w", err))
 	}
 	st.workers.Add(-1)
 	st.spawn()
 	w.fresh = false
-	st.finish(w, i, Failed, 0, err)
+	st.finish(w, i, outcome, via, err)
 	st.release()
 }
 
