@@ -31,7 +31,9 @@ type AlimTalk struct {
 	// Substitute is the SMS or LMS that goes out instead when the AlimTalk
 	// cannot be delivered: the recipient refused it or has no KakaoTalk, the
 	// provider refused it permanently, or the host has no AlimTalk sender.
-	// Nil means no substitute. Only one of the two reaches the customer.
+	// Nil means no substitute. Only one of the two reaches the customer: an
+	// AlimTalk that may have gone through gets no substitute (see
+	// [Dispatcher.Dispatch]).
 	Substitute *SMS
 }
 

@@ -14,7 +14,8 @@ import (
 )
 
 // Options configure a [Dispatcher]. The zero value is a sensible default for
-// every field.
+// every field. A duration longer than about 73 years counts as 73 years, as
+// good as no limit: math.MaxInt64 is fine.
 type Options struct {
 	// MaxAttempts is how many times a message is tried before it fails,
 	// counting the first. Zero means 3.
@@ -31,10 +32,25 @@ type Options struct {
 	// at MinBackoff, doubles after every attempt, never exceeds
 	// MaxBackoff, and is jittered. Zero means 200 milliseconds and 5
 	// seconds. A rate limit waits at least its retry-after, even past
-	// MaxBackoff.
+	// MaxBackoff, up to MaxRetryAfter.
 	MinBackoff, MaxBackoff time.Duration
+	// MaxRetryAfter is the longest retry-after of a rate limit that the
+	// dispatcher waits. A rate limit that asks for longer is not retried:
+	// the message fails at once with the rate limit ([IsRateLimited] and
+	// [RetryAfter] see it in the entry's error), its attempts recorded, so
+	// that the host can send it again once the provider allows. Zero means
+	// one minute: Dispatch holds its caller while it waits, a follow-up is
+	// about a conversation going on now, and a provider that asks for
+	// minutes or hours has usually run out of a quota rather than smoothing
+	// a burst, which the host's own scheduling handles better than a
+	// goroutine asleep.
+	MaxRetryAfter time.Duration
 	// MaxConcurrency is how many messages of one dispatch are sent at the
-	// same time. Zero means all of them.
+	// same time. Zero means all of them. A call the dispatcher abandoned
+	// ([ErrAbandoned]) no longer counts: the dispatcher has given up on it
+	// and sends the next message in its place, so while a sender that
+	// ignores its context runs on, the host's senders may have up to one
+	// call more than MaxConcurrency running per call abandoned.
 	MaxConcurrency int
 	// Logger receives an event per attempt: the channel, the idempotency
 	// key, the masked recipient, the attempt number, its duration and
@@ -58,23 +74,35 @@ func (o *Options) maxAttempts() int {
 	return 3
 }
 
+// maxDuration caps the durations of Options: about 73 years, as good as no
+// limit, and short enough that the dispatcher adds a few of them to a
+// reading of the clock without overflowing.
+const maxDuration = time.Duration(math.MaxInt64 / 4)
+
 func (o *Options) attemptTimeout() time.Duration {
 	if o.AttemptTimeout > 0 {
-		return o.AttemptTimeout
+		return min(o.AttemptTimeout, maxDuration)
 	}
 	return 10 * time.Second
 }
 
 func (o *Options) grace() time.Duration {
 	if o.Grace > 0 {
-		return o.Grace
+		return min(o.Grace, maxDuration)
 	}
 	return 100 * time.Millisecond
 }
 
+func (o *Options) maxRetryAfter() time.Duration {
+	if o.MaxRetryAfter > 0 {
+		return o.MaxRetryAfter
+	}
+	return time.Minute
+}
+
 // backoff returns the wait after the n-th failed attempt.
 func (o *Options) backoff(n int) time.Duration {
-	lo, hi := o.MinBackoff, o.MaxBackoff
+	lo, hi := min(o.MinBackoff, maxDuration), min(o.MaxBackoff, maxDuration)
 	if lo <= 0 {
 		lo = 200 * time.Millisecond
 	}
@@ -110,8 +138,16 @@ func (o *Options) wait(ctx context.Context, d time.Duration) error {
 }
 
 // A Batch is the messages of one follow-up, at most one per channel. A nil
-// message is not sent. Dispatch reads the messages while it runs: do not
-// modify them until it returns.
+// message is not sent.
+//
+// Dispatch and the senders read the messages, the maps and slices they
+// refer to included (AlimTalk.Variables and Buttons, Email.Headers,
+// Push.Data), and the AlimTalk's Substitute. Do not modify them while a
+// call of a sender may still be running with them: until Dispatch returns
+// and, for the message of an entry whose error wraps [ErrAbandoned], ever:
+// the abandoned call may still be running, and the message is its own from
+// then on. errors.Is(report.Err(), ErrAbandoned) says whether there is
+// such a message; build new messages rather than reuse it.
 type Batch struct {
 	AlimTalk *AlimTalk
 	SMS      *SMS
@@ -135,26 +171,35 @@ type Dispatcher struct {
 // An invalid message fails without calling its sender; a message without a
 // sender is skipped. Each attempt runs with its own timeout inside ctx; a
 // transient failure is retried with capped exponential backoff and jitter, a
-// rate limit waits at least its retry-after, a permanent failure
+// rate limit waits at least its retry-after (one longer than MaxRetryAfter
+// fails the message at once, as a rate limit), a permanent failure
 // ([Permanent]) is never retried, and nothing is sent or retried once ctx is
 // done. A sender that panics fails its message with a [*PanicError], and the
-// process goes on.
+// process goes on; one that calls runtime.Goexit, as t.FailNow in a test's
+// sender does, fails it with [ErrSenderExited].
 //
-// An AlimTalk that fails permanently, is refused by its recipient, is
-// invalid or has no sender goes out as its Substitute SMS through the SMS
-// sender; the entry then says [DeliveredBySubstitute]. An AlimTalk that
-// failed only transiently, whose sender panicked or was abandoned gets no
-// substitute: it may have gone through, and the customer must get one
-// message, not two.
+// An AlimTalk goes out as its Substitute SMS, through the SMS sender, only
+// when it certainly did not reach the customer, who must get one message,
+// not two: it is invalid or has no sender, or its last attempt failed
+// permanently ([Permanent], [ErrRecipientRefused]) and every attempt before
+// it failed permanently too or was rate-limited. The entry then says
+// [DeliveredBySubstitute]. Any other failed attempt may have delivered the
+// AlimTalk: a transient error or a timeout looks the same whether or not
+// the provider took the request, and a sender that panicked or was
+// abandoned may have sent it. Once one attempt ended so, there is no
+// substitute, even if a later attempt fails permanently, as when the
+// provider refuses a retry as a duplicate of the request it delivered. An
+// AlimTalk still rate-limited at its last attempt gets no substitute
+// either: it fails as a rate limit, and the host may send it later.
 //
 // Concurrency: the senders are called on goroutines Dispatch starts, never
-// on the caller's, so that a sender that ignores its context cannot hold
-// the caller. One goroutine takes the messages in turn. As soon as it is
-// held up in a sender (the sender blocks, or runs until it is preempted),
-// helpers take the messages still waiting, a goroutine each, up to
-// MaxConcurrency at a time. So messages of different channels go out at the
-// same time whenever a sender takes a while, and a dispatch to senders that
-// return at once costs one goroutine.
+// on the caller's, so that a sender that ignores its context cannot hold the
+// caller. One goroutine takes the messages in turn. As soon as it is held up
+// in a sender (the sender blocks, or runs until it is preempted), helpers
+// take the messages still waiting, a goroutine each, up to MaxConcurrency at
+// a time, a call abandoned aside. So messages of different channels go out
+// at the same time whenever a sender takes a while, and a dispatch to
+// senders that return at once costs one goroutine.
 //
 // Goroutines: every goroutine Dispatch starts has done its work when
 // Dispatch returns and exits right after, except the call of a sender that

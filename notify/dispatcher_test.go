@@ -3,6 +3,7 @@ package notify_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"log/slog"
 	"runtime"
 	"strings"
@@ -175,6 +176,21 @@ func TestDispatchSubstitute(t *testing.T) {
 		{"transient to the end: no substitute, it may have gone through", func(f *notifytest.Fakes, _ *notify.Senders) {
 			f.AlimTalk.FailAlways(errors.New("timeout"))
 		}, summary{at, notify.Failed, 0, []notify.Channel{at, at, at}}, 0, nil},
+		{"transient then refused: no substitute, the first may have gone through", func(f *notifytest.Fakes, _ *notify.Senders) {
+			f.AlimTalk.FailTimes(1, errors.New("502 bad gateway"))
+			f.AlimTalk.FailAlways(refused)
+		}, summary{at, notify.Failed, 0, []notify.Channel{at, at}}, 0, []error{refused}},
+		{"timeout then permanent: no substitute", func(f *notifytest.Fakes, _ *notify.Senders) {
+			f.AlimTalk.FailTimes(1, fmt.Errorf("provider: %w", context.DeadlineExceeded))
+			f.AlimTalk.FailAlways(notify.Permanent(errors.New("duplicate request")))
+		}, summary{at, notify.Failed, 0, []notify.Channel{at, at}}, 0, nil},
+		{"rate limited then refused goes out as SMS", func(f *notifytest.Fakes, _ *notify.Senders) {
+			f.AlimTalk.RateLimit(1, time.Second)
+			f.AlimTalk.FailAlways(refused)
+		}, summary{at, notify.DeliveredBySubstitute, sms, []notify.Channel{at, at, sms}}, 1, nil},
+		{"rate limited to the end: no substitute, the host may send it later", func(f *notifytest.Fakes, _ *notify.Senders) {
+			f.AlimTalk.RateLimit(3, time.Second)
+		}, summary{at, notify.Failed, 0, []notify.Channel{at, at, at}}, 0, nil},
 		{"panic: no substitute", func(f *notifytest.Fakes, _ *notify.Senders) {
 			f.AlimTalk.Panic("boom")
 		}, summary{at, notify.Failed, 0, []notify.Channel{at}}, 0, []error{notify.ErrSenderPanicked}},
@@ -217,6 +233,37 @@ func TestDispatchSubstitute(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A provider takes the AlimTalk, but its answer comes too late: the
+// attempt times out. The retry, under the same idempotency key, is refused
+// as a duplicate, permanently. The customer has the AlimTalk, so the
+// substitute must not go.
+func TestDispatchNoSubstituteAfterATimeout(t *testing.T) {
+	var delivered sync.Map // idempotency keys the provider took
+	var alimTalks, texts atomic.Int32
+	d := &notify.Dispatcher{Senders: notify.Senders{
+		AlimTalk: notify.AlimTalkFunc(func(ctx context.Context, m notify.AlimTalk) error {
+			if _, dup := delivered.LoadOrStore(m.Key, true); dup {
+				return notify.Permanent(errors.New("duplicate request"))
+			}
+			alimTalks.Add(1)
+			<-ctx.Done() // the answer does not come in time
+			return ctx.Err()
+		}),
+		SMS: notify.SMSFunc(func(ctx context.Context, m notify.SMS) error { texts.Add(1); return nil }),
+	}, Options: notify.Options{AttemptTimeout: 10 * time.Millisecond, Grace: 5 * time.Second,
+		Wait: (&waits{}).wait}}
+	r := d.Dispatch(context.Background(), notify.Batch{AlimTalk: testAlimTalk()})
+	if got := alimTalks.Load() + texts.Load(); got != 1 {
+		t.Errorf("the customer got %d messages, want 1", got)
+	}
+	if diff := cmp.Diff([]summary{{at, notify.Failed, 0, []notify.Channel{at, at}}}, summarize(r)); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	if e := r.Entries[0]; e.Err == nil || !strings.Contains(e.Err.Error(), "no substitute") {
+		t.Errorf("entry error %v does not say why there was no substitute", e.Err)
 	}
 }
 
@@ -263,6 +310,44 @@ func TestDispatchRetries(t *testing.T) {
 		}
 		if diff := cmp.Diff([]time.Duration{2 * time.Second}, w.all()); diff != "" {
 			t.Errorf("waits (-want +got):\n%s", diff)
+		}
+	})
+	t.Run("a retry-after over MaxRetryAfter is not waited", func(t *testing.T) {
+		for _, tt := range []struct {
+			max, retryAfter time.Duration
+			waited          bool
+		}{
+			{0, time.Minute, true},
+			{0, time.Minute + time.Millisecond, false},
+			{0, 72 * time.Hour, false},
+			{96 * time.Hour, 72 * time.Hour, true},
+			{time.Second, 2 * time.Second, false},
+		} {
+			fakes, senders := notifytest.NewSenders()
+			fakes.SMS.RateLimit(1, tt.retryAfter)
+			w := &waits{}
+			d := newDispatcher(senders, w)
+			d.Options.MaxRetryAfter = tt.max
+			r := d.Dispatch(context.Background(), notify.Batch{SMS: testSMS()})
+			e, _ := r.Entry(sms)
+			if tt.waited {
+				if !r.Delivered(sms) || len(e.Attempts) != 2 || !cmp.Equal(w.all(), []time.Duration{tt.retryAfter}) {
+					t.Errorf("MaxRetryAfter %v, retry-after %v: %v after %d attempts, waits %v; want delivered after waiting it",
+						tt.max, tt.retryAfter, e.Outcome, len(e.Attempts), w.all())
+				}
+				continue
+			}
+			if e.Outcome != notify.Failed || len(e.Attempts) != 1 || len(w.all()) != 0 || fakes.SMS.Calls() != 1 {
+				t.Errorf("MaxRetryAfter %v, retry-after %v: %v after %d attempts, waits %v; want failed at once",
+					tt.max, tt.retryAfter, e.Outcome, len(e.Attempts), w.all())
+			}
+			if ra, ok := notify.RetryAfter(e.Err); !ok || ra != tt.retryAfter {
+				t.Errorf("MaxRetryAfter %v: RetryAfter(%v) = %v, %t; want the rate limit, for the host to reschedule",
+					tt.max, e.Err, ra, ok)
+			}
+			if ra, ok := notify.RetryAfter(r.Err()); !ok || ra != tt.retryAfter {
+				t.Errorf("MaxRetryAfter %v: RetryAfter(Report.Err()) = %v, %t", tt.max, ra, ok)
+			}
 		}
 	})
 	t.Run("permanent is never retried", func(t *testing.T) {
@@ -347,6 +432,122 @@ func TestDispatchIsConcurrent(t *testing.T) {
 	r := d.Dispatch(context.Background(), notify.Batch{AlimTalk: testAlimTalk(), Email: testEmail(), Push: testPush()})
 	if err := r.Err(); err != nil {
 		t.Fatal(err)
+	}
+}
+
+// Once Dispatch returns, no sender call is running with the messages unless
+// the report says one was abandoned: the host may then modify them, maps
+// and slices included. Run it under the race detector, which sees a
+// sender's read that races with the host's write.
+func TestDispatchLeavesTheMessagesToTheHost(t *testing.T) {
+	// Every sender reads its message's maps and slices at the end of its
+	// call, which ends at the attempt's deadline.
+	slow := func(ctx context.Context, read func()) error {
+		<-ctx.Done()
+		read()
+		return ctx.Err()
+	}
+	var sink atomic.Int64
+	d := &notify.Dispatcher{Senders: notify.Senders{
+		AlimTalk: notify.AlimTalkFunc(func(ctx context.Context, m notify.AlimTalk) error {
+			return slow(ctx, func() { sink.Add(int64(len(m.Variables["name"]) + len(m.Buttons[0].Name))) })
+		}),
+		SMS: notify.SMSFunc(func(ctx context.Context, m notify.SMS) error { return nil }),
+		Email: notify.EmailFunc(func(ctx context.Context, m notify.Email) error {
+			return slow(ctx, func() { sink.Add(int64(len(m.Headers["X-Conversation"]))) })
+		}),
+		Push: notify.PushFunc(func(ctx context.Context, m notify.Push) error {
+			return slow(ctx, func() { sink.Add(int64(len(m.Data["conversation"]))) })
+		}),
+	}, Options: notify.Options{AttemptTimeout: 5 * time.Millisecond, Grace: 5 * time.Second, MaxAttempts: 2,
+		Wait: (&waits{}).wait}}
+	a, e, p := testAlimTalk(), testEmail(), testPush()
+	a.Variables = map[string]string{"name": "민지"}
+	a.Buttons = []notify.Button{{Name: "채팅", MobileURL: "https://chat.example/c/1"}}
+	e.Headers = map[string]string{"X-Conversation": "c-1"}
+	p.Data = map[string]string{"conversation": "c-1"}
+	r := d.Dispatch(context.Background(), notify.Batch{AlimTalk: a, Email: e, Push: p})
+	if errors.Is(r.Err(), notify.ErrAbandoned) {
+		t.Fatalf("a call was abandoned: %v", r.Err())
+	}
+	a.Variables["name"], a.Buttons[0].Name = "someone else", "x"
+	e.Headers["X-Conversation"] = "c-2"
+	p.Data["conversation"] = "c-2"
+	a.Substitute.Text = "changed"
+
+	// A call abandoned is still running: the report says so, and its
+	// message is the call's.
+	release := make(chan struct{})
+	read := make(chan struct{})
+	d.Senders.Email = notify.EmailFunc(func(ctx context.Context, m notify.Email) error {
+		<-release
+		sink.Add(int64(len(m.Headers["X-Conversation"])))
+		close(read)
+		return nil
+	})
+	d.Options.Grace = 5 * time.Millisecond
+	r = d.Dispatch(context.Background(), notify.Batch{Email: e})
+	if !errors.Is(r.Err(), notify.ErrAbandoned) {
+		t.Fatalf("Err() = %v, want ErrAbandoned", r.Err())
+	}
+	close(release)
+	<-read // only now is the message the host's again
+	e.Headers["X-Conversation"] = "c-3"
+}
+
+// MaxConcurrency bounds the calls running at once; a call abandoned no
+// longer counts, so the next message does not wait for a sender that
+// ignores its context.
+func TestDispatchMaxConcurrency(t *testing.T) {
+	var running, peak atomic.Int32
+	enter := func() func() {
+		n := running.Add(1)
+		for p := peak.Load(); n > p && !peak.CompareAndSwap(p, n); p = peak.Load() {
+		}
+		return func() { running.Add(-1) }
+	}
+	slow := func(ctx context.Context) error {
+		defer enter()()
+		select {
+		case <-time.After(2 * time.Millisecond):
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
+	d := &notify.Dispatcher{Senders: notify.Senders{
+		AlimTalk: notify.AlimTalkFunc(func(ctx context.Context, m notify.AlimTalk) error { return slow(ctx) }),
+		SMS:      notify.SMSFunc(func(ctx context.Context, m notify.SMS) error { return slow(ctx) }),
+		Email:    notify.EmailFunc(func(ctx context.Context, m notify.Email) error { return slow(ctx) }),
+		Push:     notify.PushFunc(func(ctx context.Context, m notify.Push) error { return slow(ctx) }),
+	}, Options: notify.Options{MaxConcurrency: 2, AttemptTimeout: 5 * time.Second}}
+	for range 20 {
+		r := d.Dispatch(context.Background(), notify.Batch{AlimTalk: testAlimTalk(), SMS: testSMS(), Email: testEmail(), Push: testPush()})
+		if err := r.Err(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if p := peak.Load(); p > 2 {
+		t.Errorf("%d calls at once, MaxConcurrency 2", p)
+	}
+
+	// The email's call ignores its context: abandoned, it runs on while
+	// the push goes out.
+	release := make(chan struct{})
+	defer close(release)
+	peak.Store(0)
+	d.Senders.Email = notify.EmailFunc(func(ctx context.Context, m notify.Email) error {
+		defer enter()()
+		<-release
+		return nil
+	})
+	d.Options = notify.Options{MaxConcurrency: 1, AttemptTimeout: 5 * time.Millisecond, Grace: 5 * time.Millisecond}
+	r := d.Dispatch(context.Background(), notify.Batch{Email: testEmail(), Push: testPush()})
+	if e, _ := r.Entry(em); !errors.Is(e.Err, notify.ErrAbandoned) || !r.Delivered(pu) {
+		t.Fatalf("email %v, push %v: want the email abandoned and the push delivered", e.Err, r.Entries[1].Outcome)
+	}
+	if p := peak.Load(); p != 2 {
+		t.Errorf("%d calls at once, want 2: the push's, and the email's abandoned", p)
 	}
 }
 

@@ -48,32 +48,39 @@
 // names its channel. An invalid message fails without a call; a message
 // whose channel has no sender is skipped ([ErrNoSender]). A sender that
 // panics fails its message with a [*PanicError], which records the panic
-// value's type only, and the process goes on. [Options] configure the
-// dispatcher; their zero value is the default, as for slog.HandlerOptions.
-// With Options.Logger set, every attempt is logged with the recipient
-// masked ("+82******5678", "m***@example.com") and never the content.
+// value's type only, and the process goes on; one that calls runtime.Goexit,
+// as t.FailNow in a test's sender does, fails it at once with
+// [ErrSenderExited]. [Options] configure the dispatcher; their zero value is
+// the default, as for slog.HandlerOptions. With Options.Logger set, every
+// attempt is logged with the recipient masked ("+82******5678",
+// "m***@example.com") and never the content.
 //
 // # Substitute sending
 //
 // An AlimTalk carries the SMS or LMS to send instead when it cannot be
 // delivered (대체발송). The dispatcher sends the substitute itself, through
 // the SMS sender, and only when the AlimTalk certainly did not go through:
-// it failed permanently (including [ErrRecipientRefused]), it is invalid, or
-// there is no AlimTalk sender. An AlimTalk that failed transiently on every
-// attempt, panicked or was abandoned may have reached the customer, so it
-// gets no substitute: exactly one of the two may reach the customer, never
-// both. The entry says [DeliveredBySubstitute] with Via [ChannelSMS], and
-// keeps the AlimTalk's attempts before the substitute's.
+// it is invalid, there is no AlimTalk sender, or it failed permanently
+// (including [ErrRecipientRefused]) and no attempt of it may have
+// delivered it. Only a permanent failure or a rate limit says an attempt
+// did not deliver; after a transient error, a timeout, a panic or an
+// abandoned call the AlimTalk may have reached the customer, so it gets no
+// substitute, even if a later attempt fails permanently: at most one of the
+// two reaches the customer, never both. The entry says
+// [DeliveredBySubstitute] with Via [ChannelSMS], and keeps the AlimTalk's
+// attempts before the substitute's.
 //
 // # Retries
 //
-// Each attempt has its own deadline, Options.AttemptTimeout after it
-// starts, inside the caller's context. A transient failure is retried up to
+// Each attempt has its own deadline, Options.AttemptTimeout after it starts,
+// inside the caller's context. A transient failure is retried up to
 // Options.MaxAttempts, after a wait that starts at MinBackoff, doubles,
 // never exceeds MaxBackoff, and is jittered; a rate limit waits at least its
-// retry-after. A permanent failure is never retried, and nothing is sent or
-// retried once the caller's context is done. Options.Wait replaces the
-// timer, so tests never sleep.
+// retry-after, unless that is longer than Options.MaxRetryAfter (one minute
+// by default): then the message fails at once, as a rate limit, for the host
+// to send again later. A permanent failure is never retried, and nothing is
+// sent or retried once the caller's context is done. Options.Wait replaces
+// the timer, so tests never sleep.
 //
 // # Goroutines
 //
@@ -81,11 +88,12 @@
 // that a sender that ignores its context cannot hold the caller: it is
 // abandoned Options.Grace after its deadline ([ErrAbandoned]), and its
 // message fails without a retry or a substitute. Messages of different
-// channels go out concurrently, up to Options.MaxConcurrency at a time: one
-// goroutine takes them in turn and, as soon as a sender holds it up,
-// helpers take the others. Every goroutine Dispatch starts has done its
-// work when Dispatch returns and exits right after, except one stuck in a
-// sender that ignores its context, which ends when that sender returns.
+// channels go out concurrently, up to Options.MaxConcurrency at a time (a
+// call abandoned no longer counts): one goroutine takes them in turn and,
+// as soon as a sender holds it up, helpers take the others. Every goroutine
+// Dispatch starts has done its work when Dispatch returns and exits right
+// after, except one stuck in a sender that ignores its context, which ends
+// when that sender returns.
 //
 // # Cost
 //

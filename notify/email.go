@@ -28,9 +28,11 @@ type Email struct {
 }
 
 // Validate reports what a mail provider would refuse: no recipient
-// ([ErrNoRecipient]), no subject or no body ([ErrNoContent]), or a header
-// whose name is not a token or whose value holds a line break
-// ([ErrBadHeader]).
+// ([ErrNoRecipient]), no subject or no body ([ErrNoContent]), or a line
+// break in To, From, ReplyTo, Subject or a header value, or a header name
+// that is not a token ([ErrBadHeader]): a line break would let the text
+// after it be read as a header of its own (header injection, such as an
+// added Bcc).
 func (m Email) Validate() error {
 	switch {
 	case m.To == "":
@@ -39,7 +41,8 @@ func (m Email) Validate() error {
 		return fmt.Errorf("notify: email subject: %w", ErrNoContent)
 	case m.Text == "" && m.HTML == "":
 		return fmt.Errorf("notify: email body: %w", ErrNoContent)
-	case strings.ContainsAny(m.Subject, "\r\n"), strings.ContainsAny(m.ReplyTo, "\r\n"), strings.ContainsAny(m.From, "\r\n"):
+	case strings.ContainsAny(m.To, "\r\n"), strings.ContainsAny(m.From, "\r\n"),
+		strings.ContainsAny(m.ReplyTo, "\r\n"), strings.ContainsAny(m.Subject, "\r\n"):
 		return fmt.Errorf("notify: email: line break in a header: %w", ErrBadHeader)
 	}
 	for k, v := range m.Headers {

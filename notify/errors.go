@@ -40,6 +40,11 @@ var (
 	// ErrSenderPanicked: the sender panicked. The error records the panic
 	// value's type, never its content, which may hold the message.
 	ErrSenderPanicked = errors.New("notify: sender panicked")
+	// ErrSenderExited: the sender called runtime.Goexit, as t.FailNow
+	// and t.Fatal do in a test's sender, so its call never returned. The
+	// message fails at once, without a retry or, for an AlimTalk, a
+	// substitute: the sender may have sent it.
+	ErrSenderExited = errors.New("notify: sender exited its goroutine (runtime.Goexit)")
 	// ErrAbandoned: the sender did not return within Options.Grace after
 	// its attempt's context was done. The error wraps the context's error
 	// too. The dispatcher stopped waiting; the call may still be
@@ -50,7 +55,8 @@ var (
 	// ErrRecipientRefused: the recipient cannot or will not take the
 	// message on this channel, such as a KakaoTalk user who blocked the
 	// workspace's channel or has no KakaoTalk. It is permanent, and an
-	// AlimTalk refused so goes out as its substitute SMS.
+	// AlimTalk refused so goes out as its substitute SMS, unless an earlier
+	// attempt of it may have delivered it (see [Dispatcher.Dispatch]).
 	ErrRecipientRefused error = permanentError{errors.New("notify: recipient refused the channel")}
 )
 
@@ -61,9 +67,11 @@ func (e permanentError) Error() string { return e.err.Error() }
 func (e permanentError) Unwrap() error { return e.err }
 
 // Permanent marks err as a failure that retrying cannot fix: an invalid
-// recipient, a blocked sender, a template mismatch. The dispatcher never
-// retries it, and an AlimTalk failing so goes out as its substitute.
-// errors.Is and errors.As still see err. Permanent(nil) is nil.
+// recipient, a blocked sender, a template mismatch. It also says the
+// message was not delivered. The dispatcher never retries it, and an
+// AlimTalk failing so goes out as its substitute, unless an earlier attempt
+// of it may have delivered it (see [Dispatcher.Dispatch]). errors.Is and
+// errors.As still see err. Permanent(nil) is nil.
 func Permanent(err error) error {
 	if err == nil {
 		return nil
@@ -79,7 +87,8 @@ func IsPermanent(err error) bool {
 }
 
 // A RateLimitError is a provider's "too many requests": the dispatcher waits
-// at least RetryAfter before trying again.
+// at least RetryAfter before trying again, or, if RetryAfter is longer than
+// Options.MaxRetryAfter, fails the message at once with this error.
 type RateLimitError struct {
 	// Err is the provider's error; it may be nil.
 	Err error

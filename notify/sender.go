@@ -6,13 +6,14 @@ import "context"
 //
 // SendSMS returns nil once the provider accepted the message. It must honour
 // ctx: return promptly, with an error wrapping ctx.Err(), once ctx is done,
-// and not send at all if ctx is done already. It must not modify m, and must
-// be safe for concurrent use. It classifies failures with [Permanent] (never
-// retried) and [RateLimited]; any other error is transient and may be
-// retried. It should hand m.Key to the provider as the idempotency key, and
-// keep personal data out of its error strings, which the dispatcher logs.
-// The dispatcher ends ctx once SendSMS returns. Package notifytest checks a
-// sender against these rules.
+// and not send at all if ctx is done already. It must not modify m, nor use
+// the maps and slices m refers to once it has returned (the host may modify
+// them then), and must be safe for concurrent use. It classifies failures
+// with [Permanent] (never retried) and [RateLimited]; any other error is
+// transient and may be retried. It should hand m.Key to the provider as the
+// idempotency key, and keep personal data out of its error strings, which
+// the dispatcher logs. The dispatcher ends ctx once SendSMS returns. Package
+// notifytest checks a sender against these rules.
 type SMSSender interface {
 	SendSMS(ctx context.Context, m SMS) error
 }

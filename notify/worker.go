@@ -17,31 +17,47 @@ import (
 // while, the next job does not wait for it.
 func (st *dispatch) work(helper bool) {
 	w := worker{st: st}
+	defer w.exit()
 	for {
 		q := st.next.Add(1) - 1
 		if q >= st.nq {
 			st.workers.Add(-1)
-			st.release()
-			return
+			break
 		}
 		if helper && q+1 < st.nq {
 			st.spawn()
 		}
-		if !st.runJob(&w, int(st.queue[q])) {
+		w.job = st.queue[q]
+		if !st.runJob(&w, int(w.job)) {
 			// Abandoned: the caller's goroutine has taken over the job
 			// and the worker's place.
-			st.release()
-			return
+			break
 		}
 	}
+	w.st = nil // done: exit has nothing to do
+	st.release()
 }
 
 // A worker reads the clock for a goroutine sending jobs; one reading ends
 // an attempt and starts the next when nothing happens in between.
 type worker struct {
-	st    *dispatch
+	st    *dispatch // nil once work returns
 	last  time.Duration
 	fresh bool
+	job   uint8 // the job being sent
+}
+
+// exit runs as the worker's goroutine ends. After work returned it does
+// nothing. A panic goes on. Otherwise runtime.Goexit is ending the
+// goroutine in the middle of a job: see goexit.
+func (w *worker) exit() {
+	if w.st == nil {
+		return
+	}
+	if v := recover(); v != nil {
+		panic(v)
+	}
+	w.st.goexit(w)
 }
 
 func (w *worker) now() time.Duration {
@@ -76,15 +92,73 @@ func (st *dispatch) runJob(w *worker, i int) bool {
 	return true
 }
 
+// goexit ends the job of worker w, whose goroutine runtime.Goexit is
+// ending: its sender called it, as t.FailNow does in a test's sender, or
+// Options.Wait, Options.Jitter or the Logger's handler did. The job fails
+// at once, rather than when its call is abandoned, without a retry or a
+// substitute (a sender that exited may have sent it), and a helper takes
+// the worker's place for the jobs still waiting.
+func (st *dispatch) goexit(w *worker) {
+	i := int(w.job)
+	j := &st.jobs[i]
+	start := j.flight.Load()
+	if start == abandoned || start >= 0 && !j.flight.CompareAndSwap(start, idle) {
+		// The caller's goroutine owns the job, and took the worker's
+		// place.
+		st.release()
+		return
+	}
+	e := &st.entries[i]
+	ch := e.Channel
+	if j.sub {
+		ch = ChannelSMS
+	}
+	outcome, via := Failed, Channel(0)
+	var err error
+	switch n := len(e.Attempts); {
+	case start >= 0: // in the sender
+		j.actx.release()
+		d := time.Since(st.t0) - time.Duration(start)
+		e.Attempts = append(e.Attempts, Attempt{Channel: ch, Start: st.t0.Add(time.Duration(start)), Duration: d, Err: ErrSenderExited})
+		st.log(i, len(e.Attempts))
+		err = fmt.Errorf("notify: %v: %w", ch, ErrSenderExited)
+	case n > 0 && e.Attempts[n-1].Err == nil:
+		// The Logger's handler exited as it logged the attempt that
+		// delivered the message.
+		outcome, via = Delivered, ch
+		if j.sub {
+			outcome = DeliveredBySubstitute
+		}
+	default:
+		// Not in the sender, which returned: the Logger may be the one
+		// that exited, so it is not called again.
+		err = fmt.Errorf("notify: %v: Options.Wait, Options.Jitter or the Logger's handler exited its goroutine (runtime.Goexit)", ch)
+		if n > 0 {
+			err = errors.Join(fmt.Errorf("notify: %v: %w", ch, e.Attempts[n-1].Err), err)
+		}
+	}
+	if j.sub && err != nil {
+		err = errors.Join(j.prior, fmt.Errorf("notify: substitute: %w", err))
+	}
+	st.workers.Add(-1)
+	st.spawn()
+	w.fresh = false
+	st.finish(w, i, outcome, via, err)
+	st.release()
+}
+
 // fallback ends job i, whose message failed with err: an AlimTalk's
 // substitute goes out if it may.
 //
 //go:noinline
 func (st *dispatch) fallback(w *worker, i int, err error) bool {
 	if st.entries[i].Channel == ChannelAlimTalk && st.b.AlimTalk.Substitute != nil && substitutable(err) {
-		if st.d.Senders.SMS == nil {
+		switch {
+		case !undelivered(st.entries[i].Attempts):
+			err = errors.Join(err, errMayHaveDelivered)
+		case st.d.Senders.SMS == nil:
 			err = errors.Join(err, fmt.Errorf("notify: substitute: %w", noSender(ChannelSMS)))
-		} else {
+		default:
 			st.jobs[i].prior = err
 			subErr, ok := st.try(w, i, true)
 			if !ok {
@@ -101,15 +175,42 @@ func (st *dispatch) fallback(w *worker, i int, err error) bool {
 	return true
 }
 
-// substitutable reports whether a failed AlimTalk certainly did not reach
-// the customer, so its substitute may go.
+// errMayHaveDelivered says why an AlimTalk that failed permanently in the
+// end got no substitute.
+var errMayHaveDelivered = errors.New("notify: alimtalk: no substitute: an earlier attempt may have delivered it")
+
+// substitutable reports whether an AlimTalk that failed with err cannot go:
+// it failed permanently, is invalid, or has no sender. Its substitute may
+// go if, besides, none of its attempts may have delivered it (undelivered).
 func substitutable(err error) bool {
 	if errors.Is(err, ErrAbandoned) || errors.Is(err, ErrSenderPanicked) {
 		return false
 	}
-	return IsPermanent(err) || errors.Is(err, ErrNoSender) || errors.Is(err, ErrNoRecipient) ||
-		errors.Is(err, ErrNoContent) || errors.Is(err, ErrTooLong) || errors.Is(err, ErrTooManyButtons) ||
-		errors.Is(err, ErrNoTemplate) || errors.Is(err, ErrBadButton)
+	return IsPermanent(err) || errors.Is(err, ErrNoSender) || invalid(err)
+}
+
+// undelivered reports whether every one of the failed attempts atts
+// certainly did not deliver its message: the provider refused it
+// permanently ([Permanent], [ErrRecipientRefused]) or rate-limited it, or
+// it was invalid. Any other failure may have reached the customer: a
+// transient error or a timeout looks the same whether or not the provider
+// took the request, and a sender that panicked or was abandoned may have
+// sent it. So an AlimTalk that timed out and whose retry the provider then
+// refused as a duplicate of the request it delivered gets no substitute.
+func undelivered(atts []Attempt) bool {
+	for _, a := range atts {
+		if errors.Is(a.Err, ErrAbandoned) || errors.Is(a.Err, ErrSenderPanicked) ||
+			!(IsPermanent(a.Err) || IsRateLimited(a.Err) || invalid(a.Err)) {
+			return false
+		}
+	}
+	return true
+}
+
+// invalid reports whether err says the message is invalid.
+func invalid(err error) bool {
+	return errors.Is(err, ErrNoRecipient) || errors.Is(err, ErrNoContent) || errors.Is(err, ErrTooLong) ||
+		errors.Is(err, ErrTooManyButtons) || errors.Is(err, ErrNoTemplate) || errors.Is(err, ErrBadButton)
 }
 
 // finish writes the outcome of job i and wakes the caller's goroutine if it
@@ -211,6 +312,9 @@ func (st *dispatch) retry(w *worker, i int, sub bool, n int, err error) (error, 
 	}
 	wait := o.backoff(n)
 	if ra, ok := RetryAfter(err); ok && ra > wait {
+		if limit := o.maxRetryAfter(); ra > limit {
+			return errors.Join(err, fmt.Errorf("notify: %v: not retried: the retry-after is over Options.MaxRetryAfter, %v", ch, limit)), true
+		}
 		wait = ra
 	}
 	werr := o.wait(st.ctx, wait)

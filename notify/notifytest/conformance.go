@@ -18,15 +18,32 @@ import (
 type Conformance[M any] struct {
 	// Valid returns a message the sender accepts: to a test recipient the
 	// host's provider sandbox takes. Required.
+	//
+	// The suite looks for the recipient in the sender's errors: a number's
+	// last 8 digits, however they are grouped, and an address or its local
+	// part (3 characters or more) as a word. Choose test recipients that
+	// an error would not hold by chance.
 	Valid func() M
 	// InvalidRecipient returns a message whose recipient the provider
 	// refuses. Nil skips the check that such a refusal is permanent.
 	InvalidRecipient func() M
+	// Blocking returns a message whose send blocks until its context is
+	// done, as a call to a provider that does not answer: for example one
+	// to a recipient for which the host's fake endpoint (an
+	// httptest.Server handler) waits for the request's context to end. The
+	// suite cancels such a call shortly after it starts, and lets another
+	// reach its deadline, and each must return within Timeout with the
+	// context's error: a sender that looks at its context only before it
+	// blocks, as one calling http.Post does, fails. The suite cannot make
+	// a call block by itself, so nil skips these checks, and only contexts
+	// already done when the call starts are checked. Set it.
+	Blocking func() M
 	// Concurrency is how many calls the concurrency check makes at once.
 	// Zero means 8.
 	Concurrency int
 	// Timeout is how long a call may take to notice that its context is
-	// done. Zero means one second.
+	// done. Zero means one second. The checks of a Blocking message end
+	// its context Timeout/4 after the call starts.
 	Timeout time.Duration
 }
 
@@ -163,6 +180,36 @@ func check[M any](send func(context.Context, M) error, clone func(M) M, to func(
 	}
 	cancel()
 
+	// A context that ends while the call blocks, cancelled or past its
+	// deadline: return within timeout of its end, with its error.
+	delay := timeout / 4
+	endMidCall := func(what string, m M, byDeadline bool) {
+		var ctx context.Context
+		var cancel context.CancelFunc
+		want := context.Canceled
+		if byDeadline {
+			ctx, cancel = context.WithTimeout(context.Background(), delay)
+			want = context.DeadlineExceeded
+		} else {
+			ctx, cancel = context.WithCancel(context.Background())
+			defer time.AfterFunc(delay, cancel).Stop()
+		}
+		defer cancel()
+		err, ok := call(ctx, m, delay+timeout)
+		switch {
+		case !ok:
+			fail("%s: the sender did not return within %v of the context's end", what, timeout)
+		case err == nil:
+			fail("%s: the call succeeded; Conformance.Blocking must return a message whose send blocks until its context is done", what)
+		case !errors.Is(err, want):
+			fail("%s: got %v, want an error wrapping %v", what, err, want)
+		}
+	}
+	if c.Blocking != nil {
+		endMidCall("a context cancelled while the call blocks", c.Blocking(), false)
+		endMidCall("a deadline passing while the call blocks", c.Blocking(), true)
+	}
+
 	// Concurrent calls.
 	n := c.Concurrency
 	if n <= 0 {
@@ -209,13 +256,101 @@ func check[M any](send func(context.Context, M) error, clone func(M) M, to func(
 	return errors.Join(errs...)
 }
 
-// holdsRecipient reports whether err's text holds the recipient to, as it
-// is or, for a number, without its '+'; case is ignored.
+// holdsRecipient reports whether err's text holds the recipient to in a form
+// a reader could recover it from, ignoring case:
+//
+//   - a phone number: its last 8 digits (all of them if it has fewer) in a
+//     run of digits that separators may break, so the national forms
+//     "010-1234-5678", "01012345678" and "(010) 1234 5678" of
+//     "+821012345678" count, and a masked "+82 10-****-5678" does not;
+//   - an email address: the address, or its local part as a word of its
+//     own if that has at least 3 characters ("no mailbox minji");
+//   - anything else: to as it is.
 func holdsRecipient(err error, to string) bool {
-	if err == nil || len(to) < 4 {
+	if err == nil {
 		return false
 	}
 	text := strings.ToLower(err.Error())
-	return strings.Contains(text, strings.ToLower(to)) ||
-		(to[0] == '+' && strings.Contains(text, to[1:]))
+	to = strings.ToLower(strings.TrimSpace(to))
+	if digits, ok := phoneDigits(to); ok {
+		tail := digits[max(0, len(digits)-8):]
+		for _, run := range digitRuns(text) {
+			if strings.Contains(run, tail) {
+				return true
+			}
+		}
+		return false
+	}
+	if len(to) < 4 {
+		return false
+	}
+	if strings.Contains(text, to) {
+		return true
+	}
+	if at := strings.LastIndexByte(to, '@'); at >= 3 {
+		return containsWord(text, to[:at])
+	}
+	return false
+}
+
+// phoneSeparators may group the digits of a phone number.
+const phoneSeparators = " -.()+"
+
+// phoneDigits returns the digits of to if it is a phone number: at least 7
+// digits, grouped by phoneSeparators only.
+func phoneDigits(to string) (string, bool) {
+	var b strings.Builder
+	for i := 0; i < len(to); i++ {
+		switch c := to[i]; {
+		case '0' <= c && c <= '9':
+			b.WriteByte(c)
+		case strings.IndexByte(phoneSeparators, c) < 0:
+			return "", false
+		}
+	}
+	return b.String(), b.Len() >= 7
+}
+
+// digitRuns returns the runs of digits of text, each with the separators
+// between its digits (at most two in a row) left out.
+func digitRuns(text string) []string {
+	var runs []string
+	var run []byte
+	gap := 0
+	for i := 0; i < len(text); i++ {
+		switch c := text[i]; {
+		case '0' <= c && c <= '9':
+			run = append(run, c)
+			gap = 0
+		case len(run) > 0 && gap < 2 && strings.IndexByte(phoneSeparators, c) >= 0:
+			gap++
+		case len(run) > 0:
+			runs = append(runs, string(run))
+			run, gap = run[:0], 0
+		}
+	}
+	if len(run) > 0 {
+		runs = append(runs, string(run))
+	}
+	return runs
+}
+
+// containsWord reports whether text holds w with no letter, digit or '_'
+// right before or after it.
+func containsWord(text, w string) bool {
+	for i := 0; ; {
+		j := strings.Index(text[i:], w)
+		if j < 0 {
+			return false
+		}
+		start, end := i+j, i+j+len(w)
+		if (start == 0 || !wordByte(text[start-1])) && (end == len(text) || !wordByte(text[end])) {
+			return true
+		}
+		i = start + 1
+	}
+}
+
+func wordByte(c byte) bool {
+	return c == '_' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
 }

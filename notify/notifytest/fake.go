@@ -19,11 +19,12 @@
 //
 // [CheckSMSSender] and its siblings check a host's sender against the rules
 // the dispatcher relies on (it honours a cancelled context and a deadline,
-// is safe for concurrent use, leaves the message as it was, calls an
-// invalid recipient a permanent failure, and keeps the recipient out of its
-// error strings, which the dispatcher logs), and return every violation
-// joined into one error. [RunSMSSender] and its siblings report them to a
-// *testing.T. Run them under the race detector.
+// before a call and, given a way to make a call block
+// ([Conformance.Blocking]), during one, is safe for concurrent use, leaves
+// the message as it was, calls an invalid recipient a permanent failure, and
+// keeps the recipient out of its error strings, which the dispatcher logs),
+// and return every violation joined into one error. [RunSMSSender] and its
+// siblings report them to a *testing.T. Run them under the race detector.
 package notifytest
 
 import (
@@ -45,6 +46,7 @@ type Fake[M any] struct {
 	always  func(context.Context) error   // after the script; nil: accept
 	hook    func(context.Context) error
 	release chan struct{}
+	hanging bool // always is the hang of HangIgnoringContext
 }
 
 // Sent returns a copy of the messages the fake accepted, in order.
@@ -85,7 +87,8 @@ func (f *Fake[M]) Hang() {
 }
 
 // HangIgnoringContext makes every call block, whatever its context, until
-// [Fake.Release] is called; then calls accept again. It plays a badly
+// [Fake.Release] is called; then calls accept again, unless a fault was
+// programmed in the meantime. It plays a badly
 // written sender that the dispatcher must abandon. It returns Release, for
 // a defer.
 func (f *Fake[M]) HangIgnoringContext() (release func()) {
@@ -95,18 +98,24 @@ func (f *Fake[M]) HangIgnoringContext() (release func()) {
 	}
 	ch := f.release
 	f.always = func(context.Context) error { <-ch; return nil }
+	f.hanging = true
 	f.mu.Unlock()
 	return f.Release
 }
 
-// Release ends the calls held by [Fake.HangIgnoringContext] and makes calls
-// accept again. It does nothing if no call is held so.
+// Release ends the calls held by [Fake.HangIgnoringContext], and ends the
+// hang: later calls accept again, unless a fault was programmed after
+// HangIgnoringContext ([Fake.FailAlways], [Fake.Panic], [Fake.Hang]), which
+// stays. It does nothing if no call is held so.
 func (f *Fake[M]) Release() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
 	if f.release != nil {
 		close(f.release)
-		f.release, f.always = nil, nil
+		f.release = nil
+	}
+	if f.hanging {
+		f.always, f.hanging = nil, false
 	}
 }
 
@@ -120,7 +129,7 @@ func (f *Fake[M]) Panic(v any) {
 func (f *Fake[M]) Reset() {
 	f.Release()
 	f.mu.Lock()
-	f.script, f.always = nil, nil
+	f.script, f.always, f.hanging = nil, nil, false
 	f.mu.Unlock()
 }
 
@@ -142,7 +151,7 @@ func (f *Fake[M]) then(n int, step func(context.Context) error) {
 
 func (f *Fake[M]) set(step func(context.Context) error) {
 	f.mu.Lock()
-	f.always = step
+	f.always, f.hanging = step, false
 	f.mu.Unlock()
 }
 

@@ -4,6 +4,9 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"net/http"
+	"net/http/httptest"
+	"net/url"
 	"strings"
 	"sync"
 	"testing"
@@ -135,6 +138,62 @@ func TestFakeResetReleases(t *testing.T) {
 	}
 }
 
+// Release ends the hang of HangIgnoringContext only: a fault programmed
+// after it stays.
+func TestFakeReleaseKeepsLaterFaults(t *testing.T) {
+	blocked := notify.Permanent(errors.New("blocked"))
+	tests := []struct {
+		name  string
+		fault func(f *notifytest.SMS)
+		check func(t *testing.T, f *notifytest.SMS)
+	}{
+		{"FailAlways", func(f *notifytest.SMS) { f.FailAlways(blocked) }, func(t *testing.T, f *notifytest.SMS) {
+			if err := f.SendSMS(context.Background(), validSMS()); !errors.Is(err, blocked) {
+				t.Errorf("after Release: %v, want %v", err, blocked)
+			}
+		}},
+		{"Panic", func(f *notifytest.SMS) { f.Panic("boom") }, func(t *testing.T, f *notifytest.SMS) {
+			defer func() {
+				if recover() == nil {
+					t.Error("after Release: the call did not panic")
+				}
+			}()
+			_ = f.SendSMS(context.Background(), validSMS())
+		}},
+		{"Hang", func(f *notifytest.SMS) { f.Hang() }, func(t *testing.T, f *notifytest.SMS) {
+			ctx, cancel := context.WithTimeout(context.Background(), 10*time.Millisecond)
+			defer cancel()
+			if err := f.SendSMS(ctx, validSMS()); !errors.Is(err, context.DeadlineExceeded) {
+				t.Errorf("after Release: %v, want the hang until the deadline", err)
+			}
+		}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var f notifytest.SMS
+			f.HangIgnoringContext()
+			held := make(chan error)
+			go func() { held <- f.SendSMS(context.Background(), validSMS()) }()
+			for f.Calls() == 0 {
+				time.Sleep(time.Millisecond)
+			}
+			tt.fault(&f)
+			f.Release()
+			select {
+			case err := <-held:
+				if err != nil {
+					t.Errorf("the held call: %v", err)
+				}
+			case <-time.After(5 * time.Second):
+				t.Fatal("Release did not end the held call")
+			}
+			tt.check(t, &f)
+			f.Release() // a second Release changes nothing
+			tt.check(t, &f)
+		})
+	}
+}
+
 func TestConformanceAcceptsTheFakes(t *testing.T) {
 	fakes, _ := notifytest.NewSenders()
 	notifytest.RunSMSSender(t, fakes.SMS, notifytest.Conformance[notify.SMS]{Valid: validSMS})
@@ -213,6 +272,122 @@ func TestConformanceCatchesBadSenders(t *testing.T) {
 			err := notifytest.CheckEmailSender(tt.sender, c)
 			if err == nil || !strings.Contains(err.Error(), tt.want) {
 				t.Errorf("CheckEmailSender = %v, want a violation mentioning %q", err, tt.want)
+			}
+		})
+	}
+}
+
+// A sender that echoes the recipient in another form than the message's is
+// caught too: a number in national form, an address by its local part.
+func TestConformanceCatchesRecipientInAnotherForm(t *testing.T) {
+	national := notify.SMSFunc(func(ctx context.Context, m notify.SMS) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if m.To == "+821000001234" {
+			n := "0" + strings.TrimPrefix(m.To, "+82") // 01000001234
+			return notify.Permanent(fmt.Errorf("provider: invalid recipient %s-%s-%s", n[:3], n[3:7], n[7:]))
+		}
+		return nil
+	})
+	err := notifytest.CheckSMSSender(national, notifytest.Conformance[notify.SMS]{Valid: validSMS,
+		InvalidRecipient: func() notify.SMS { m := validSMS(); m.To = "+821000001234"; return m }})
+	if err == nil || !strings.Contains(err.Error(), "holds the message's recipient") {
+		t.Errorf("a number in national form: CheckSMSSender = %v", err)
+	}
+
+	local := notify.EmailFunc(func(ctx context.Context, m notify.Email) error {
+		if err := ctx.Err(); err != nil {
+			return err
+		}
+		if m.To == "nobody-here@example.com" {
+			return notify.Permanent(fmt.Errorf("550 mailbox %s unavailable", strings.Split(m.To, "@")[0]))
+		}
+		return nil
+	})
+	err = notifytest.CheckEmailSender(local, notifytest.Conformance[notify.Email]{Valid: validEmail,
+		InvalidRecipient: func() notify.Email { m := validEmail(); m.To = "nobody-here@example.com"; return m }})
+	if err == nil || !strings.Contains(err.Error(), "holds the message's recipient") {
+		t.Errorf("an address's local part: CheckEmailSender = %v", err)
+	}
+}
+
+// A context that ends while a call of a Blocking message blocks: a sender
+// that looks at it only before it blocks is caught.
+func TestConformanceEndsContextsDuringACall(t *testing.T) {
+	const silent = "+821099990000" // the provider never answers for it
+	blocking := func() notify.SMS { m := validSMS(); m.To = silent; return m }
+	// provider plays a provider's API: it does not answer for silent
+	// until ctx ends, and takes slow for the others.
+	provider := func(ctx context.Context, m notify.SMS, slow time.Duration) error {
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("provider: %w", err)
+		}
+		d := slow
+		if m.To == silent {
+			d = time.Hour
+		}
+		select {
+		case <-time.After(d):
+			return nil
+		case <-ctx.Done():
+			return fmt.Errorf("provider: %w", ctx.Err())
+		}
+	}
+	good := notify.SMSFunc(func(ctx context.Context, m notify.SMS) error { return provider(ctx, m, 0) })
+	// What a sender that ignores its context gives the provider instead:
+	// it ends with the test, so that no call outlives it.
+	ignored, stop := context.WithCancel(context.Background())
+	defer stop()
+	c := notifytest.Conformance[notify.SMS]{Valid: validSMS, Blocking: blocking, Timeout: 100 * time.Millisecond}
+	if err := notifytest.CheckSMSSender(good, c); err != nil {
+		t.Errorf("a sender that honours its context during the call: %v", err)
+	}
+
+	tests := []struct {
+		name     string
+		sender   notify.SMSFunc
+		blocking bool // set Conformance.Blocking
+		want     []string
+	}{
+		{"looks at its context on entry only", func(ctx context.Context, m notify.SMS) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			return provider(ignored, m, 0)
+		}, true, []string{"a context cancelled while the call blocks: the sender did not return",
+			"a deadline passing while the call blocks: the sender did not return"}},
+		{"honours its context, without a Blocking message", good, false, nil},
+		{"the Blocking message is accepted at once", func(ctx context.Context, m notify.SMS) error {
+			return ctx.Err()
+		}, true, []string{"a context cancelled while the call blocks: the call succeeded",
+			"a deadline passing while the call blocks: the call succeeded"}},
+		{"loses the context's error", func(ctx context.Context, m notify.SMS) error {
+			if err := provider(ctx, m, 0); err != nil {
+				return errors.New("provider: request aborted")
+			}
+			return nil
+		}, true, []string{"a context cancelled while the call blocks: got provider: request aborted, want an error wrapping context canceled",
+			"a deadline passing while the call blocks: got provider: request aborted, want an error wrapping context deadline exceeded"}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := notifytest.Conformance[notify.SMS]{Valid: validSMS, Timeout: 100 * time.Millisecond}
+			if tt.blocking {
+				c.Blocking = blocking
+			}
+			err := notifytest.CheckSMSSender(tt.sender, c)
+			var got string
+			if err != nil {
+				got = err.Error()
+			}
+			if len(tt.want) == 0 && err != nil {
+				t.Errorf("CheckSMSSender = %v, want nil", err)
+			}
+			for _, want := range tt.want {
+				if !strings.Contains(got, want) {
+					t.Errorf("CheckSMSSender = %v\nwant a violation %q", err, want)
+				}
 			}
 		})
 	}
@@ -299,4 +474,50 @@ func ExampleNewSenders() {
 	// email delivered 2
 	// texts sent: 1 fu-1-sms
 	// emails sent: 1 in 2 calls
+}
+
+// A host's sender posts to its provider's HTTP API. Its test points the
+// sender at a fake endpoint that never answers for one recipient, so that
+// the suite can end the context of a call blocked in the request.
+func ExampleConformance_blocking() {
+	const silent = "+821099990000" // the fake endpoint never answers for it
+	provider := httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		if r.FormValue("to") == silent {
+			<-r.Context().Done()
+			return
+		}
+		w.WriteHeader(http.StatusAccepted)
+	}))
+	defer provider.Close()
+
+	// The host's sender, as it would be written for the real provider.
+	sender := notify.SMSFunc(func(ctx context.Context, m notify.SMS) error {
+		form := url.Values{"key": {m.Key}, "to": {m.To}, "text": {m.Text}}
+		req, err := http.NewRequestWithContext(ctx, http.MethodPost, provider.URL, strings.NewReader(form.Encode()))
+		if err != nil {
+			return err
+		}
+		req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+		resp, err := provider.Client().Do(req)
+		if err != nil {
+			return fmt.Errorf("sms provider: %w", err) // wraps ctx.Err()
+		}
+		resp.Body.Close()
+		if resp.StatusCode != http.StatusAccepted {
+			return fmt.Errorf("sms provider: status %d", resp.StatusCode)
+		}
+		return nil
+	})
+
+	err := notifytest.CheckSMSSender(sender, notifytest.Conformance[notify.SMS]{
+		Valid: func() notify.SMS {
+			return notify.SMS{Key: "k", To: "+821012345678", Text: "test"}
+		},
+		Blocking: func() notify.SMS {
+			return notify.SMS{Key: "k", To: silent, Text: "test"}
+		},
+	})
+	fmt.Println("violations:", err)
+	// Output:
+	// violations: <nil>
 }
