@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -578,9 +579,23 @@ func TestTitleOf(t *testing.T) {
 // The library's conformance suite, against the fake provider.
 func TestConformance(t *testing.T) {
 	const invalid = "+821099999999"
+	const blocking = "+821077777777"
 	provider := newFakeProvider(testAppKey, testSecretKey)
 	provider.withInvalid("01099999999")
-	cfg := serve(t, provider)
+	// The provider never answers a request for the blocking number: the
+	// sender must give up when its context ends.
+	cfg := serve(t, http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, err := io.ReadAll(r.Body)
+		if err != nil {
+			return
+		}
+		if bytes.Contains(body, []byte("01077777777")) {
+			<-r.Context().Done()
+			return
+		}
+		r.Body = io.NopCloser(bytes.NewReader(body))
+		provider.ServeHTTP(w, r)
+	}))
 	var n atomic.Int64
 	key := func() string { return fmt.Sprintf("conformance-%d", n.Add(1)) }
 
@@ -591,6 +606,11 @@ func TestConformance(t *testing.T) {
 			m.Key, m.To = key(), invalid
 			return m
 		},
+		Blocking: func() notify.SMS {
+			m := testSMS()
+			m.Key, m.To = key(), blocking
+			return m
+		},
 	}); err != nil {
 		t.Errorf("SMSSender:\n%v", err)
 	}
@@ -599,6 +619,11 @@ func TestConformance(t *testing.T) {
 		InvalidRecipient: func() notify.AlimTalk {
 			m := testAlimTalk()
 			m.Key, m.To = key(), invalid
+			return m
+		},
+		Blocking: func() notify.AlimTalk {
+			m := testAlimTalk()
+			m.Key, m.To = key(), blocking
 			return m
 		},
 	}); err != nil {

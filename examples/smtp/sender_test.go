@@ -579,12 +579,20 @@ func TestInvalidMessage(t *testing.T) {
 }
 
 func TestConformance(t *testing.T) {
+	// The server never answers RCPT for slow@: the sender must give up when
+	// its context ends, not when the server does.
+	release := make(chan struct{})
 	srv := newServer(t, serverOptions{Rcpt: func(to string) error {
-		if strings.HasPrefix(to, "nobody@") {
+		switch {
+		case strings.HasPrefix(to, "nobody@"):
 			return &gosmtp.SMTPError{Code: 550, EnhancedCode: gosmtp.EnhancedCode{5, 1, 1}, Message: "no such user"}
+		case strings.HasPrefix(to, "slow@"):
+			<-release
+			return &gosmtp.SMTPError{Code: 451, EnhancedCode: gosmtp.EnhancedCode{4, 0, 0}, Message: "try again"}
 		}
 		return nil
 	}})
+	t.Cleanup(func() { close(release) }) // before the server closes
 	s := newSender(t, srv.Addr, Config{})
 	err := notifytest.CheckEmailSender(s, notifytest.Conformance[notify.Email]{
 		Valid: func() notify.Email {
@@ -597,12 +605,17 @@ func TestConformance(t *testing.T) {
 			m.To = "nobody@example.com"
 			return m
 		},
+		Blocking: func() notify.Email {
+			m := followUp()
+			m.To = "slow@example.com"
+			return m
+		},
 	})
 	if err != nil {
 		t.Error(err)
 	}
-	// The valid message and the concurrent calls arrived; the cancelled
-	// ones and the refused one did not.
+	// The valid message and the concurrent calls arrived; the cancelled,
+	// blocked and refused ones did not.
 	if got := len(srv.Messages()); got != 1+8 {
 		t.Errorf("the server received %d messages, want 9", got)
 	}
