@@ -189,9 +189,10 @@ func withTime(attrs []slog.Attr, t time.Time) []slog.Attr {
 	return append(attrs, slog.Time("at", t))
 }
 
-// maskAnswer masks a phone answer as typed: only its last four digits stay,
-// when it has at least eight, so a support agent can match it with the
-// customer.
+// maskAnswer masks a phone number that was never checked (an answer as
+// typed, or a [Phone.E164] that is not a number): "***", and the last four
+// of its digits if it holds at least eight, so a support agent can match it
+// with the customer and no more than half of a number shows.
 func maskAnswer(s string) string {
 	if s == "" {
 		return ""
@@ -202,10 +203,10 @@ func maskAnswer(s string) string {
 			d = append(d, s[i])
 		}
 	}
-	if len(d) < 8 {
+	if len(d) < 2*maxShownDigits {
 		return "***"
 	}
-	return "***" + string(d[len(d)-4:])
+	return "***" + string(d[len(d)-maxShownDigits:])
 }
 
 // maskedString writes "Type{k: v, ...}" for the pairs whose value is not

@@ -280,19 +280,19 @@ const maxShownDigits = 4
 //
 // E164 is read only when it is what [ParsePhone] stores, '+' and digits. A
 // Phone built by hand with anything else in E164 (a name, an email address,
-// a number with an extension) prints as "***", or as "***" and the last four
-// digits when E164 is nothing but at least eight digits, so the value itself
-// never shows through.
+// a number with an extension) is masked as a typed answer is
+// ([ContactInput.String]): "***", and the last four of its digits if it
+// holds at least eight, so the value itself never shows through.
 func (p Phone) Masked() string {
 	if p.E164 == "" {
 		return ""
 	}
 	if !plusDigits(p.E164) {
-		return maskUnparsed(p.E164)
+		return maskAnswer(p.E164)
 	}
 	n, err := phonenumbers.Parse(p.E164, DefaultRegion)
 	if err != nil {
-		return maskUnparsed(p.E164)
+		return maskAnswer(p.E164)
 	}
 	// "+82 10-1234-5678": keep "+82 " and the grouping of the national
 	// number, and hide its digits but a tail.
@@ -303,7 +303,7 @@ func (p Phone) Masked() string {
 	} else {
 		rest = phonenumbers.GetNationalSignificantNumber(n)
 	}
-	return cc + maskDigits(rest, 0, shownDigits(countDigits(rest)))
+	return cc + maskDigits(rest, shownDigits(countDigits(rest)))
 }
 
 // shownDigits is how many trailing digits of a national number of n digits
@@ -314,17 +314,6 @@ func shownDigits(n int) int { return min(maxShownDigits, n/2) }
 // form of [Phone.E164] that [Phone.Masked] reads as a number.
 func plusDigits(s string) bool {
 	return len(s) > 1 && s[0] == '+' && countDigits(s[1:]) == len(s)-1
-}
-
-// maskUnparsed masks a Phone.E164 that is not a phone number: "***", with
-// the last four digits only if s is nothing but at least eight digits (after
-// an optional '+'), so no name, address or short code shows through.
-func maskUnparsed(s string) string {
-	d := strings.TrimPrefix(s, "+")
-	if n := countDigits(d); n == len(d) && n >= 2*maxShownDigits {
-		return "***" + d[n-maxShownDigits:]
-	}
-	return "***"
 }
 
 // countDigits returns the number of ASCII digits in s.
@@ -338,9 +327,8 @@ func countDigits(s string) int {
 	return n
 }
 
-// maskDigits replaces every digit of s with '*' except the first keepHead
-// and the last keepTail digits.
-func maskDigits(s string, keepHead, keepTail int) string {
+// maskDigits replaces every digit of s with '*' except the last keepTail.
+func maskDigits(s string, keepTail int) string {
 	total := countDigits(s)
 	b := []byte(s)
 	seen := 0
@@ -348,7 +336,7 @@ func maskDigits(s string, keepHead, keepTail int) string {
 		if b[i] < '0' || b[i] > '9' {
 			continue
 		}
-		if seen >= keepHead && seen < total-keepTail {
+		if seen < total-keepTail {
 			b[i] = '*'
 		}
 		seen++

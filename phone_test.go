@@ -206,15 +206,15 @@ func TestPhoneMasked(t *testing.T) {
 }
 
 // A Phone whose E164 is not a number, built by hand or loaded from a bad
-// row, prints nothing of what it holds but, at most, four of eight or more
-// bare digits.
+// row, prints nothing of what it holds but, at most, the last four of eight
+// or more digits, as a typed answer does.
 func TestPhoneMaskedNotANumber(t *testing.T) {
 	tests := []struct{ e164, want string }{
 		{"hong@gildong.kr", "***"},
 		{"홍길동", "***"},
-		{"Hong Gildong 010-1234-5678", "***"},
-		{"+821012345678 ext. 1234", "***"},
-		{"+82 10-1234-5678", "***"},
+		{"Hong Gildong 010-1234-5678", "***5678"},
+		{"+821012345678 ext. 1234", "***1234"},
+		{"+82 10-1234-5678", "***5678"},
 		{"+８２１０１２３４５６７８", "***"},
 		{"+82", "***"},
 		{"+0", "***"},
