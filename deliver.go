@@ -214,7 +214,18 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 		}
 	}
 
-	if step.Empty() {
+	var msgs notify.Batch
+	if !step.Empty() {
+		var tooLong []Refusal
+		var err error
+		if msgs, tooLong, err = e.messages(&c, &b, step); err != nil {
+			return res, err
+		}
+		res.Refused = append(res.Refused, tooLong...)
+	}
+	if msgs == (notify.Batch{}) {
+		// Nothing to send: every channel was refused or deferred, or only
+		// text was due and it fits no text message.
 		res.Records = e.records(cur.Key, now, b.last, res.Refused, nil)
 		res.Status = Refused
 		if !res.Deferred.Empty() {
@@ -222,19 +233,7 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 		}
 		return res, nil
 	}
-
-	batch, unfit, err := e.messages(&c, &b, step)
-	if err != nil {
-		return res, err
-	}
-	res.Refused = append(res.Refused, unfit...)
-	if batch == (notify.Batch{}) {
-		// Only text was due, and it does not fit.
-		res.Records = e.records(cur.Key, now, b.last, res.Refused, nil)
-		res.Status = Refused
-		return res, nil
-	}
-	res.Report = e.dispatcher().Dispatch(ctx, batch)
+	res.Report = e.dispatcher().Dispatch(ctx, msgs)
 	res.Status = Sent
 	res.Records = e.records(cur.Key, now, b.last, res.Refused, &res.Report)
 	res.Texted = res.Report.Delivered(notify.ChannelAlimTalk) || res.Report.Delivered(notify.ChannelSMS)
