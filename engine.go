@@ -60,7 +60,7 @@ func (o *Options) checkAlimTalk(workspaceLocale string) error {
 	if r == nil {
 		r = &builtinRenderer
 	}
-	li := matchLanguage(workspaceLocale)
+	li := alimTalkLanguage(workspaceLocale)
 	for _, name := range alimTalkNames(r.templates(li).AlimTalk) {
 		var field string
 		switch {

@@ -324,9 +324,7 @@ func (r *Renderer) render(customerLocale, workspaceLocale string, d RenderData, 
 		}
 	}
 	if chs.Has(notify.ChannelAlimTalk) {
-		// The AlimTalk template is approved in one language: the
-		// workspace's.
-		la := matchLanguage(workspaceLocale)
+		la := alimTalkLanguage(workspaceLocale)
 		ta := t
 		if la != li {
 			ta = r.templates(la)
@@ -445,6 +443,11 @@ func matchLanguage(locales ...string) lang {
 	}
 	return langEN
 }
+
+// alimTalkLanguage is the language of a workspace's AlimTalk: its own, or
+// English. Kakao approves a template in one language, so the AlimTalk does
+// not follow the customer's.
+func alimTalkLanguage(workspaceLocale string) lang { return matchLanguage(workspaceLocale) }
 
 // langIndex returns the index of a template language name, or -1.
 func langIndex(lang string) int {
