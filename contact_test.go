@@ -160,6 +160,20 @@ func TestFieldErrorIsNil(t *testing.T) {
 	if errors.Is(withNil, &followup.FieldError{Code: followup.CodeEmpty}) {
 		t.Errorf("errors.Is matched a nil field error")
 	}
+	// The other methods skip the nil entry too, rather than panic.
+	if got, want := withNil.Error(), "followup: invalid contact: email: invalidEmail"; got != want {
+		t.Errorf("Error() = %q, want %q", got, want)
+	}
+	if got := withNil.Field(followup.FieldName); got != nil {
+		t.Errorf("Field(name) = %v, want nil", got)
+	}
+	var fe *followup.FieldError
+	if !errors.As(withNil, &fe) || fe != withNil.Errors[1] {
+		t.Errorf("errors.As found %v, want the non-nil entry", fe)
+	}
+	if got, want := (&followup.ValidationError{Errors: []*followup.FieldError{nil}}).Error(), "followup: invalid contact"; got != want {
+		t.Errorf("Error() of only nil entries = %q, want %q", got, want)
+	}
 }
 
 func TestFieldErrorMessage(t *testing.T) {

@@ -152,6 +152,8 @@ func (e *FieldError) Message(locale string) string {
 
 // A ValidationError lists every refused field of one [ContactInput], in the
 // order name, phone, email. errors.Is and errors.As see each [*FieldError].
+// A host that builds one itself may leave nil entries: every method skips
+// them.
 type ValidationError struct {
 	Errors []*FieldError
 }
@@ -162,11 +164,14 @@ type ValidationError struct {
 // customer.
 func (e *ValidationError) Error() string {
 	var b strings.Builder
-	b.WriteString("followup: invalid contact: ")
-	for i, fe := range e.Errors {
-		if i > 0 {
-			b.WriteString("; ")
+	b.WriteString("followup: invalid contact")
+	sep := ": "
+	for _, fe := range e.Errors {
+		if fe == nil {
+			continue
 		}
+		b.WriteString(sep)
+		sep = "; "
 		b.WriteString(fe.Field.String())
 		b.WriteString(": ")
 		b.WriteString(string(fe.Code))
@@ -176,9 +181,11 @@ func (e *ValidationError) Error() string {
 
 // Unwrap returns the field errors, for errors.Is and errors.As.
 func (e *ValidationError) Unwrap() []error {
-	errs := make([]error, len(e.Errors))
-	for i, fe := range e.Errors {
-		errs[i] = fe
+	errs := make([]error, 0, len(e.Errors))
+	for _, fe := range e.Errors {
+		if fe != nil {
+			errs = append(errs, fe)
+		}
 	}
 	return errs
 }
@@ -186,7 +193,7 @@ func (e *ValidationError) Unwrap() []error {
 // Field returns the error of field f, or nil if f was accepted.
 func (e *ValidationError) Field(f Field) *FieldError {
 	for _, fe := range e.Errors {
-		if fe.Field == f {
+		if fe != nil && fe.Field == f {
 			return fe
 		}
 	}
