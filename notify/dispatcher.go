@@ -16,6 +16,11 @@ import (
 // Options configure a [Dispatcher]. The zero value is a sensible default for
 // every field. A duration longer than about 73 years counts as 73 years, as
 // good as no limit: math.MaxInt64 is fine.
+//
+// Only the senders' panics are recovered (see [Dispatcher.Dispatch]). A
+// panic in Wait, Jitter or the Logger's handler is a bug in the host's own
+// code and goes on as any panic does: on a goroutine Dispatch started, it
+// ends the program.
 type Options struct {
 	// MaxAttempts is how many times a message is tried before it fails,
 	// counting the first. Zero means 3.
