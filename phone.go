@@ -78,7 +78,8 @@ func (t *PhoneType) UnmarshalText(b []byte) error {
 			return nil
 		}
 	}
-	return fmt.Errorf("followup: unknown phone type %q", truncateForError(string(b)))
+	// Not quoted: the text may come from anywhere, a phone number included.
+	return fmt.Errorf("followup: unknown phone type name (%d bytes)", len(b))
 }
 
 // fromLib maps libphonenumber's number types to PhoneType (UNKNOWN, the

@@ -119,7 +119,11 @@ type Renderer struct {
 }
 
 // Errors of rendering. Render's errors wrap one of these, or a template's own
-// execution error; they never hold message text or names.
+// execution error; they never hold message text or names. The message of a
+// template's error names the template and withholds the rest: text/template
+// quotes the value it failed on, which may be the customer's name or a
+// reply. errors.As with a template.ExecError gives the template's own
+// error, for a host that wants it and keeps it out of its logs.
 var (
 	// ErrNoReplies: the RenderData holds no reply, so there is nothing to
 	// follow up.
@@ -295,7 +299,7 @@ func (r *Renderer) render(customerLocale, workspaceLocale string, d RenderData, 
 		}
 		var b strings.Builder
 		if err = t.EmailHTML.Execute(&b, ed); err != nil {
-			return Content{}, unfit{}, fail(c.Locale, "email html", err)
+			return Content{}, unfit{}, fail(c.Locale, "email html", withhold(err))
 		}
 		c.EmailHTML = b.String()
 	}
@@ -726,7 +730,7 @@ func newest(ms []Message, n int) []Message {
 func execText(t *texttemplate.Template, d RenderData) (string, error) {
 	var b strings.Builder
 	if err := t.Execute(&b, d); err != nil {
-		return "", err
+		return "", withhold(err)
 	}
 	return strings.TrimSpace(b.String()), nil
 }
@@ -794,4 +798,40 @@ func joinText(rs []Reply, sep string) string {
 		b.WriteString(r.Text)
 	}
 	return b.String()
+}
+
+// withhold wraps a template's execution error so that its message names the
+// template and nothing more: text/template quotes the value it failed on
+// ("range can't iterate over 김민지"), and a host's template function may
+// return or panic with anything. Unwrap gives the template's own error.
+func withhold(err error) error { return templateError{err} }
+
+// A templateError is a template's execution error with the data withheld
+// from its message.
+type templateError struct{ err error }
+
+func (e templateError) Unwrap() error { return e.err }
+
+func (e templateError) Error() string {
+	var he *htmltemplate.Error
+	if errors.As(e.err, &he) {
+		// An escaping error is about the template's source, not the data.
+		return he.Error()
+	}
+	var ee texttemplate.ExecError
+	if errors.As(e.err, &ee) {
+		return fmt.Sprintf("template %q failed; its error is withheld, since it may quote the data (errors.As gives it)", truncateForError(ee.Name))
+	}
+	return "template failed; its error is withheld, since it may quote the data (errors.As gives it)"
+}
+
+// truncateForError shortens text that is not personal data (a template's
+// name) before it goes into an error string, so a hostile caller cannot make
+// error strings arbitrarily long.
+func truncateForError(s string) string {
+	const max = 32
+	if len(s) <= max {
+		return s
+	}
+	return s[:max] + "…"
 }
