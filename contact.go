@@ -23,9 +23,11 @@ import (
 // are not called. fmt cannot call a method on a value held in an unexported
 // struct field, so it prints that Contact's fields raw. slog's JSON handler
 // writes a Contact nested in another value (a host's struct, a slice, a
-// map) with encoding/json, that is with the real values. Log the Contact
-// itself as the attribute value, or c.Masked(), whose fields are masked
-// strings wherever they go.
+// map) with encoding/json, that is with the real values. Printers that read
+// fields by reflection and skip the methods show them too: go-cmp's Diff in
+// a failing test, testify's and spew's dumps. Log the Contact itself as the
+// attribute value, or c.Masked(), whose fields are masked strings wherever
+// they go; compare c.Masked() in tests whose output others read.
 type Contact struct {
 	// Name is the name the customer gave, normalized by [ParseName].
 	Name string `json:"name,omitempty"`

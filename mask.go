@@ -20,8 +20,9 @@ import (
 // slice element or map value that fmt prints, or a slog attribute's value.
 // fmt cannot call methods on a value in an unexported struct field, and
 // slog's JSON handler writes a value nested in a struct, slice or map with
-// encoding/json, which gives the real values. The masked strings of
-// MaskedContact, MaskName and MaskEmail are safe anywhere.
+// encoding/json, which gives the real values. Printers that read fields by
+// reflection and skip the methods, such as go-cmp's Diff, show them too. The
+// masked strings of MaskedContact, MaskName and MaskEmail are safe anywhere.
 
 // A MaskedContact is a [Contact] with its name, phone number and email
 // address masked, for JSON that people or log pipelines read: an audit
@@ -146,6 +147,62 @@ func (m Message) LogValue() slog.Value {
 	from, author := m.from()
 	attrs := maskedAttrs("from", from, "author", author, "text", textLength(m.Text))
 	return slog.GroupValue(withTime(attrs, m.At)...)
+}
+
+// String returns the render data for logs and debugging with the
+// customer's name masked by [MaskName] and the replies, earlier messages
+// and link counted, not shown: "RenderData{workspace: Acme, customer: 김*지,
+// replies: 2, earlier: 1, link: 41 chars}". The templates read the fields
+// themselves.
+func (d RenderData) String() string {
+	return maskedString("RenderData", "workspace", d.Workspace, "customer", MaskName(d.CustomerName),
+		"replies", countString(len(d.Replies)), "earlier", countString(len(d.Earlier)), "link", textLength(d.Link))
+}
+
+// Format implements fmt.Formatter so that every verb prints
+// [RenderData.String]; %q quotes it, and width, precision and flags apply
+// as they do to a string.
+func (d RenderData) Format(f fmt.State, verb rune) { formatMasked(f, verb, d.String()) }
+
+// LogValue implements slog.LogValuer with the fields [RenderData.String]
+// prints.
+func (d RenderData) LogValue() slog.Value {
+	return slog.GroupValue(maskedAttrs("workspace", d.Workspace, "customer", MaskName(d.CustomerName),
+		"replies", countString(len(d.Replies)), "earlier", countString(len(d.Earlier)), "link", textLength(d.Link))...)
+}
+
+// String returns the content for logs and debugging with every text as its
+// length, since the texts hold the customer's name and the agents' replies:
+// "Content{locale: ko, sms: 84 chars, alimTalk: 120 chars, alimTalkLocale:
+// ko, alimTalkVariables: 4, emailSubject: 21 chars, ...}".
+func (c Content) String() string { return maskedString("Content", c.fields()...) }
+
+// Format implements fmt.Formatter so that every verb prints
+// [Content.String]; %q quotes it, and width, precision and flags apply as
+// they do to a string.
+func (c Content) Format(f fmt.State, verb rune) { formatMasked(f, verb, c.String()) }
+
+// LogValue implements slog.LogValuer with the fields [Content.String]
+// prints.
+func (c Content) LogValue() slog.Value { return slog.GroupValue(maskedAttrs(c.fields()...)...) }
+
+// fields are the pairs Content prints.
+func (c Content) fields() []string {
+	return []string{
+		"locale", c.Locale, "sms", textLength(c.SMSText), "smsSubject", textLength(c.SMSSubject),
+		"alimTalk", textLength(c.AlimTalkText), "alimTalkLocale", c.AlimTalkLocale,
+		"alimTalkVariables", countString(len(c.AlimTalkVariables)),
+		"emailSubject", textLength(c.EmailSubject), "emailText", textLength(c.EmailText),
+		"emailHTML", textLength(c.EmailHTML), "pushTitle", textLength(c.PushTitle), "pushBody", textLength(c.PushBody),
+	}
+}
+
+// countString is how a count prints: the number, or nothing if it is zero.
+func countString(n int) string {
+	if n == 0 {
+		return ""
+	}
+	return strconv.Itoa(n)
 }
 
 // from returns who wrote m, and the author's name as it may be shown.

@@ -10,6 +10,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	texttemplate "text/template"
 	"time"
 
 	"github.com/followup-go/followup"
@@ -248,6 +249,53 @@ func TestNoPersonalDataLeaks(t *testing.T) {
 	for _, m := range fakes.Email.Sent() {
 		show("email message", m)
 	}
+
+	// 5. Rendering: the data and the content print masked, and a host's
+	// template that fails on the customer's name, or whose function panics
+	// or fails with it, gives an error that does not quote it.
+	rd := followup.RenderData{Workspace: "Acme", CustomerName: rawName, Link: "https://chat.example/c/" + rawEmail,
+		Replies: conversation("chat-13").Unseen, Earlier: conversation("chat-13").Earlier}
+	content, err := new(followup.Renderer).Render("ko", "ko", rd)
+	if err != nil {
+		t.Fatal(err)
+	}
+	show("render data", rd)
+	show("content", content)
+	logger.Info("rendered", "data", rd, "content", content)
+	funcs := texttemplate.FuncMap{
+		"boom": func(s string) string { panic("no such customer: " + s) },
+		"fail": func(s string) (string, error) { return "", errors.New("refused " + s) },
+	}
+	for _, src := range []string{
+		`{{range .CustomerName}}{{end}}`,
+		`{{index .CustomerName 99}}`,
+		`{{boom .CustomerName}}`,
+		`{{fail .Link}}`,
+		`{{template "x" .}}{{define "x"}}{{.CustomerName.Missing}}{{end}}`,
+	} {
+		tm := texttemplate.Must(texttemplate.New("sms").Funcs(funcs).Parse(src))
+		r, err := followup.NewRenderer(map[string]followup.Templates{"ko": {SMS: tm}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		_, err = r.Render("ko", "ko", rd)
+		var ee texttemplate.ExecError
+		if !errors.As(err, &ee) {
+			t.Errorf("template %s: error %v does not give the template's own error", src, err)
+		}
+		if err != nil && !strings.Contains(err.Error(), `"sms"`) && !strings.Contains(err.Error(), `"x"`) {
+			t.Errorf("template %s: error %q does not name the template that failed", src, err)
+		}
+		// Not show: what it wraps is the template's own error, which the
+		// host asks for explicitly.
+		for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q"} {
+			out = append(out, "render error "+verb+": "+fmt.Sprintf(verb, err))
+		}
+	}
+
+	// 6. Names of enumerations parsed from a customer's request.
+	show("Field.UnmarshalText", new(followup.Field).UnmarshalText([]byte(rawPhone)))
+	show("PhoneType.UnmarshalText", new(followup.PhoneType).UnmarshalText([]byte(rawEmail)))
 
 	// The search: everything printed and logged, folded to lower case so a
 	// value changed in case is found as well.
