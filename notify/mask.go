@@ -5,25 +5,63 @@ import (
 	"unicode/utf8"
 )
 
-// maskRecipient masks a recipient for logs: an email address keeps its first
-// character and its domain ("s***@example.com"); anything else keeps its
-// first three and last four characters ("+82******5678"), or is masked whole
-// when it is too short for that.
+// maskRecipient masks a recipient for logs and printing.
+//
+// An email address keeps the first character of its local part and its
+// domain ("s***@example.com"), the domain only when it is a plain host name:
+// anything else after the '@' becomes "***" ("k***@***"), since a recipient
+// a host never checked may hold more than an address ("kim@example.com
+// (김민지)").
+//
+// Anything else (a phone number, a push id) keeps its last four characters
+// when it has at least twelve, and its first three as well when it has at
+// least thirteen: "+82******5678", "********0123". Shorter recipients are
+// masked whole, so no more than half of a phone number's national digits
+// ever shows, whatever the length of its country code.
 func maskRecipient(to string) string {
 	if at := strings.LastIndexByte(to, '@'); at > 0 {
+		domain := to[at+1:]
+		if !hostName(domain) {
+			domain = "***"
+		}
 		_, size := utf8.DecodeRuneInString(to)
 		if size > at {
 			size = at
 		}
-		return to[:size] + "***" + to[at:]
+		return to[:size] + "***@" + domain
 	}
 	n := utf8.RuneCountInString(to)
-	if n < 10 {
-		return strings.Repeat("*", n)
+	shownEnd, shownStart := 0, 0
+	if n >= 12 {
+		shownEnd = 4
+	}
+	if n >= 13 {
+		shownStart = 3
 	}
 	r := []rune(to)
-	for i := 3; i < n-4; i++ {
+	for i := shownStart; i < n-shownEnd; i++ {
 		r[i] = '*'
 	}
 	return string(r)
+}
+
+// hostName reports whether s is a host name with at least one dot:
+// dot-separated labels of 1 to 63 ASCII letters, digits and inner hyphens,
+// at most 253 bytes in all.
+func hostName(s string) bool {
+	if len(s) == 0 || len(s) > 253 || !strings.Contains(s, ".") {
+		return false
+	}
+	for label := range strings.SplitSeq(s, ".") {
+		if len(label) == 0 || len(label) > 63 || label[0] == '-' || label[len(label)-1] == '-' {
+			return false
+		}
+		for i := 0; i < len(label); i++ {
+			c := label[i]
+			if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9' || c == '-') {
+				return false
+			}
+		}
+	}
+	return true
 }

@@ -4,10 +4,18 @@ import "testing"
 
 func TestMaskRecipient(t *testing.T) {
 	tests := []struct{ in, want string }{
-		{"+821012345678", "+82******5678"},
+		{"+821012345678", "+82******5678"}, // 13: Korea, 10 national digits, 4 shown
+		{"+12025550123", "********0123"},   // 12: US, 10 national digits, 4 shown
+		{"+85291234567", "********4567"},   // 12: Hong Kong, 8 national digits, half shown
+		{"+6591234567", "***********"},     // 11: Singapore, 8 national digits: none shown
+		{"+6791234567", "***********"},     // 11: Fiji, 7 national digits: none shown
 		{"minji@example.com", "m***@example.com"},
 		{"민지@example.com", "민***@example.com"},
-		{"@example.com", "@ex*****.com"},
+		{"@example.com", "********.com"}, // no local part: not an address
+		{"minji.kim@example.com (김민지)", "m***@***"},
+		{"kim@example.com 010-9876-5432", "k***@***"},
+		{"kim@localhost", "k***@***"},
+		{"kim@-bad.example", "k***@***"},
 		{"user-12", "*******"},
 		{"device-token-abcdef", "dev************cdef"},
 		{"", ""},
