@@ -21,8 +21,10 @@ type Conformance[M any] struct {
 	//
 	// The suite looks for the recipient in the sender's errors: a number's
 	// last 8 digits, however they are grouped, and an address or its local
-	// part (3 characters or more) as a word. Choose test recipients that
-	// an error would not hold by chance.
+	// part (3 characters or more) as a word. It looks for the message's
+	// texts too (subject, text, body), any 16 characters of them in a row.
+	// Choose test recipients and texts that an error would not hold by
+	// chance.
 	Valid func() M
 	// InvalidRecipient returns a message whose recipient the provider
 	// refuses. Nil skips the check that such a refusal is permanent.
@@ -51,25 +53,33 @@ type Conformance[M any] struct {
 // follows the rules of [notify.SMSSender], and otherwise every violation,
 // joined. Run it under the race detector to check concurrent use.
 func CheckSMSSender(s notify.SMSSender, c Conformance[notify.SMS]) error {
-	return check(s.SendSMS, func(m notify.SMS) notify.SMS { return m }, func(m notify.SMS) string { return m.To }, c)
+	return check(s.SendSMS, func(m notify.SMS) notify.SMS { return m }, func(m notify.SMS) (string, []string) {
+		return m.To, []string{m.Subject, m.Text}
+	}, c)
 }
 
 // CheckAlimTalkSender runs the conformance suite against s, as
 // [CheckSMSSender] does.
 func CheckAlimTalkSender(s notify.AlimTalkSender, c Conformance[notify.AlimTalk]) error {
-	return check(s.SendAlimTalk, notify.AlimTalk.Clone, func(m notify.AlimTalk) string { return m.To }, c)
+	return check(s.SendAlimTalk, notify.AlimTalk.Clone, func(m notify.AlimTalk) (string, []string) {
+		return m.To, []string{m.Text}
+	}, c)
 }
 
 // CheckEmailSender runs the conformance suite against s, as
 // [CheckSMSSender] does.
 func CheckEmailSender(s notify.EmailSender, c Conformance[notify.Email]) error {
-	return check(s.SendEmail, notify.Email.Clone, func(m notify.Email) string { return m.To }, c)
+	return check(s.SendEmail, notify.Email.Clone, func(m notify.Email) (string, []string) {
+		return m.To, []string{m.Subject, m.Text, m.HTML}
+	}, c)
 }
 
 // CheckPushSender runs the conformance suite against s, as [CheckSMSSender]
 // does.
 func CheckPushSender(s notify.PushSender, c Conformance[notify.Push]) error {
-	return check(s.SendPush, notify.Push.Clone, func(m notify.Push) string { return m.To }, c)
+	return check(s.SendPush, notify.Push.Clone, func(m notify.Push) (string, []string) {
+		return m.To, []string{m.Title, m.Body}
+	}, c)
 }
 
 // RunSMSSender runs [CheckSMSSender] as a test: each violation fails t
@@ -113,7 +123,9 @@ func report(t testing.TB, err error) {
 	t.Error(err)
 }
 
-func check[M any](send func(context.Context, M) error, clone func(M) M, to func(M) string, c Conformance[M]) error {
+// check runs the suite. personal returns a message's recipient and texts,
+// which the sender's errors must not hold.
+func check[M any](send func(context.Context, M) error, clone func(M) M, personal func(M) (to string, texts []string), c Conformance[M]) error {
 	if c.Valid == nil {
 		return errors.New("notifytest: Conformance.Valid is required")
 	}
@@ -125,8 +137,9 @@ func check[M any](send func(context.Context, M) error, clone func(M) M, to func(
 	fail := func(format string, args ...any) { errs = append(errs, fmt.Errorf("notifytest: "+format, args...)) }
 
 	// call runs send and gives up waiting after limit. It notes an error
-	// that holds the message's recipient.
-	var leaked atomic.Bool
+	// that holds the message's recipient or text, and returns it with its
+	// text withheld, so that the violations quoting it do not spread it.
+	var leakedTo, leakedText atomic.Bool
 	call := func(ctx context.Context, m M, limit time.Duration) (err error, returned bool) {
 		done := make(chan error, 1)
 		go func() {
@@ -141,8 +154,16 @@ func check[M any](send func(context.Context, M) error, clone func(M) M, to func(
 		defer t.Stop()
 		select {
 		case err := <-done:
-			if holdsRecipient(err, to(m)) {
-				leaked.Store(true)
+			to, texts := personal(m)
+			holdsTo, holdsText := holdsRecipient(err, to), holdsAnyText(err, texts)
+			if holdsTo {
+				leakedTo.Store(true)
+			}
+			if holdsText {
+				leakedText.Store(true)
+			}
+			if holdsTo || holdsText {
+				err = withheld{err}
 			}
 			return err, true
 		case <-t.C:
@@ -247,11 +268,16 @@ func check[M any](send func(context.Context, M) error, clone func(M) M, to func(
 		}
 	}
 
-	// No error holds the recipient: the dispatcher logs a sender's errors
-	// and puts them in its report. The violation does not quote the error.
-	if leaked.Load() {
+	// No error holds the recipient or the text: the dispatcher logs a
+	// sender's errors and puts them in its report. No violation quotes
+	// such an error.
+	if leakedTo.Load() {
 		fail("an error holds the message's recipient; keep personal data out of error strings, " +
 			"since the dispatcher logs them and reports them")
+	}
+	if leakedText.Load() {
+		fail("an error holds the message's text, which holds the customer's name and the agents' replies; " +
+			"keep it out of error strings, since the dispatcher logs them and reports them")
 	}
 	return errors.Join(errs...)
 }
@@ -294,7 +320,7 @@ func holdsRecipient(err error, to string) bool {
 }
 
 // phoneSeparators may group the digits of a phone number.
-const phoneSeparators = " -.()+"
+const phoneSeparators = " -.()+/_"
 
 // phoneDigits returns the digits of to if it is a phone number: at least 7
 // digits, grouped by phoneSeparators only.
@@ -353,4 +379,45 @@ func containsWord(text, w string) bool {
 
 func wordByte(c byte) bool {
 	return c == '_' || '0' <= c && c <= '9' || 'a' <= c && c <= 'z' || 'A' <= c && c <= 'Z'
+}
+
+// A withheld error is a sender's error that holds the message's recipient or
+// text: the violations that quote errors show this instead. errors.Is and
+// errors.As still see the sender's error.
+type withheld struct{ err error }
+
+func (w withheld) Error() string {
+	return "(an error holding the message's recipient or text, not shown)"
+}
+
+func (w withheld) Unwrap() error { return w.err }
+
+// textWindow is how many characters of a message's text in a row an error
+// may not hold. Texts shorter than minText are not looked for: a provider's
+// error may hold a few words of them by chance.
+const (
+	textWindow = 16
+	minText    = 8
+)
+
+// holdsAnyText reports whether err's text holds textWindow characters in a
+// row of any of texts (all of a text shorter than that), ignoring case.
+func holdsAnyText(err error, texts []string) bool {
+	if err == nil {
+		return false
+	}
+	msg := strings.ToLower(err.Error())
+	for _, t := range texts {
+		r := []rune(strings.ToLower(t))
+		if len(r) < minText {
+			continue
+		}
+		w := min(textWindow, len(r))
+		for i := 0; i+w <= len(r); i++ {
+			if strings.Contains(msg, string(r[i:i+w])) {
+				return true
+			}
+		}
+	}
+	return false
 }

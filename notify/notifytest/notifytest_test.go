@@ -24,6 +24,14 @@ func validEmail() notify.Email {
 	return notify.Email{Key: "k", To: "a@example.com", Subject: "s", Text: "t", Headers: map[string]string{"X-A": "1"}}
 }
 
+// longEmail is validEmail with a text long enough for the suite to look for
+// in errors.
+func longEmail() notify.Email {
+	m := validEmail()
+	m.Text = "안녕하세요, 김민지님. 상담원이 답변을 남겼습니다."
+	return m
+}
+
 func TestFakeFaults(t *testing.T) {
 	ctx := context.Background()
 	var f notifytest.SMS
@@ -229,7 +237,7 @@ func TestConformanceAcceptsTheFakes(t *testing.T) {
 
 func TestConformanceCatchesBadSenders(t *testing.T) {
 	c := notifytest.Conformance[notify.Email]{Valid: validEmail, Timeout: 50 * time.Millisecond,
-		InvalidRecipient: func() notify.Email { m := validEmail(); m.To = "nobody"; return m }}
+		InvalidRecipient: func() notify.Email { m := longEmail(); m.To = "nobody"; return m }}
 	tests := []struct {
 		name   string
 		sender notify.EmailFunc
@@ -262,6 +270,15 @@ func TestConformanceCatchesBadSenders(t *testing.T) {
 			}
 			return nil
 		}, "holds the message's recipient"},
+		{"puts the text in its error", func(ctx context.Context, m notify.Email) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if m.To == "nobody" {
+				return notify.Permanent(fmt.Errorf("550 rejected content: %s", m.Text))
+			}
+			return nil
+		}, "holds the message's text"},
 		{"hangs past its deadline", func(ctx context.Context, m notify.Email) error {
 			time.Sleep(200 * time.Millisecond)
 			return ctx.Err()
@@ -274,6 +291,30 @@ func TestConformanceCatchesBadSenders(t *testing.T) {
 				t.Errorf("CheckEmailSender = %v, want a violation mentioning %q", err, tt.want)
 			}
 		})
+	}
+}
+
+// A violation that quotes the sender's error does not quote one that holds
+// the recipient or the text: the suite's output lands in CI logs.
+func TestConformanceWithholdsLeakyErrors(t *testing.T) {
+	leaky := notify.EmailFunc(func(ctx context.Context, m notify.Email) error {
+		// Transient, and holding the recipient and the text: two violations.
+		return fmt.Errorf("421 try later: %s %q", m.To, m.Text)
+	})
+	err := notifytest.CheckEmailSender(leaky, notifytest.Conformance[notify.Email]{Valid: longEmail})
+	if err == nil {
+		t.Fatal("CheckEmailSender accepted a sender that refuses everything")
+	}
+	m := longEmail()
+	for _, raw := range []string{m.To, m.Text} {
+		if strings.Contains(err.Error(), raw) {
+			t.Errorf("a violation quotes %q:\n%v", raw, err)
+		}
+	}
+	for _, want := range []string{"a valid message was refused", "holds the message's recipient", "holds the message's text"} {
+		if !strings.Contains(err.Error(), want) {
+			t.Errorf("no violation mentions %q:\n%v", want, err)
+		}
 	}
 }
 

@@ -2,8 +2,34 @@ package notifytest
 
 import (
 	"errors"
+	"strings"
 	"testing"
 )
+
+func TestHoldsAnyText(t *testing.T) {
+	text := "안녕하세요, 김민지님. 상담원이 답변을 남겼습니다."
+	tests := []struct {
+		err  string
+		want bool
+	}{
+		{"rejected: " + text, true},
+		{"rejected: 김민지님. 상담원이 답변을 남겼", true},                                    // 16 characters in a row
+		{"REJECTED: " + strings.ToUpper("Hello Minji, an agent replied"), false}, // another text
+		{"rejected: 김민지님. 상담원이", false},                                          // fewer than 16
+		{"rejected", false},
+	}
+	for _, tt := range tests {
+		if got := holdsAnyText(errors.New(tt.err), []string{"", "short", text}); got != tt.want {
+			t.Errorf("holdsAnyText(%q) = %t, want %t", tt.err, got, tt.want)
+		}
+	}
+	if !holdsAnyText(errors.New("x: HELLO MINJI, AN AGENT REPLIED"), []string{"Hello Minji, an agent replied"}) {
+		t.Error("holdsAnyText is case-sensitive")
+	}
+	if holdsAnyText(nil, []string{text}) {
+		t.Error("holdsAnyText(nil) = true")
+	}
+}
 
 func TestHoldsRecipient(t *testing.T) {
 	tests := []struct {
@@ -21,6 +47,8 @@ func TestHoldsRecipient(t *testing.T) {
 		{"invalid recipient +82 10-0000-1234", "+821000001234", true},
 		{"invalid recipient 0000-1234", "+821000001234", true},
 		{"to=+82-10-1234-5678: blocked", "+82 10-1234-5678", true},
+		{"no such subscriber 010/0000/1234", "+821000001234", true},
+		{"no such subscriber 010_0000_1234", "+821000001234", true},
 		// Masked, or other numbers.
 		{"invalid recipient +82 10-****-1234", "+821000001234", false},
 		{"invalid recipient +82******1234", "+821000001234", false},
