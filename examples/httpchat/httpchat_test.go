@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
 	"io"
 	"net/http"
@@ -225,5 +226,21 @@ func TestFollowUpCancelledWhenTheCustomerComesBack(t *testing.T) {
 	h.srv.RunDue(context.Background(), h.clock.now())
 	if out := h.srv.Outbox(); len(out) != 0 {
 		t.Errorf("sent to a customer who came back: %+v", out)
+	}
+}
+
+// Chat ids are 128 random bits, not a counter: nobody finds another
+// customer's chat by counting up from their own.
+func TestChatIDsAreUnguessable(t *testing.T) {
+	h := newHarness(t)
+	a, b := h.open(), h.open()
+	if a == b {
+		t.Fatal("two chats got the same id")
+	}
+	for _, id := range []string{a, b} {
+		raw, err := base64.RawURLEncoding.DecodeString(id)
+		if err != nil || len(raw) < 16 {
+			t.Errorf("chat id %q is not 128 random bits, base64url", id)
+		}
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"net/http"
 	"sort"
+	"time"
 )
 
 // widgetTemplate is the customer's chat widget: it asks the bot's
@@ -77,6 +78,7 @@ func (s *Server) widgetPage(w http.ResponseWriter, r *http.Request) {
 // inboxRow is one chat on the console. Contact shows masked values.
 type inboxRow struct {
 	ID       string
+	opened   time.Time
 	Contact  string
 	Messages []message
 }
@@ -86,11 +88,17 @@ func (s *Server) agentPage(w http.ResponseWriter, r *http.Request) {
 	var rows []inboxRow
 	for _, c := range s.chats {
 		if c.admitted { // under the gate, only chats with contact information
-			rows = append(rows, inboxRow{ID: c.id, Contact: c.contact.String(), Messages: append([]message(nil), c.messages...)})
+			rows = append(rows, inboxRow{ID: c.id, opened: c.opened, Contact: c.contact.String(), Messages: append([]message(nil), c.messages...)})
 		}
 	}
 	s.mu.Unlock()
-	sort.Slice(rows, func(i, j int) bool { return rows[i].ID < rows[j].ID })
+	// Oldest first; ids are random, so they only break ties.
+	sort.Slice(rows, func(i, j int) bool {
+		if !rows[i].opened.Equal(rows[j].opened) {
+			return rows[i].opened.Before(rows[j].opened)
+		}
+		return rows[i].ID < rows[j].ID
+	})
 	_ = agentTemplate.Execute(w, rows)
 }
 

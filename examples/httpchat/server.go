@@ -2,12 +2,13 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"log"
 	"net/http"
 	"sort"
-	"strconv"
 	"sync"
 	"time"
 
@@ -59,7 +60,6 @@ type Server struct {
 	now      func() time.Time
 
 	mu     sync.Mutex
-	nextID int
 	chats  map[string]*chat
 	jobs   map[string]job
 	outbox []OutboxItem
@@ -103,6 +103,14 @@ func NewServer(s followup.Settings, baseURL string, now func() time.Time) (*Serv
 	}
 	srv.engine = e
 	return srv, nil
+}
+
+// randomToken returns 128 random bits, base64url-encoded: an id nobody can
+// find by counting up from their own chat's, or by trying.
+func randomToken() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails since Go 1.24
+	return base64.RawURLEncoding.EncodeToString(b)
 }
 
 func maskPhone(e164 string) string {
@@ -162,8 +170,7 @@ func (s *Server) openChat(w http.ResponseWriter, r *http.Request) {
 	now := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.nextID++
-	c := &chat{id: "chat-" + strconv.Itoa(s.nextID), opened: now, locale: in.Locale}
+	c := &chat{id: randomToken(), opened: now, locale: in.Locale}
 	c.conv = followup.Conversation{ID: c.id, CustomerWrote: true, Locale: in.Locale,
 		Presence: followup.Presence{Open: true, Focused: true, LastActive: now, Since: now}}
 	c.admitted = s.settings.Gate.Admit(now, false) == policy.Open
