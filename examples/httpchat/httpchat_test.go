@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"strings"
@@ -26,11 +27,14 @@ func (c *clock) now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return 
 func (c *clock) add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 func newClock() *clock               { return &clock{t: time.Date(2026, 11, 24, 5, 0, 0, 0, time.UTC)} }
 
+// harness is the server, and the customer's browser: post sends the
+// cookies it was given, as the widget's requests do.
 type harness struct {
-	t     *testing.T
-	srv   *Server
-	http  *httptest.Server
-	clock *clock
+	t        *testing.T
+	srv      *Server
+	http     *httptest.Server
+	clock    *clock
+	customer *http.Client
 }
 
 func newHarness(t *testing.T) *harness {
@@ -41,13 +45,17 @@ func newHarness(t *testing.T) *harness {
 	}
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(hs.Close)
-	return &harness{t: t, srv: srv, http: hs, clock: c}
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &harness{t: t, srv: srv, http: hs, clock: c, customer: &http.Client{Jar: jar}}
 }
 
 func (h *harness) post(path string, body any) (int, map[string]any) {
 	h.t.Helper()
 	b, _ := json.Marshal(body)
-	resp, err := http.Post(h.http.URL+path, "application/json", strings.NewReader(string(b)))
+	resp, err := h.customer.Post(h.http.URL+path, "application/json", strings.NewReader(string(b)))
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -242,5 +250,131 @@ func TestChatIDsAreUnguessable(t *testing.T) {
 		if err != nil || len(raw) < 16 {
 			t.Errorf("chat id %q is not 128 random bits, base64url", id)
 		}
+	}
+}
+
+// secret returns the cookie the customer's browser holds for the chat.
+func (h *harness) secret(id string) *http.Cookie {
+	h.t.Helper()
+	u, _ := url.Parse(h.http.URL + "/api/chats/" + id)
+	cookies := h.customer.Jar.Cookies(u)
+	if len(cookies) != 1 {
+		h.t.Fatalf("%d cookies for chat %s, want its secret", len(cookies), id)
+	}
+	return cookies[0]
+}
+
+// customerRoutes are the routes under a chat, each with a body it takes.
+var customerRoutes = []struct {
+	method, path string
+	body         any
+}{
+	{"GET", "", nil},
+	{"POST", "/answers", map[string]string{"field": "phone", "value": "010-9999-0000"}},
+	{"POST", "/messages", map[string]string{"text": "다른 사람의 메시지"}},
+	{"POST", "/presence", map[string]bool{"open": false}},
+}
+
+// do sends one request to /api/chats/{id}{path} with the cookie, unless it
+// is nil, and no other, as anyone's script could; it returns the status and
+// the body.
+func (h *harness) do(method, id, path string, body any, cookie *http.Cookie) (int, string) {
+	h.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = strings.NewReader(string(b))
+	}
+	req, err := http.NewRequest(method, h.http.URL+"/api/chats/"+id+path, rd)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if cookie != nil {
+		req.AddCookie(cookie)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// Nobody reaches a customer's chat without its secret: not a stranger, not
+// another customer with their own chat's secret, not a near miss. Each gets
+// the 404 of a chat that does not exist, and the chat is left as it was.
+func TestAnotherChatIsNotFoundWithoutItsSecret(t *testing.T) {
+	h := newHarness(t)
+	victim := h.open()
+	for field, value := range map[string]string{"name": "김민지", "phone": "010-1234-5678", "email": "minji@example.com"} {
+		if status, _ := h.answer(victim, field, value); status != http.StatusOK {
+			t.Fatalf("%s: %d", field, status)
+		}
+	}
+	h.post("/api/chats/"+victim+"/messages", map[string]string{"text": "주문한 상품이 언제 오나요?"})
+	other := h.open()
+	right := h.secret(victim)
+	others := &http.Cookie{Name: right.Name, Value: h.secret(other).Value}
+	nearMiss := []byte(right.Value)
+	nearMiss[0] ^= 1
+
+	_, notFound := h.do("GET", "AAAAAAAAAAAAAAAAAAAAAA", "", nil, nil)
+	for _, route := range customerRoutes {
+		for who, cookie := range map[string]*http.Cookie{"no secret": nil, "another chat's secret": others,
+			"a wrong secret":            {Name: right.Name, Value: string(nearMiss)},
+			"the chat id as the secret": {Name: right.Name, Value: victim}} {
+			status, body := h.do(route.method, victim, route.path, route.body, cookie)
+			if status != http.StatusNotFound || body != notFound {
+				t.Errorf("%s %s with %s: %d, %d bytes; want the 404 of an unknown chat", route.method, route.path, who, status, len(body))
+			}
+		}
+	}
+
+	h.srv.mu.Lock()
+	c := h.srv.chats[victim]
+	phone, messages, open := c.answers.Phone, len(c.messages), c.conv.Presence.Open
+	h.srv.mu.Unlock()
+	if phone != "010-1234-5678" || messages != 1 || !open {
+		t.Errorf("the chat changed: phone changed %v, %d messages, open %v", phone != "010-1234-5678", messages, open)
+	}
+	// The chat's own secret still opens it.
+	if status, body := h.do("GET", victim, "", nil, &http.Cookie{Name: right.Name, Value: right.Value}); status != http.StatusOK || !strings.Contains(body, "주문한 상품이 언제 오나요?") {
+		t.Errorf("GET with the right secret: %d, %d bytes", status, len(body))
+	}
+}
+
+// The secret comes as a cookie the widget's script cannot read, that other
+// sites cannot send, for this chat only; it is not in the JSON, and it is
+// not the id.
+func TestChatSecretIsAStrictHttpOnlyCookieForTheChat(t *testing.T) {
+	h := newHarness(t)
+	resp, err := http.Post(h.http.URL+"/api/chats", "application/json", strings.NewReader(`{"locale":"ko"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	var j struct{ ID string }
+	if err := json.Unmarshal(body, &j); err != nil || j.ID == "" {
+		t.Fatalf("open: %d, %v", resp.StatusCode, err)
+	}
+	cookies := resp.Cookies()
+	if len(cookies) != 1 {
+		t.Fatalf("%d cookies, want the one secret", len(cookies))
+	}
+	c := cookies[0]
+	if !c.HttpOnly || c.SameSite != http.SameSiteStrictMode || c.Path != "/api/chats/"+j.ID {
+		t.Errorf("cookie %s: HttpOnly %v, SameSite %v, Path %q", c.Name, c.HttpOnly, c.SameSite, c.Path)
+	}
+	if raw, err := base64.RawURLEncoding.DecodeString(c.Value); err != nil || len(raw) < 16 || c.Value == j.ID {
+		t.Errorf("the secret is not 128 random bits apart from the id")
+	}
+	if strings.Contains(string(body), c.Value) {
+		t.Error("the secret is in the JSON, where the widget's script can read it")
+	}
+	if status, _ := h.do("GET", j.ID, "", nil, &http.Cookie{Name: c.Name, Value: c.Value}); status != http.StatusOK {
+		t.Errorf("GET with the secret: %d", status)
 	}
 }
