@@ -124,6 +124,11 @@ func TestPagesServe(t *testing.T) {
 			t.Errorf("GET %s lacks %q", path, want)
 		}
 	}
+	for _, path := range []string{"/agent", "/outbox"} {
+		if !strings.Contains(h.get(path), "staff login") {
+			t.Errorf("GET %s does not say it belongs behind the staff login", path)
+		}
+	}
 }
 
 // A customer who leaves without contact information under the gate is

@@ -51,11 +51,15 @@ start();
 </script>
 </html>`))
 
+// staffOnly is the note on the agent's pages.
+const staffOnly = `<p><strong>Agents only.</strong> This page shows every customer's chat; it is open because the demo has no login, and a real host serves it behind its staff login.</p>`
+
 // agentTemplate is the agent's console: the inbox of admitted chats and a
 // reply box for each.
 var agentTemplate = template.Must(template.New("agent").Parse(`<!doctype html>
 <html><meta charset="utf-8"><title>Inbox</title>
 <h1>Inbox</h1>
+` + staffOnly + `
 {{range .}}<section id="{{.ID}}">
 <h2>{{.ID}} {{.Contact}}</h2>
 {{range .Messages}}<p>{{if .FromCustomer}}Customer{{else}}{{.Author}}{{end}}: {{.Text}}</p>{{end}}
@@ -67,6 +71,7 @@ var agentTemplate = template.Must(template.New("agent").Parse(`<!doctype html>
 var outboxTemplate = template.Must(template.New("outbox").Parse(`<!doctype html>
 <html><meta charset="utf-8"><title>Outbox</title>
 <h1>Delivered follow-ups</h1>
+` + staffOnly + `
 {{range .}}<article><h2>{{.Channel}} to {{.To}}</h2><p>key {{.Key}}</p>{{if .Subject}}<p>{{.Subject}}</p>{{end}}<pre>{{.Text}}</pre></article>
 {{else}}<p>Nothing sent yet.</p>{{end}}
 </html>`))
