@@ -2,9 +2,12 @@ package main
 
 import (
 	"context"
+	"encoding/base64"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
+	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
 	"strings"
@@ -25,11 +28,14 @@ func (c *clock) now() time.Time      { c.mu.Lock(); defer c.mu.Unlock(); return 
 func (c *clock) add(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
 func newClock() *clock               { return &clock{t: time.Date(2026, 11, 24, 5, 0, 0, 0, time.UTC)} }
 
+// harness is the server, and the customer's browser: post sends the
+// cookies it was given, as the widget's requests do.
 type harness struct {
-	t     *testing.T
-	srv   *Server
-	http  *httptest.Server
-	clock *clock
+	t        *testing.T
+	srv      *Server
+	http     *httptest.Server
+	clock    *clock
+	customer *http.Client
 }
 
 func newHarness(t *testing.T) *harness {
@@ -40,13 +46,17 @@ func newHarness(t *testing.T) *harness {
 	}
 	hs := httptest.NewServer(srv.Handler())
 	t.Cleanup(hs.Close)
-	return &harness{t: t, srv: srv, http: hs, clock: c}
+	jar, err := cookiejar.New(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	return &harness{t: t, srv: srv, http: hs, clock: c, customer: &http.Client{Jar: jar}}
 }
 
 func (h *harness) post(path string, body any) (int, map[string]any) {
 	h.t.Helper()
 	b, _ := json.Marshal(body)
-	resp, err := http.Post(h.http.URL+path, "application/json", strings.NewReader(string(b)))
+	resp, err := h.customer.Post(h.http.URL+path, "application/json", strings.NewReader(string(b)))
 	if err != nil {
 		h.t.Fatal(err)
 	}
@@ -96,11 +106,27 @@ func (h *harness) answer(id, field, value string) (int, map[string]any) {
 	return h.post("/api/chats/"+id+"/answers", map[string]string{"field": field, "value": value})
 }
 
+// summary describes outbox items by channel, key and length: a failing test
+// must not print what was sent, as that is a customer's messages.
+func summary(out []OutboxItem) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "%d items", len(out))
+	for _, o := range out {
+		fmt.Fprintf(&b, "; %v %s, %d bytes", o.Channel, o.Key, len(o.Text))
+	}
+	return b.String()
+}
+
 func TestPagesServe(t *testing.T) {
 	h := newHarness(t)
 	for path, want := range map[string]string{"/": "Chat with Example Shop", "/agent": "No open chats.", "/outbox": "Nothing sent yet."} {
 		if got := h.get(path); !strings.Contains(got, want) {
 			t.Errorf("GET %s lacks %q", path, want)
+		}
+	}
+	for _, path := range []string{"/agent", "/outbox"} {
+		if !strings.Contains(h.get(path), "staff login") {
+			t.Errorf("GET %s does not say it belongs behind the staff login", path)
 		}
 	}
 }
@@ -173,7 +199,7 @@ func TestFollowUpDeliveredToTheOutbox(t *testing.T) {
 	}
 	out := h.srv.Outbox()
 	if len(out) != 2 {
-		t.Fatalf("outbox: %+v", out)
+		t.Fatalf("outbox: %s", summary(out))
 	}
 	got := map[notify.Channel]OutboxItem{}
 	for _, o := range out {
@@ -182,14 +208,14 @@ func TestFollowUpDeliveredToTheOutbox(t *testing.T) {
 	sms, email := got[notify.ChannelSMS], got[notify.ChannelEmail]
 	for _, o := range []OutboxItem{sms, email} {
 		if !strings.Contains(o.Text, "내일 출고됩니다.") || !strings.Contains(o.Text, "송장 번호는 문자로 보내 드릴게요.") {
-			t.Errorf("%v does not carry both replies:\n%s", o.Channel, o.Text)
+			t.Errorf("the %v (%d bytes) does not carry both replies", o.Channel, len(o.Text))
 		}
 	}
 	if sms.To != "+82 **-****-5678" || email.To != "m***@example.com" {
 		t.Errorf("outbox recipients %q, %q", sms.To, email.To)
 	}
 	if link := "http://chat.example/#chat=" + id; !strings.Contains(sms.Text, link) {
-		t.Errorf("the text has no link %q:\n%s", link, sms.Text)
+		t.Errorf("the text (%d bytes) has no link %q", len(sms.Text), link)
 	}
 	// The text is on the history the send caps count.
 	h.srv.mu.Lock()
@@ -200,8 +226,11 @@ func TestFollowUpDeliveredToTheOutbox(t *testing.T) {
 	}
 	page := h.get("/outbox")
 	// html/template escapes "+" as "&#43;".
-	if !strings.Contains(page, "sms to &#43;82 **-****-5678") || strings.Contains(page, "1234-5678") {
-		t.Errorf("outbox page:\n%s", page)
+	if !strings.Contains(page, "sms to &#43;82 **-****-5678") {
+		t.Errorf("the outbox page (%d bytes) lacks the masked recipient", len(page))
+	}
+	if strings.Contains(page, "1234-5678") {
+		t.Errorf("the outbox page (%d bytes) shows the phone number unmasked", len(page))
 	}
 	// The job queue is empty and nothing goes twice.
 	h.clock.add(time.Hour)
@@ -224,6 +253,148 @@ func TestFollowUpCancelledWhenTheCustomerComesBack(t *testing.T) {
 	h.clock.add(5 * time.Minute)
 	h.srv.RunDue(context.Background(), h.clock.now())
 	if out := h.srv.Outbox(); len(out) != 0 {
-		t.Errorf("sent to a customer who came back: %+v", out)
+		t.Errorf("sent to a customer who came back: %s", summary(out))
+	}
+}
+
+// Chat ids are 128 random bits, not a counter: nobody finds another
+// customer's chat by counting up from their own.
+func TestChatIDsAreUnguessable(t *testing.T) {
+	h := newHarness(t)
+	a, b := h.open(), h.open()
+	if a == b {
+		t.Fatal("two chats got the same id")
+	}
+	for _, id := range []string{a, b} {
+		raw, err := base64.RawURLEncoding.DecodeString(id)
+		if err != nil || len(raw) < 16 {
+			t.Errorf("chat id %q is not 128 random bits, base64url", id)
+		}
+	}
+}
+
+// secret returns the cookie the customer's browser holds for the chat.
+func (h *harness) secret(id string) *http.Cookie {
+	h.t.Helper()
+	u, _ := url.Parse(h.http.URL + "/api/chats/" + id)
+	cookies := h.customer.Jar.Cookies(u)
+	if len(cookies) != 1 {
+		h.t.Fatalf("%d cookies for chat %s, want its secret", len(cookies), id)
+	}
+	return cookies[0]
+}
+
+// customerRoutes are the routes under a chat, each with a body it takes.
+var customerRoutes = []struct {
+	method, path string
+	body         any
+}{
+	{"GET", "", nil},
+	{"POST", "/answers", map[string]string{"field": "phone", "value": "010-9999-0000"}},
+	{"POST", "/messages", map[string]string{"text": "다른 사람의 메시지"}},
+	{"POST", "/presence", map[string]bool{"open": false}},
+}
+
+// do sends one request to /api/chats/{id}{path} with the cookie, unless it
+// is nil, and no other, as anyone's script could; it returns the status and
+// the body.
+func (h *harness) do(method, id, path string, body any, cookie *http.Cookie) (int, string) {
+	h.t.Helper()
+	var rd io.Reader
+	if body != nil {
+		b, _ := json.Marshal(body)
+		rd = strings.NewReader(string(b))
+	}
+	req, err := http.NewRequest(method, h.http.URL+"/api/chats/"+id+path, rd)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/json")
+	if cookie != nil {
+		req.AddCookie(cookie)
+	}
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	b, _ := io.ReadAll(resp.Body)
+	return resp.StatusCode, string(b)
+}
+
+// Nobody reaches a customer's chat without its secret: not a stranger, not
+// another customer with their own chat's secret, not a near miss. Each gets
+// the 404 of a chat that does not exist, and the chat is left as it was.
+func TestAnotherChatIsNotFoundWithoutItsSecret(t *testing.T) {
+	h := newHarness(t)
+	victim := h.open()
+	for field, value := range map[string]string{"name": "김민지", "phone": "010-1234-5678", "email": "minji@example.com"} {
+		if status, _ := h.answer(victim, field, value); status != http.StatusOK {
+			t.Fatalf("%s: %d", field, status)
+		}
+	}
+	h.post("/api/chats/"+victim+"/messages", map[string]string{"text": "주문한 상품이 언제 오나요?"})
+	other := h.open()
+	right := h.secret(victim)
+	others := &http.Cookie{Name: right.Name, Value: h.secret(other).Value}
+	nearMiss := []byte(right.Value)
+	nearMiss[0] ^= 1
+
+	_, notFound := h.do("GET", "AAAAAAAAAAAAAAAAAAAAAA", "", nil, nil)
+	for _, route := range customerRoutes {
+		for who, cookie := range map[string]*http.Cookie{"no secret": nil, "another chat's secret": others,
+			"a wrong secret":            {Name: right.Name, Value: string(nearMiss)},
+			"the chat id as the secret": {Name: right.Name, Value: victim}} {
+			status, body := h.do(route.method, victim, route.path, route.body, cookie)
+			if status != http.StatusNotFound || body != notFound {
+				t.Errorf("%s %s with %s: %d, %d bytes; want the 404 of an unknown chat", route.method, route.path, who, status, len(body))
+			}
+		}
+	}
+
+	h.srv.mu.Lock()
+	c := h.srv.chats[victim]
+	phone, messages, open := c.answers.Phone, len(c.messages), c.conv.Presence.Open
+	h.srv.mu.Unlock()
+	if phone != "010-1234-5678" || messages != 1 || !open {
+		t.Errorf("the chat changed: phone changed %v, %d messages, open %v", phone != "010-1234-5678", messages, open)
+	}
+	// The chat's own secret still opens it.
+	if status, body := h.do("GET", victim, "", nil, &http.Cookie{Name: right.Name, Value: right.Value}); status != http.StatusOK || !strings.Contains(body, "주문한 상품이 언제 오나요?") {
+		t.Errorf("GET with the right secret: %d, %d bytes", status, len(body))
+	}
+}
+
+// The secret comes as a cookie the widget's script cannot read, that other
+// sites cannot send, for this chat only; it is not in the JSON, and it is
+// not the id.
+func TestChatSecretIsAStrictHttpOnlyCookieForTheChat(t *testing.T) {
+	h := newHarness(t)
+	resp, err := http.Post(h.http.URL+"/api/chats", "application/json", strings.NewReader(`{"locale":"ko"}`))
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	body, _ := io.ReadAll(resp.Body)
+	var j struct{ ID string }
+	if err := json.Unmarshal(body, &j); err != nil || j.ID == "" {
+		t.Fatalf("open: %d, %v", resp.StatusCode, err)
+	}
+	cookies := resp.Cookies()
+	if len(cookies) != 1 {
+		t.Fatalf("%d cookies, want the one secret", len(cookies))
+	}
+	c := cookies[0]
+	if !c.HttpOnly || c.SameSite != http.SameSiteStrictMode || c.Path != "/api/chats/"+j.ID {
+		t.Errorf("cookie %s: HttpOnly %v, SameSite %v, Path %q", c.Name, c.HttpOnly, c.SameSite, c.Path)
+	}
+	if raw, err := base64.RawURLEncoding.DecodeString(c.Value); err != nil || len(raw) < 16 || c.Value == j.ID {
+		t.Errorf("the secret is not 128 random bits apart from the id")
+	}
+	if strings.Contains(string(body), c.Value) {
+		t.Error("the secret is in the JSON, where the widget's script can read it")
+	}
+	if status, _ := h.do("GET", j.ID, "", nil, &http.Cookie{Name: c.Name, Value: c.Value}); status != http.StatusOK {
+		t.Errorf("GET with the secret: %d", status)
 	}
 }

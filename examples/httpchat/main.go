@@ -5,17 +5,24 @@
 //
 // It serves the customer's widget at /, which asks the configured questions,
 // shows the localized reason when an answer is refused, honours the
-// contact-required gate and reports presence (page visible, focused, left);
-// the agent's console at /agent, an inbox of admitted chats with a reply
-// box; and /outbox, the follow-ups the engine delivered through in-memory
-// senders. A ticker plays the host's job queue, delivering each planned
-// follow-up when it is due.
+// contact-required gate and reports presence (page visible, focused, left).
+// Each chat has a random id and a secret that the customer's browser keeps
+// in an HttpOnly cookie; the chat's API answers only requests carrying it.
+// A ticker plays the host's job queue, delivering each planned follow-up
+// when it is due.
+//
+// The agent's side is the console at /agent, an inbox of admitted chats with
+// a reply box, and /outbox, the follow-ups the engine delivered through
+// in-memory senders. They show every customer's chat, so a real host serves
+// them only behind its staff login; they are open here because the demo has
+// no login.
 //
 // To see one: answer the questions in the widget, close its tab (or switch
 // away for half a minute), reply from the console, and open /outbox about
 // 20 seconds later. The demo's timings are short; the defaults wait minutes.
 // The follow-up's link opens the widget, which starts a new chat: resuming
-// one is the host's business.
+// one is the host's business. The link carries the chat's id, never its
+// secret (see NewServer).
 package main
 
 import (
@@ -57,7 +64,7 @@ func main() {
 	if err != nil {
 		log.Fatal(err)
 	}
-	fmt.Printf("httpchat: widget http://%s/  console http://%s/agent  outbox http://%s/outbox\n", ln.Addr(), ln.Addr(), ln.Addr())
+	fmt.Printf("httpchat: widget http://%s/  agents only: console http://%s/agent  outbox http://%s/outbox\n", ln.Addr(), ln.Addr(), ln.Addr())
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()

@@ -4,6 +4,7 @@ import (
 	"html/template"
 	"net/http"
 	"sort"
+	"time"
 )
 
 // widgetTemplate is the customer's chat widget: it asks the bot's
@@ -50,11 +51,15 @@ start();
 </script>
 </html>`))
 
+// staffOnly is the note on the agent's pages.
+const staffOnly = `<p><strong>Agents only.</strong> This page shows every customer's chat; it is open because the demo has no login, and a real host serves it behind its staff login.</p>`
+
 // agentTemplate is the agent's console: the inbox of admitted chats and a
 // reply box for each.
 var agentTemplate = template.Must(template.New("agent").Parse(`<!doctype html>
 <html><meta charset="utf-8"><title>Inbox</title>
 <h1>Inbox</h1>
+` + staffOnly + `
 {{range .}}<section id="{{.ID}}">
 <h2>{{.ID}} {{.Contact}}</h2>
 {{range .Messages}}<p>{{if .FromCustomer}}Customer{{else}}{{.Author}}{{end}}: {{.Text}}</p>{{end}}
@@ -66,6 +71,7 @@ var agentTemplate = template.Must(template.New("agent").Parse(`<!doctype html>
 var outboxTemplate = template.Must(template.New("outbox").Parse(`<!doctype html>
 <html><meta charset="utf-8"><title>Outbox</title>
 <h1>Delivered follow-ups</h1>
+` + staffOnly + `
 {{range .}}<article><h2>{{.Channel}} to {{.To}}</h2><p>key {{.Key}}</p>{{if .Subject}}<p>{{.Subject}}</p>{{end}}<pre>{{.Text}}</pre></article>
 {{else}}<p>Nothing sent yet.</p>{{end}}
 </html>`))
@@ -77,6 +83,7 @@ func (s *Server) widgetPage(w http.ResponseWriter, r *http.Request) {
 // inboxRow is one chat on the console. Contact shows masked values.
 type inboxRow struct {
 	ID       string
+	opened   time.Time
 	Contact  string
 	Messages []message
 }
@@ -86,11 +93,17 @@ func (s *Server) agentPage(w http.ResponseWriter, r *http.Request) {
 	var rows []inboxRow
 	for _, c := range s.chats {
 		if c.admitted { // under the gate, only chats with contact information
-			rows = append(rows, inboxRow{ID: c.id, Contact: c.contact.String(), Messages: append([]message(nil), c.messages...)})
+			rows = append(rows, inboxRow{ID: c.id, opened: c.opened, Contact: c.contact.String(), Messages: append([]message(nil), c.messages...)})
 		}
 	}
 	s.mu.Unlock()
-	sort.Slice(rows, func(i, j int) bool { return rows[i].ID < rows[j].ID })
+	// Oldest first; ids are random, so they only break ties.
+	sort.Slice(rows, func(i, j int) bool {
+		if !rows[i].opened.Equal(rows[j].opened) {
+			return rows[i].opened.Before(rows[j].opened)
+		}
+		return rows[i].ID < rows[j].ID
+	})
 	_ = agentTemplate.Execute(w, rows)
 }
 

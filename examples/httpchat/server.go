@@ -2,12 +2,15 @@ package main
 
 import (
 	"context"
+	"crypto/rand"
+	"crypto/subtle"
+	"encoding/base64"
 	"encoding/json"
 	"fmt"
 	"log"
 	"net/http"
 	"sort"
-	"strconv"
+	"strings"
 	"sync"
 	"time"
 
@@ -19,6 +22,7 @@ import (
 // chat is one conversation as this host stores it.
 type chat struct {
 	id       string
+	secret   string // the customer's key to the chat; see openChat
 	opened   time.Time
 	admitted bool // reached the agents' inbox
 	answers  followup.ContactInput
@@ -57,9 +61,9 @@ type Server struct {
 	settings followup.Settings
 	engine   *followup.Engine
 	now      func() time.Time
+	https    bool // the secret cookies are Secure
 
 	mu     sync.Mutex
-	nextID int
 	chats  map[string]*chat
 	jobs   map[string]job
 	outbox []OutboxItem
@@ -74,7 +78,7 @@ type Server struct {
 // its clock.
 func NewServer(s followup.Settings, baseURL string, now func() time.Time) (*Server, error) {
 	srv := &Server{settings: s, now: now, chats: map[string]*chat{}, jobs: map[string]job{},
-		textsTo: map[string][]time.Time{}}
+		textsTo: map[string][]time.Time{}, https: strings.HasPrefix(baseURL, "https://")}
 	record := func(ch notify.Channel, key, to, subject, text string) {
 		srv.mu.Lock()
 		srv.outbox = append(srv.outbox, OutboxItem{Channel: ch, Key: key, To: to, Subject: subject, Text: text})
@@ -96,13 +100,30 @@ func NewServer(s followup.Settings, baseURL string, now func() time.Time) (*Serv
 	}
 	e, err := followup.NewEngine(s, followup.Account{HasPaymentMethod: true}, senders, followup.Options{
 		Workspace: "Example Shop",
-		Link:      func(c followup.Conversation) string { return baseURL + "/#chat=" + c.ID },
+		// The link names the chat but holds no secret: without the
+		// chat's cookie the id opens nothing, so a forwarded or
+		// misdelivered text gives nobody the transcript. This widget
+		// starts a new chat from the link anyway; a host that resumes
+		// one does it in the browser holding the cookie, or after the
+		// customer signs in. Putting the secret in the link would make
+		// the message itself the key to the chat, which is a common
+		// design, as only the customer receives it, but one that
+		// needs links that expire.
+		Link: func(c followup.Conversation) string { return baseURL + "/#chat=" + c.ID },
 	})
 	if err != nil {
 		return nil, err
 	}
 	srv.engine = e
 	return srv, nil
+}
+
+// randomToken returns 128 random bits, base64url-encoded: an id nobody can
+// find by counting up from their own chat's, or by trying.
+func randomToken() string {
+	b := make([]byte, 16)
+	_, _ = rand.Read(b) // crypto/rand.Read never fails since Go 1.24
+	return base64.RawURLEncoding.EncodeToString(b)
 }
 
 func maskPhone(e164 string) string {
@@ -113,15 +134,20 @@ func maskPhone(e164 string) string {
 // Handler returns the HTTP handler of every page and API.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
+	// The customer's side: anyone may open a chat; every route under
+	// a chat needs that chat's secret cookie (see withChat).
 	mux.HandleFunc("GET /{$}", s.widgetPage)
-	mux.HandleFunc("GET /agent", s.agentPage)
-	mux.HandleFunc("GET /outbox", s.outboxPage)
 	mux.HandleFunc("POST /api/chats", s.openChat)
 	mux.HandleFunc("POST /api/chats/{id}/answers", s.answer)
 	mux.HandleFunc("POST /api/chats/{id}/messages", s.customerMessage)
 	mux.HandleFunc("POST /api/chats/{id}/presence", s.presence)
 	mux.HandleFunc("GET /api/chats/{id}", s.chatState)
+	// The agent's side shows every chat and replies in any: it is open
+	// here because the demo has no login, and a real host serves it
+	// only behind its staff login.
+	mux.HandleFunc("GET /agent", s.agentPage)
 	mux.HandleFunc("POST /agent/chats/{id}/reply", s.agentReply)
+	mux.HandleFunc("GET /outbox", s.outboxPage)
 	return mux
 }
 
@@ -131,9 +157,15 @@ func writeJSON(w http.ResponseWriter, status int, v any) {
 	_ = json.NewEncoder(w).Encode(v)
 }
 
-// withChat decodes the request's JSON body into in, unless in is nil, and
-// runs f with the chat the path names and the current time, under the
-// server's lock.
+// secretCookie holds a chat's secret in the customer's browser. openChat
+// scopes it to the chat's own path, so each chat has its own.
+const secretCookie = "chat_secret"
+
+// withChat is the customer's way into a chat. It decodes the request's JSON
+// body into in, unless in is nil, and runs f with the chat the path names
+// and the current time, under the server's lock, if the request carries the
+// chat's secret cookie. A missing or wrong secret gets the same 404 as an id
+// that does not exist, so nobody learns which chats exist.
 func (s *Server) withChat(w http.ResponseWriter, r *http.Request, in any, f func(c *chat, now time.Time)) {
 	if in != nil {
 		if err := json.NewDecoder(http.MaxBytesReader(w, r.Body, 16<<10)).Decode(in); err != nil {
@@ -145,6 +177,10 @@ func (s *Server) withChat(w http.ResponseWriter, r *http.Request, in any, f func
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	c, ok := s.chats[r.PathValue("id")]
+	if ok {
+		ck, err := r.Cookie(secretCookie)
+		ok = err == nil && subtle.ConstantTimeCompare([]byte(ck.Value), []byte(c.secret)) == 1
+	}
 	if !ok {
 		writeJSON(w, http.StatusNotFound, map[string]string{"error": "no such chat"})
 		return
@@ -153,7 +189,10 @@ func (s *Server) withChat(w http.ResponseWriter, r *http.Request, in any, f func
 }
 
 // openChat starts a chat: the bot's questions, and whether the gate lets it
-// into the inbox yet.
+// into the inbox yet. It hands the customer the chat's secret in a cookie
+// the widget's script cannot read (HttpOnly), that no other site's page can
+// send (SameSite=Strict), and that goes only with this chat's requests
+// (Path): the widget needs no code to keep it.
 func (s *Server) openChat(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		Locale string `json:"locale"`
@@ -162,12 +201,13 @@ func (s *Server) openChat(w http.ResponseWriter, r *http.Request) {
 	now := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
-	s.nextID++
-	c := &chat{id: "chat-" + strconv.Itoa(s.nextID), opened: now, locale: in.Locale}
+	c := &chat{id: randomToken(), secret: randomToken(), opened: now, locale: in.Locale}
 	c.conv = followup.Conversation{ID: c.id, CustomerWrote: true, Locale: in.Locale,
 		Presence: followup.Presence{Open: true, Focused: true, LastActive: now, Since: now}}
 	c.admitted = s.settings.Gate.Admit(now, false) == policy.Open
 	s.chats[c.id] = c
+	http.SetCookie(w, &http.Cookie{Name: secretCookie, Value: c.secret, Path: "/api/chats/" + c.id,
+		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: s.https})
 	writeJSON(w, http.StatusCreated, map[string]any{
 		"id": c.id, "questions": s.settings.Questions(), "admitted": c.admitted,
 	})
@@ -285,20 +325,27 @@ func (s *Server) chatState(w http.ResponseWriter, r *http.Request) {
 }
 
 // agentReply is the console's reply box. Each reply re-plans the chat's
-// follow-up: a reply while one is pending joins it.
+// follow-up: a reply while one is pending joins it. It is the agent's side,
+// so it takes no customer secret (see Handler).
 func (s *Server) agentReply(w http.ResponseWriter, r *http.Request) {
 	text := r.FormValue("text")
-	s.withChat(w, r, nil, func(c *chat, now time.Time) {
-		if !c.admitted || text == "" {
-			http.Error(w, "cannot reply", http.StatusBadRequest)
-			return
-		}
-		id := fmt.Sprintf("m%d", len(c.messages)+1)
-		c.messages = append(c.messages, message{Author: "Agent", Text: text, At: now})
-		c.conv.Unseen = append(c.conv.Unseen, followup.Reply{ID: id, Author: "Agent", Text: text, At: now})
-		s.schedule(c, now)
-		http.Redirect(w, r, "/agent", http.StatusSeeOther)
-	})
+	now := s.now()
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	c, ok := s.chats[r.PathValue("id")]
+	if !ok {
+		http.NotFound(w, r)
+		return
+	}
+	if !c.admitted || text == "" {
+		http.Error(w, "cannot reply", http.StatusBadRequest)
+		return
+	}
+	id := fmt.Sprintf("m%d", len(c.messages)+1)
+	c.messages = append(c.messages, message{Author: "Agent", Text: text, At: now})
+	c.conv.Unseen = append(c.conv.Unseen, followup.Reply{ID: id, Author: "Agent", Text: text, At: now})
+	s.schedule(c, now)
+	http.Redirect(w, r, "/agent", http.StatusSeeOther)
 }
 
 // schedule plans the chat's follow-up and puts its job in the queue, keyed
