@@ -144,7 +144,9 @@ type Presence struct {
 	// scrolling, a message).
 	LastActive time.Time
 	// Since is when Open or Focused last changed: when the customer left or
-	// switched away. Zero means unknown, taken as LastActive.
+	// switched away, or came back. Zero means unknown, taken as LastActive.
+	// A customer in the focused chat is idle from the later of LastActive
+	// and Since: coming back counts as activity.
 	Since time.Time
 }
 

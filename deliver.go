@@ -103,9 +103,12 @@ type Result struct {
 	// provider: the host appends now to both lists of
 	// [Conversation.Texts] for the caps.
 	Texted bool
-	// Next is when to call Deliver again for this follow-up: its next step
-	// (push first, escalation to email), deferred text, or a reschedule.
-	// Zero means the follow-up is complete.
+	// Next is when to call Deliver again, with Plan: the follow-up's next
+	// step (push first, escalation to email), deferred text, a reschedule,
+	// or, once this follow-up is done, the conversation's next follow-up
+	// if one is due already (that call returns [Replanned] with its plan).
+	// A time in the past means now. Zero means nothing more is due until
+	// the conversation changes.
 	Next time.Time
 }
 
@@ -132,12 +135,18 @@ type Result struct {
 //
 // Deliver then renders the messages in the customer's language (or the
 // workspace's), dispatches them through the host's senders and returns the
-// report. The error is non-nil only when Deliver could not do its job: a
-// nil engine, or a template that failed to render; a failed send is a
-// report entry, not an error.
+// report. The error is non-nil only when Deliver could not do its job, and
+// then nothing was sent or is to be recorded: a nil engine, a context
+// already done, or a template that failed to render. A failed send is a
+// report entry, not an error. A message the dispatcher never tried, because
+// ctx ended first, is not recorded: Next says when to send it.
 func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversation) (Result, error) {
 	if e == nil {
 		return Result{}, ErrNilEngine
+	}
+	if err := ctx.Err(); err != nil {
+		// Nothing can be sent: the queue runs the job again.
+		return Result{}, err
 	}
 	var b batch
 	cur := e.plan(now, &c, &b)
@@ -205,12 +214,13 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 		} else if until, why := e.holdText(now, &c); why != nil {
 			res.Deferred, res.DeferredUntil, res.DeferredBy = text, until, why
 			step = step.Without(text)
-			// Only text is held back. An escalating follow-up's email
-			// waits for the text; with the text held back, it goes now, as
-			// it does when the text was not delivered.
-			if e.timing.Strategy == Escalating && e.emailPending(&c, cur.Key) {
-				step = step.Add(notify.ChannelEmail)
-			}
+		}
+		// An escalating follow-up's email waits for the text. With the text
+		// refused or held back, it goes now, as it does when the text was
+		// not delivered.
+		if !step.Has(notify.ChannelEmail) && step.Intersect(text) != text &&
+			e.timing.Strategy == Escalating && e.emailPending(&c, cur.Key) {
+			step = step.Add(notify.ChannelEmail)
 		}
 	}
 
@@ -226,29 +236,36 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 	if msgs == (notify.Batch{}) {
 		// Nothing to send: every channel was refused or deferred, or only
 		// text was due and it fits no text message.
-		res.Records = e.records(cur.Key, now, b.last, res.Refused, nil)
 		res.Status = Refused
 		if !res.Deferred.Empty() {
-			res.Status, res.Next = Deferred, res.DeferredUntil
+			res.Status = Deferred
 		}
-		return res, nil
+	} else {
+		res.Report = e.dispatcher().Dispatch(ctx, msgs)
+		res.Status = Sent
+		res.Texted = res.Report.Delivered(notify.ChannelAlimTalk) || res.Report.Delivered(notify.ChannelSMS)
 	}
-	res.Report = e.dispatcher().Dispatch(ctx, msgs)
-	res.Status = Sent
 	res.Records = e.records(cur.Key, now, b.last, res.Refused, &res.Report)
-	res.Texted = res.Report.Delivered(notify.ChannelAlimTalk) || res.Report.Delivered(notify.ChannelSMS)
-
-	// The next step, as the host will see it once it has recorded these.
-	after := c
-	after.FollowUps = append(append([]Record(nil), c.FollowUps...), res.Records...)
-	if next := e.plan(now, &after, nil); next.Reason == Due && next.Key == cur.Key {
-		res.Next = next.SendAt
-	}
+	res.Next = e.next(now, &c, res.Records)
 	if !res.Deferred.Empty() {
 		// The deferred text is the next step: steps after it wait for it.
 		res.Next = res.DeferredUntil
 	}
 	return res, nil
+}
+
+// next returns when Deliver is due again once the host has recorded
+// records: the follow-up's next step, or the conversation's next follow-up
+// if that one is finished and another is due already (Deliver then returns
+// [Replanned] with its plan). A time in the past means now. Zero means
+// nothing is due.
+func (e *Engine) next(now time.Time, c *Conversation, records []Record) time.Time {
+	after := *c
+	after.FollowUps = append(append([]Record(nil), c.FollowUps...), records...)
+	if p := e.plan(now, &after, nil); p.Reason == Due {
+		return p.SendAt
+	}
+	return time.Time{}
 }
 
 // lostBecause says which rule keeps ch off the conversation now, or nil if
@@ -316,18 +333,30 @@ func (e *Engine) zone(c *Conversation) *time.Location {
 }
 
 // records returns what the host records for a step: one record per channel
-// dispatched or refused.
+// refused or dispatched, except a message the dispatcher never tried
+// because ctx ended first: it is still to be sent.
 func (e *Engine) records(k Key, now, through time.Time, refused []Refusal, r *notify.Report) []Record {
 	var out []Record
 	for _, f := range refused {
 		out = append(out, Record{Key: k, Channel: f.Channel, At: now, Through: through})
 	}
-	if r != nil {
-		for _, en := range r.Entries {
-			out = append(out, Record{Key: k, Channel: en.Channel, At: now, Through: through, Delivered: en.Succeeded()})
+	if r == nil {
+		return out
+	}
+	for _, en := range r.Entries {
+		if notTried(en) {
+			continue
 		}
+		out = append(out, Record{Key: k, Channel: en.Channel, At: now, Through: through, Delivered: en.Succeeded()})
 	}
 	return out
+}
+
+// notTried reports whether the dispatcher failed en without calling a
+// sender because the context ended first.
+func notTried(en notify.Entry) bool {
+	return en.Outcome == notify.Failed && len(en.Attempts) == 0 &&
+		(errors.Is(en.Err, context.Canceled) || errors.Is(en.Err, context.DeadlineExceeded))
 }
 
 // builtinRenderer is the zero Renderer: the built-in templates.

@@ -756,3 +756,56 @@ func TestDeliverCustomerBackThenIdle(t *testing.T) {
 		t.Errorf("sent (-want +got):\n%s", diff)
 	}
 }
+
+// A context that ends during the dispatch: a message the dispatcher never
+// tried is not recorded, so the follow-up's next run sends it; the one it
+// tried is recorded as it fared.
+func TestDeliverContextEndsMidDispatch(t *testing.T) {
+	fakes, senders := notifytest.NewSenders()
+	senders.Push = nil
+	fakes.AlimTalk.Hang() // until the context ends
+	e, err := followup.NewEngine(fullSettings, paying, senders, followup.Options{
+		Workspace: "Acme",
+		Link:      func(c followup.Conversation) string { return "https://chat.example/c/" + c.ID },
+		Dispatch:  notify.Options{MaxConcurrency: 1, Wait: func(ctx context.Context, d time.Duration) error { return ctx.Err() }},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := baseConversation(t)
+	now := t0.Add(3 * time.Minute)
+	p := e.Plan(now, c)
+	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
+	defer cancel()
+	res, err := e.Deliver(ctx, now, p, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(res.Records) != 1 || res.Records[0].Channel != notify.ChannelAlimTalk || res.Records[0].Delivered {
+		t.Fatalf("records %+v, want only the AlimTalk's, not delivered", res.Records)
+	}
+	if !res.Next.Equal(now) {
+		t.Errorf("Next = %v, want %v: the email is still due", res.Next, now)
+	}
+	c.FollowUps = append(c.FollowUps, res.Records...)
+	if p := e.Plan(now, c); p.Reason != followup.Due || p.Channels != notify.SetOf(notify.ChannelEmail) {
+		t.Errorf("next plan %v on %v, want the email due", p.Reason, p.Channels)
+	}
+}
+
+// A context already done: nothing is sent or recorded, and the error says
+// so, for the queue to run the job again.
+func TestDeliverContextDone(t *testing.T) {
+	e, fakes := deliverEngine(t, fullSettings, paying)
+	c := baseConversation(t)
+	now := t0.Add(3 * time.Minute)
+	ctx, cancel := context.WithCancel(context.Background())
+	cancel()
+	res, err := e.Deliver(ctx, now, e.Plan(now, c), c)
+	if !errors.Is(err, context.Canceled) || len(res.Records) != 0 {
+		t.Errorf("Deliver = %v, %d records; want context.Canceled and none", err, len(res.Records))
+	}
+	if diff := cmp.Diff(sent{}, sentBy(fakes)); diff != "" {
+		t.Errorf("sent (-want +got):\n%s", diff)
+	}
+}

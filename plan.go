@@ -398,7 +398,13 @@ func (t Timing) away(now time.Time, p Presence) (time.Time, int) {
 	case !p.Focused:
 		at = since.Add(t.HiddenAfter)
 	default:
-		if at = p.LastActive.Add(t.InactiveAfter); now.Before(at) {
+		// Open and focused: idle since the later of the last activity and
+		// the return to the chat, which is activity too.
+		last := p.LastActive
+		if p.Since.After(last) {
+			last = p.Since
+		}
+		if at = last.Add(t.InactiveAfter); now.Before(at) {
 			return at, present
 		}
 		return at, away
