@@ -398,3 +398,27 @@ func TestChatSecretIsAStrictHttpOnlyCookieForTheChat(t *testing.T) {
 		t.Errorf("GET with the secret: %d", status)
 	}
 }
+
+// A customer who stays on the page without reading the replies gets the
+// follow-up once idle: no event says when they go idle, so the server keeps
+// a job at the plan's Recheck.
+func TestFollowUpForACustomerIdleOnThePage(t *testing.T) {
+	h := newHarness(t)
+	id := h.open()
+	for field, value := range map[string]string{"phone": "010-1234-5678", "email": "minji@example.com"} {
+		if status, j := h.answer(id, field, value); status != http.StatusOK {
+			t.Fatalf("%s: %d %v", field, status, j)
+		}
+	}
+	h.post("/api/chats/"+id+"/messages", map[string]string{"text": "주문한 상품이 언제 오나요?"})
+	// Still on the page and focused, but looking elsewhere: no activity.
+	h.post("/api/chats/"+id+"/presence", map[string]bool{"open": true, "focused": true})
+	h.reply(id, "내일 출고됩니다.")
+	for range 120 { // an hour, in 30-second ticks
+		h.clock.add(30 * time.Second)
+		h.srv.RunDue(context.Background(), h.clock.now())
+	}
+	if out := h.srv.Outbox(); len(out) == 0 {
+		t.Errorf("no follow-up for a customer idle on the page: %s", summary(out))
+	}
+}

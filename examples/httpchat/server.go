@@ -349,14 +349,17 @@ func (s *Server) agentReply(w http.ResponseWriter, r *http.Request) {
 }
 
 // schedule plans the chat's follow-up and puts its job in the queue, keyed
-// by the plan's key: planning again replaces the job, never duplicates it.
-// The caller holds s.mu.
+// by the plan's key: planning again moves the job, never duplicates it. A
+// customer in the chat, or just gone, gets a job at the plan's Recheck: no
+// event says when they go idle, and Deliver then checks again. The caller
+// holds s.mu.
 func (s *Server) schedule(c *chat, now time.Time) {
-	p := s.engine.Plan(now, c.conv)
-	if !p.Due() {
-		return
+	switch p := s.engine.Plan(now, c.conv); p.Reason {
+	case followup.Due:
+		s.jobs[p.Key.String()] = job{chatID: c.id, plan: p, at: p.SendAt}
+	case followup.CustomerPresent, followup.NotAwayLongEnough:
+		s.jobs[p.Key.String()] = job{chatID: c.id, plan: p, at: p.Recheck}
 	}
-	s.jobs[p.Key.String()] = job{chatID: c.id, plan: p, at: p.SendAt}
 }
 
 // RunDue runs every job due at now, as a host's job queue does, and returns
@@ -412,13 +415,10 @@ func (s *Server) RunDue(ctx context.Context, now time.Time) int {
 			s.texts = append(s.texts, now)
 			s.textsTo[phone] = append(s.textsTo[phone], now)
 		}
-		switch {
-		case res.Status == followup.Replanned || res.Status == followup.Rescheduled:
+		if !res.Next.IsZero() {
+			// The next step, deferred text, a reschedule, or the next
+			// follow-up: the job runs again then, with the result's plan.
 			s.jobs[res.Plan.Key.String()] = job{chatID: c.id, plan: res.Plan, at: res.Next}
-		case !res.Next.IsZero():
-			if p := s.engine.Plan(res.Next, c.conv); p.Due() {
-				s.jobs[p.Key.String()] = job{chatID: c.id, plan: p, at: res.Next}
-			}
 		}
 		s.mu.Unlock()
 	}
