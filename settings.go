@@ -271,8 +271,10 @@ type EffectiveChannels struct {
 // DroppedChannel is a channel the settings turn on but the account cannot
 // use, and the reason, such as [policy.ErrPaymentMethodRequired].
 type DroppedChannel struct {
+	// Channel is the channel dropped.
 	Channel notify.Channel
-	Reason  error
+	// Reason is why: the rule's error, for errors.Is.
+	Reason error
 }
 
 // Has reports whether c is enabled.

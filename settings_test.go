@@ -251,6 +251,22 @@ func TestSettingsJSONKeysIgnoreCase(t *testing.T) {
 	}
 }
 
+// Values read as leniently as keys: a strategy in any case, and null for a
+// duration, which encoding/json takes as "leave it alone", is the default.
+func TestTimingJSONValues(t *testing.T) {
+	var tm followup.Timing
+	in := `{"strategy":"Escalating","delay":null,"maxWait":"20m"}`
+	if err := json.Unmarshal([]byte(in), &tm); err != nil {
+		t.Fatal(err)
+	}
+	if tm.Strategy != followup.Escalating || tm.Delay != 0 || tm.MaxWait != 20*time.Minute {
+		t.Errorf("decoded %+v", tm)
+	}
+	if err := json.Unmarshal([]byte(`{"strategy":"escalate"}`), &tm); !errors.Is(err, followup.ErrUnknownStrategy) {
+		t.Errorf("unknown strategy: %v", err)
+	}
+}
+
 // officeGate is an outside-office-hours gate on weekdays 09:00-18:00, in
 // Seoul or, withZone false, with no zone.
 func officeGate(withZone bool) policy.Gate {

@@ -1,6 +1,7 @@
 package followup
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -172,7 +173,13 @@ func lookupKey(m map[string]json.RawMessage, key string) (json.RawMessage, bool)
 	return m[best], found
 }
 
+// parseJSONDuration reads a duration as a string ("3m") or a number of
+// nanoseconds. null is the zero duration, the default, as encoding/json
+// leaves a field alone for null.
 func parseJSONDuration(raw json.RawMessage) (time.Duration, error) {
+	if string(bytes.TrimSpace(raw)) == "null" {
+		return 0, nil
+	}
 	var s string
 	if err := json.Unmarshal(raw, &s); err == nil {
 		if len(s) > 32 {
@@ -223,12 +230,14 @@ func (s Strategy) MarshalText() ([]byte, error) {
 	return []byte(s.String()), nil
 }
 
-// UnmarshalText implements [encoding.TextUnmarshaler]; empty is Parallel.
+// UnmarshalText implements [encoding.TextUnmarshaler]: "parallel" or
+// "escalating" in any case, as the keys of [Timing]'s JSON are; empty is
+// Parallel.
 func (s *Strategy) UnmarshalText(b []byte) error {
-	switch string(b) {
-	case "", "parallel":
+	switch {
+	case len(b) == 0, strings.EqualFold(string(b), "parallel"):
 		*s = Parallel
-	case "escalating":
+	case strings.EqualFold(string(b), "escalating"):
 		*s = Escalating
 	default:
 		return ErrUnknownStrategy

@@ -77,6 +77,8 @@ var ErrNoOfficeHours = errors.New("policy: gate outside office hours has no offi
 // address; a name alone is not. Callers pass that as a bool (see
 // followup.Contact.Reachable).
 type Gate struct {
+	// Mode says when contact information is required; the zero value,
+	// GateOff, never requires it.
 	Mode GateMode `json:"mode"`
 	// OfficeHours are the hours during which a GateOutsideOfficeHours gate
 	// is open to everyone, in their zone. That mode needs at least one
