@@ -54,7 +54,10 @@ type Conversation struct {
 	// if push is possible. Empty means no push.
 	PushTarget string
 	// PushConfirmed reports whether the host has seen the customer open the
-	// push notification of the current follow-up.
+	// push notification of the follow-up in progress. The push carries its
+	// follow-up's key in Data["followup"]: set PushConfirmed only when the
+	// push opened is that of the plan's key, since a push opened for an
+	// earlier follow-up would stop the text and email of this one.
 	PushConfirmed bool
 	// FollowUps lists what the engine told the host to record for this
 	// conversation: one [Record] per channel sent, oldest first.

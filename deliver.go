@@ -3,6 +3,8 @@ package followup
 import (
 	"context"
 	"errors"
+	"fmt"
+	"strings"
 	"time"
 
 	"github.com/followup-go/followup/notify"
@@ -50,8 +52,37 @@ func (s Status) String() string {
 	return "Status(" + string(rune('0'+s)) + ")"
 }
 
-// MarshalText returns the status's name.
-func (s Status) MarshalText() ([]byte, error) { return []byte(s.String()), nil }
+// MarshalText returns the status's name, and "" for the zero Status.
+func (s Status) MarshalText() ([]byte, error) {
+	if s == 0 {
+		return []byte{}, nil
+	}
+	return []byte(s.String()), nil
+}
+
+// UnmarshalText implements [encoding.TextUnmarshaler]: it reads a name
+// [Status.MarshalText] writes, in any case.
+func (s *Status) UnmarshalText(b []byte) error {
+	i, err := lookupName(statusNames[:], b, "status")
+	if err == nil {
+		*s = Status(i)
+	}
+	return err
+}
+
+// lookupName returns the index of the name in names that b is, in any case;
+// "" is 0, the zero value. The error gives b's length, not b.
+func lookupName(names []string, b []byte, what string) (int, error) {
+	if len(b) == 0 {
+		return 0, nil
+	}
+	for i, n := range names {
+		if n != "" && strings.EqualFold(n, string(b)) {
+			return i, nil
+		}
+	}
+	return 0, fmt.Errorf("followup: unknown %s name (%d bytes)", what, len(b))
+}
 
 // The refusals of [Engine.Deliver] that are not a policy rule's.
 var (
@@ -72,8 +103,11 @@ var ErrQuietHours = errors.New("followup: quiet hours")
 // for a text that fits no text message. A send cap does not refuse a text:
 // it defers it ([Result.Deferred]) until the cap has room.
 type Refusal struct {
+	// Channel is the channel refused. A text refusal names the step's text
+	// channel, AlimTalk or SMS.
 	Channel notify.Channel
-	Err     error
+	// Err is the rule's error, for errors.Is.
+	Err error
 }
 
 // Result is what [Engine.Deliver] did, and what the host does next.
@@ -432,7 +466,8 @@ func (e *Engine) messages(c *Conversation, b *batch, step notify.ChannelSet) (no
 	}
 	if step.Has(notify.ChannelPush) {
 		out.Push = &notify.Push{Key: b.key.For(notify.ChannelPush), To: c.PushTarget,
-			Title: content.PushTitle, Body: content.PushBody, Data: map[string]string{"conversation": c.ID}}
+			Title: content.PushTitle, Body: content.PushBody,
+			Data: map[string]string{"conversation": c.ID, "followup": b.key.String()}}
 	}
 	return out, refused, nil
 }

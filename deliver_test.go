@@ -2,6 +2,7 @@ package followup_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"strings"
 	"sync"
@@ -425,6 +426,11 @@ func TestDeliverPushFirst(t *testing.T) {
 			if want := now.Add(30 * time.Second); !res.Next.Equal(want) {
 				t.Fatalf("Next = %v, want %v", res.Next, want)
 			}
+			// The push names its follow-up, for the host to tell which one
+			// the customer opened.
+			if pushes := fakes.Push.Sent(); len(pushes) != 1 || pushes[0].Data["followup"] != p.Key.String() {
+				t.Errorf("push data %v, want the follow-up's key %s", pushes, p.Key)
+			}
 			c.FollowUps = append(c.FollowUps, res.Records...)
 			c.PushConfirmed = confirmed
 			p = e.Plan(res.Next, c)
@@ -761,9 +767,14 @@ func TestDeliverCustomerBackThenIdle(t *testing.T) {
 // tried is not recorded, so the follow-up's next run sends it; the one it
 // tried is recorded as it fared.
 func TestDeliverContextEndsMidDispatch(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
 	fakes, senders := notifytest.NewSenders()
 	senders.Push = nil
-	fakes.AlimTalk.Hang() // until the context ends
+	fakes.AlimTalk.Hook(func(context.Context) error { // a worker shutting down
+		cancel()
+		return errors.New("503")
+	})
 	e, err := followup.NewEngine(fullSettings, paying, senders, followup.Options{
 		Workspace: "Acme",
 		Link:      func(c followup.Conversation) string { return "https://chat.example/c/" + c.ID },
@@ -775,8 +786,6 @@ func TestDeliverContextEndsMidDispatch(t *testing.T) {
 	c := baseConversation(t)
 	now := t0.Add(3 * time.Minute)
 	p := e.Plan(now, c)
-	ctx, cancel := context.WithTimeout(context.Background(), 50*time.Millisecond)
-	defer cancel()
 	res, err := e.Deliver(ctx, now, p, c)
 	if err != nil {
 		t.Fatal(err)
@@ -807,5 +816,65 @@ func TestDeliverContextDone(t *testing.T) {
 	}
 	if diff := cmp.Diff(sent{}, sentBy(fakes)); diff != "" {
 		t.Errorf("sent (-want +got):\n%s", diff)
+	}
+}
+
+// A Plan is a job's payload: its JSON reads back as the same Plan, and
+// Deliver takes the decoded one. Reason and Status read their names back.
+func TestPlanJSONRoundTrip(t *testing.T) {
+	e, fakes := deliverEngine(t, fullSettings, paying)
+	c := baseConversation(t)
+	now := t0.Add(3 * time.Minute)
+	present := c
+	present.Presence = followup.Presence{Open: true, Focused: true, LastActive: now}
+	for _, p := range []followup.Plan{e.Plan(now, c), e.Plan(now, present), {}} {
+		b, err := json.Marshal(p)
+		if err != nil {
+			t.Fatal(err)
+		}
+		var back followup.Plan
+		if err := json.Unmarshal(b, &back); err != nil {
+			t.Fatalf("%s: %v", b, err)
+		}
+		if diff := cmp.Diff(p, back); diff != "" {
+			t.Errorf("%s read back (-want +got):\n%s", b, diff)
+		}
+	}
+	b, _ := json.Marshal(e.Plan(now, c))
+	if want := `"channels":["alimtalk","email"]`; !strings.Contains(string(b), want) {
+		t.Errorf("plan JSON %s lacks %s", b, want)
+	}
+	var p followup.Plan
+	if err := json.Unmarshal(b, &p); err != nil {
+		t.Fatal(err)
+	}
+	if res, err := e.Deliver(context.Background(), now, p, c); err != nil || res.Status != followup.Sent {
+		t.Errorf("Deliver(decoded plan) = %v, %v", res.Status, err)
+	}
+	if diff := cmp.Diff(sent{AlimTalk: 1, Email: 1}, sentBy(fakes)); diff != "" {
+		t.Errorf("sent (-want +got):\n%s", diff)
+	}
+
+	for s := followup.Sent; s <= followup.Deferred; s++ {
+		var back followup.Status
+		if err := back.UnmarshalText([]byte(strings.ToUpper(s.String()))); err != nil || back != s {
+			t.Errorf("Status %v read back as %v, %v", s, back, err)
+		}
+	}
+	for r := followup.Due; r <= followup.NotAwayLongEnough; r++ {
+		var back followup.Reason
+		if err := back.UnmarshalText([]byte(r.String())); err != nil || back != r {
+			t.Errorf("Reason %v read back as %v, %v", r, back, err)
+		}
+	}
+	for _, bad := range []string{"sent!", "Reason(0)", "+821012345678"} {
+		var s followup.Status
+		var r followup.Reason
+		if err := s.UnmarshalText([]byte(bad)); err == nil || strings.Contains(err.Error(), bad) {
+			t.Errorf("Status.UnmarshalText(%q) = %v", bad, err)
+		}
+		if err := r.UnmarshalText([]byte(bad)); err == nil || strings.Contains(err.Error(), bad) {
+			t.Errorf("Reason.UnmarshalText(%q) = %v", bad, err)
+		}
 	}
 }

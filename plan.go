@@ -64,35 +64,52 @@ func (r Reason) String() string {
 	return fmt.Sprintf("Reason(%d)", uint8(r))
 }
 
-// MarshalText implements [encoding.TextMarshaler].
-func (r Reason) MarshalText() ([]byte, error) { return []byte(r.String()), nil }
+// MarshalText implements [encoding.TextMarshaler]: the reason's name, and
+// "" for the zero Reason (no plan).
+func (r Reason) MarshalText() ([]byte, error) {
+	if r == 0 {
+		return []byte{}, nil
+	}
+	return []byte(r.String()), nil
+}
+
+// UnmarshalText implements [encoding.TextUnmarshaler]: it reads a name
+// [Reason.MarshalText] writes, in any case.
+func (r *Reason) UnmarshalText(b []byte) error {
+	i, err := lookupName(reasonNames[:], b, "reason")
+	if err == nil {
+		*r = Reason(i)
+	}
+	return err
+}
 
 // Plan is the engine's answer to "is a follow-up due?". When Reason is [Due],
 // Key, SendAt and Channels say what to schedule; otherwise Reason says why
 // not, and Recheck may say when to ask again.
 //
-// A Plan is a small value with no pointers into the conversation.
+// A Plan is a small value with no pointers into the conversation. Its JSON
+// form is a job's payload: it reads back as the same Plan.
 type Plan struct {
 	// Reason is Due, or why no follow-up is due.
-	Reason Reason
+	Reason Reason `json:"reason"`
 	// Key identifies the follow-up (its batch of replies). It is set when
 	// Reason is Due, for AlreadyFollowedUp, and for CustomerPresent and
 	// NotAwayLongEnough (the follow-up that waits for the customer to be
 	// away).
-	Key Key
+	Key Key `json:"key,omitzero"`
 	// SendAt is when the follow-up's next step is due; it may be in the
 	// past, meaning now. The host schedules [Engine.Deliver] for then.
-	SendAt time.Time
+	SendAt time.Time `json:"sendAt,omitzero"`
 	// Channels are the channels of the step due at SendAt. For text it holds
 	// AlimTalk or SMS; an AlimTalk message carries its SMS substitute.
-	Channels notify.ChannelSet
+	Channels notify.ChannelSet `json:"channels,omitzero"`
 	// Recheck is when the answer may change if nothing else does, for
 	// CustomerPresent and NotAwayLongEnough; zero otherwise.
-	Recheck time.Time
+	Recheck time.Time `json:"recheck,omitzero"`
 	// Replies is how many replies the follow-up carries; Through is when
 	// the newest of them was sent.
-	Replies int
-	Through time.Time
+	Replies int       `json:"replies,omitzero"`
+	Through time.Time `json:"through,omitzero"`
 }
 
 // Due reports whether a follow-up is due (possibly later, at SendAt).

@@ -1,6 +1,9 @@
 package notify
 
-import "strings"
+import (
+	"encoding/json"
+	"strings"
+)
 
 // ChannelSet is a set of channels. The zero value is the empty set. It is a
 // small value: copy it freely.
@@ -68,4 +71,25 @@ func (s ChannelSet) String() string {
 	}
 	b.WriteByte(']')
 	return b.String()
+}
+
+// MarshalJSON writes the set as an array of channel names, in the order of
+// [ChannelSet.Channels]: ["alimtalk","email"], [] for the empty set.
+func (s ChannelSet) MarshalJSON() ([]byte, error) {
+	cs := s.Channels()
+	if cs == nil {
+		cs = []Channel{}
+	}
+	return json.Marshal(cs)
+}
+
+// UnmarshalJSON reads an array of channel names written by
+// [ChannelSet.MarshalJSON], in any order and case. null is the empty set.
+func (s *ChannelSet) UnmarshalJSON(b []byte) error {
+	var cs []Channel
+	if err := json.Unmarshal(b, &cs); err != nil {
+		return err
+	}
+	*s = SetOf(cs...)
+	return nil
 }
