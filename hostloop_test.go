@@ -9,7 +9,6 @@ import (
 	"time"
 
 	"github.com/followup-go/followup"
-	"github.com/followup-go/followup/notify"
 	"github.com/followup-go/followup/notify/notifytest"
 	"github.com/followup-go/followup/policy"
 )
@@ -41,16 +40,7 @@ type loopJob struct {
 
 func newLoopHost(t testing.TB, s followup.Settings, now time.Time, c followup.Conversation) *loopHost {
 	t.Helper()
-	fakes, senders := notifytest.NewSenders()
-	senders.Push = nil
-	e, err := followup.NewEngine(s, paying, senders, followup.Options{
-		Workspace: "Acme",
-		Link:      func(c followup.Conversation) string { return "https://chat.example/c/" + c.ID },
-		Dispatch:  notify.Options{Wait: func(ctx context.Context, d time.Duration) error { return ctx.Err() }},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e, fakes := deliverEngine(t, s, paying)
 	return &loopHost{t: t, e: e, fakes: fakes, c: c, now: now, jobs: map[string]*loopJob{},
 		late: func() time.Duration { return 0 }, twice: func() bool { return false },
 		ctx: context.Background}
