@@ -453,6 +453,12 @@ func (e *Engine) messages(c *Conversation, b *batch, step notify.ChannelSet) (no
 		}
 		out.AlimTalk = a
 	case text.Empty():
+	case optedOut(c, notify.ChannelSMS):
+		// The AlimTalk cannot be built and its SMS would go instead, but
+		// the customer opted out of SMS.
+		for _, ch := range text.Channels() {
+			refused = append(refused, Refusal{Channel: ch, Err: ErrOptedOut})
+		}
 	case sms != nil:
 		out.SMS = sms
 	default:

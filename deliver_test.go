@@ -878,3 +878,28 @@ func TestPlanJSONRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// An AlimTalk that cannot be built (no link for its #{link}) would go as its
+// SMS; a customer who opted out of SMS gets none, and the email still goes.
+func TestDeliverSMSOptOutNoFallbackSMS(t *testing.T) {
+	fakes, senders := notifytest.NewSenders()
+	senders.Push = nil
+	e, err := followup.NewEngine(fullSettings, paying, senders, followup.Options{Workspace: "Acme",
+		Link: func(followup.Conversation) string { return "" }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := baseConversation(t)
+	c.OptOuts = []notify.Channel{notify.ChannelSMS}
+	now := t0.Add(3 * time.Minute)
+	res, err := e.Deliver(context.Background(), now, e.Plan(now, c), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if diff := cmp.Diff(sent{Email: 1}, sentBy(fakes)); diff != "" {
+		t.Errorf("sent (-want +got):\n%s", diff)
+	}
+	if err := refusals(res)[notify.ChannelAlimTalk]; !errors.Is(err, followup.ErrOptedOut) {
+		t.Errorf("alimtalk refusal %v, want ErrOptedOut", err)
+	}
+}
