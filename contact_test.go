@@ -313,3 +313,24 @@ func BenchmarkParseContact(b *testing.B) {
 		}
 	}
 }
+
+// The enumerations read their names back in any case, and refuse other text
+// without quoting it.
+func TestFieldAndPhoneTypeText(t *testing.T) {
+	var f followup.Field
+	if err := f.UnmarshalText([]byte("PHONE")); err != nil || f != followup.FieldPhone {
+		t.Errorf("Field(PHONE) = %v, %v", f, err)
+	}
+	var pt followup.PhoneType
+	if err := pt.UnmarshalText([]byte("Mobile")); err != nil || pt != followup.PhoneMobile {
+		t.Errorf("PhoneType(Mobile) = %v, %v", pt, err)
+	}
+	for _, bad := range []string{"", "kim", "+821012345678"} {
+		if err := f.UnmarshalText([]byte(bad)); err == nil || bad != "" && strings.Contains(err.Error(), bad) {
+			t.Errorf("Field(%q): %v", bad, err)
+		}
+		if err := pt.UnmarshalText([]byte(bad)); err == nil || bad != "" && strings.Contains(err.Error(), bad) {
+			t.Errorf("PhoneType(%q): %v", bad, err)
+		}
+	}
+}

@@ -3,8 +3,6 @@ package followup
 import (
 	"context"
 	"errors"
-	"fmt"
-	"strings"
 	"time"
 
 	"github.com/followup-go/followup/notify"
@@ -61,27 +59,17 @@ func (s Status) MarshalText() ([]byte, error) {
 }
 
 // UnmarshalText implements [encoding.TextUnmarshaler]: it reads a name
-// [Status.MarshalText] writes, in any case.
+// [Status.MarshalText] writes, in any case. "" is the zero Status.
 func (s *Status) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*s = 0
+		return nil
+	}
 	i, err := lookupName(statusNames[:], b, "status")
 	if err == nil {
 		*s = Status(i)
 	}
 	return err
-}
-
-// lookupName returns the index of the name in names that b is, in any case;
-// "" is 0, the zero value. The error gives b's length, not b.
-func lookupName(names []string, b []byte, what string) (int, error) {
-	if len(b) == 0 {
-		return 0, nil
-	}
-	for i, n := range names {
-		if n != "" && strings.EqualFold(n, string(b)) {
-			return i, nil
-		}
-	}
-	return 0, fmt.Errorf("followup: unknown %s name (%d bytes)", what, len(b))
 }
 
 // The refusals of [Engine.Deliver] that are not a policy rule's.
@@ -280,10 +268,11 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 		res.Texted = res.Report.Delivered(notify.ChannelAlimTalk) || res.Report.Delivered(notify.ChannelSMS)
 	}
 	res.Records = e.records(cur.Key, now, b.last, res.Refused, &res.Report)
-	res.Next = e.next(now, &c, res.Records)
 	if !res.Deferred.Empty() {
 		// The deferred text is the next step: steps after it wait for it.
 		res.Next = res.DeferredUntil
+	} else {
+		res.Next = e.next(now, &c, res.Records)
 	}
 	return res, nil
 }

@@ -34,16 +34,14 @@ func (f Field) MarshalText() ([]byte, error) {
 	return []byte(fieldNames[f]), nil
 }
 
-// UnmarshalText parses a field name written by [Field.MarshalText].
+// UnmarshalText parses a field name written by [Field.MarshalText], in any
+// case.
 func (f *Field) UnmarshalText(b []byte) error {
-	for i, n := range fieldNames {
-		if i > 0 && n == string(b) {
-			*f = Field(i)
-			return nil
-		}
+	i, err := lookupName(fieldNames[:], b, "field")
+	if err == nil {
+		*f = Field(i)
 	}
-	// Not quoted: the text may come from a customer's request.
-	return fmt.Errorf("followup: unknown field name (%d bytes)", len(b))
+	return err
 }
 
 // Code says what is wrong with an answer. Codes are stable strings a host may

@@ -70,16 +70,14 @@ func (t PhoneType) MarshalText() ([]byte, error) {
 	return []byte(phoneTypeNames[t]), nil
 }
 
-// UnmarshalText parses a name written by [PhoneType.MarshalText].
+// UnmarshalText parses a name written by [PhoneType.MarshalText], in any
+// case.
 func (t *PhoneType) UnmarshalText(b []byte) error {
-	for i, n := range phoneTypeNames {
-		if n == string(b) {
-			*t = PhoneType(i)
-			return nil
-		}
+	i, err := lookupName(phoneTypeNames[:], b, "phone type")
+	if err == nil {
+		*t = PhoneType(i)
 	}
-	// Not quoted: the text may come from anywhere, a phone number included.
-	return fmt.Errorf("followup: unknown phone type name (%d bytes)", len(b))
+	return err
 }
 
 // fromLib maps libphonenumber's number types to PhoneType (UNKNOWN, the

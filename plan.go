@@ -74,8 +74,12 @@ func (r Reason) MarshalText() ([]byte, error) {
 }
 
 // UnmarshalText implements [encoding.TextUnmarshaler]: it reads a name
-// [Reason.MarshalText] writes, in any case.
+// [Reason.MarshalText] writes, in any case. "" is the zero Reason.
 func (r *Reason) UnmarshalText(b []byte) error {
+	if len(b) == 0 {
+		*r = 0
+		return nil
+	}
 	i, err := lookupName(reasonNames[:], b, "reason")
 	if err == nil {
 		*r = Reason(i)

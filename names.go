@@ -1,0 +1,19 @@
+package followup
+
+import (
+	"fmt"
+	"strings"
+)
+
+// lookupName returns the index in names of the name b is, in any case, for
+// the UnmarshalText methods of the enumerations. An empty name in names
+// matches nothing. The error gives b's length, not b: the text may come
+// from a customer's request and hold anything, a phone number included.
+func lookupName(names []string, b []byte, what string) (int, error) {
+	for i, n := range names {
+		if n != "" && strings.EqualFold(n, string(b)) {
+			return i, nil
+		}
+	}
+	return 0, fmt.Errorf("followup: unknown %s name (%d bytes)", what, len(b))
+}
