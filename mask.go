@@ -154,10 +154,7 @@ func (m Message) LogValue() slog.Value {
 // and link counted, not shown: "RenderData{workspace: Acme, customer: 김*지,
 // replies: 2, earlier: 1, link: 41 chars}". The templates read the fields
 // themselves.
-func (d RenderData) String() string {
-	return maskedString("RenderData", "workspace", d.Workspace, "customer", MaskName(d.CustomerName),
-		"replies", countString(len(d.Replies)), "earlier", countString(len(d.Earlier)), "link", textLength(d.Link))
-}
+func (d RenderData) String() string { return maskedString("RenderData", d.fields()...) }
 
 // Format implements fmt.Formatter so that every verb prints
 // [RenderData.String]; %q quotes it, and width, precision and flags apply
@@ -166,9 +163,12 @@ func (d RenderData) Format(f fmt.State, verb rune) { formatMasked(f, verb, d.Str
 
 // LogValue implements slog.LogValuer with the fields [RenderData.String]
 // prints.
-func (d RenderData) LogValue() slog.Value {
-	return slog.GroupValue(maskedAttrs("workspace", d.Workspace, "customer", MaskName(d.CustomerName),
-		"replies", countString(len(d.Replies)), "earlier", countString(len(d.Earlier)), "link", textLength(d.Link))...)
+func (d RenderData) LogValue() slog.Value { return slog.GroupValue(maskedAttrs(d.fields()...)...) }
+
+// fields are the pairs RenderData prints.
+func (d RenderData) fields() []string {
+	return []string{"workspace", d.Workspace, "customer", MaskName(d.CustomerName),
+		"replies", countString(len(d.Replies)), "earlier", countString(len(d.Earlier)), "link", textLength(d.Link)}
 }
 
 // String returns the content for logs and debugging with every text as its
