@@ -21,13 +21,21 @@ import (
 // deliverEngine builds an engine over fresh fakes.
 func deliverEngine(t testing.TB, s followup.Settings, a followup.Account) (*followup.Engine, *notifytest.Fakes) {
 	t.Helper()
+	return deliverEngineWith(t, s, a, func(*followup.Options) {})
+}
+
+// deliverEngineWith is deliverEngine with the options edit changes.
+func deliverEngineWith(t testing.TB, s followup.Settings, a followup.Account, edit func(*followup.Options)) (*followup.Engine, *notifytest.Fakes) {
+	t.Helper()
 	fakes, senders := notifytest.NewSenders()
 	senders.Push = nil
-	e, err := followup.NewEngine(s, a, senders, followup.Options{
+	o := followup.Options{
 		Workspace: "Acme",
 		Link:      func(c followup.Conversation) string { return "https://chat.example/c/" + c.ID },
 		Dispatch:  notify.Options{Wait: func(ctx context.Context, d time.Duration) error { return ctx.Err() }},
-	})
+	}
+	edit(&o)
+	e, err := followup.NewEngine(s, a, senders, o)
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -480,11 +488,36 @@ func BenchmarkPlanDeliver(b *testing.B) {
 	}
 }
 
-// A customer who opted out of SMS gets no substitute SMS when the AlimTalk
-// does not go through.
-func TestDeliverSMSOptOutNoSubstitute(t *testing.T) {
-	e, fakes := deliverEngine(t, fullSettings, paying)
-	fakes.AlimTalk.FailAlways(notify.ErrRecipientRefused)
+// A customer who opted out of SMS gets no SMS: not the substitute of an
+// AlimTalk that does not go through, nor the SMS an AlimTalk that cannot be
+// built (nothing for its #{link}) would go as. The email still goes.
+func TestDeliverSMSOptOut(t *testing.T) {
+	t.Run("no substitute", func(t *testing.T) {
+		e, fakes := deliverEngine(t, fullSettings, paying)
+		fakes.AlimTalk.FailAlways(notify.ErrRecipientRefused)
+		res := deliverOptedOutOfSMS(t, e, fakes)
+		if fakes.AlimTalk.Calls() != 1 {
+			t.Errorf("AlimTalk calls = %d, want 1", fakes.AlimTalk.Calls())
+		}
+		if en, _ := res.Report.Entry(notify.ChannelAlimTalk); en.Outcome != notify.Failed {
+			t.Errorf("AlimTalk outcome %v, want failed", en.Outcome)
+		}
+	})
+	t.Run("no SMS in the AlimTalk's place", func(t *testing.T) {
+		e, fakes := deliverEngineWith(t, fullSettings, paying, func(o *followup.Options) {
+			o.Link = func(followup.Conversation) string { return "" }
+		})
+		res := deliverOptedOutOfSMS(t, e, fakes)
+		if err := refusals(res)[notify.ChannelAlimTalk]; !errors.Is(err, followup.ErrOptedOut) {
+			t.Errorf("alimtalk refusal %v, want ErrOptedOut", err)
+		}
+	})
+}
+
+// deliverOptedOutOfSMS delivers to a customer who opted out of SMS and
+// checks that only the email went.
+func deliverOptedOutOfSMS(t *testing.T, e *followup.Engine, fakes *notifytest.Fakes) followup.Result {
+	t.Helper()
 	c := baseConversation(t)
 	c.OptOuts = []notify.Channel{notify.ChannelSMS}
 	now := t0.Add(3 * time.Minute)
@@ -495,15 +528,10 @@ func TestDeliverSMSOptOutNoSubstitute(t *testing.T) {
 	if diff := cmp.Diff(sent{Email: 1}, sentBy(fakes)); diff != "" {
 		t.Errorf("sent (-want +got):\n%s", diff)
 	}
-	if fakes.AlimTalk.Calls() != 1 {
-		t.Errorf("AlimTalk calls = %d, want 1", fakes.AlimTalk.Calls())
-	}
-	if en, _ := res.Report.Entry(notify.ChannelAlimTalk); en.Outcome != notify.Failed {
-		t.Errorf("AlimTalk outcome %v, want failed", en.Outcome)
-	}
 	if res.Texted {
 		t.Error("Texted = true")
 	}
+	return res
 }
 
 // A message that cannot fit its channel keeps only that channel off: the
@@ -769,20 +797,11 @@ func TestDeliverCustomerBackThenIdle(t *testing.T) {
 func TestDeliverContextEndsMidDispatch(t *testing.T) {
 	ctx, cancel := context.WithCancel(context.Background())
 	defer cancel()
-	fakes, senders := notifytest.NewSenders()
-	senders.Push = nil
+	e, fakes := deliverEngineWith(t, fullSettings, paying, func(o *followup.Options) { o.Dispatch.MaxConcurrency = 1 })
 	fakes.AlimTalk.Hook(func(context.Context) error { // a worker shutting down
 		cancel()
 		return errors.New("503")
 	})
-	e, err := followup.NewEngine(fullSettings, paying, senders, followup.Options{
-		Workspace: "Acme",
-		Link:      func(c followup.Conversation) string { return "https://chat.example/c/" + c.ID },
-		Dispatch:  notify.Options{MaxConcurrency: 1, Wait: func(ctx context.Context, d time.Duration) error { return ctx.Err() }},
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
 	c := baseConversation(t)
 	now := t0.Add(3 * time.Minute)
 	p := e.Plan(now, c)
@@ -876,30 +895,5 @@ func TestPlanJSONRoundTrip(t *testing.T) {
 		if err := r.UnmarshalText([]byte(bad)); err == nil || strings.Contains(err.Error(), bad) {
 			t.Errorf("Reason.UnmarshalText(%q) = %v", bad, err)
 		}
-	}
-}
-
-// An AlimTalk that cannot be built (no link for its #{link}) would go as its
-// SMS; a customer who opted out of SMS gets none, and the email still goes.
-func TestDeliverSMSOptOutNoFallbackSMS(t *testing.T) {
-	fakes, senders := notifytest.NewSenders()
-	senders.Push = nil
-	e, err := followup.NewEngine(fullSettings, paying, senders, followup.Options{Workspace: "Acme",
-		Link: func(followup.Conversation) string { return "" }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := baseConversation(t)
-	c.OptOuts = []notify.Channel{notify.ChannelSMS}
-	now := t0.Add(3 * time.Minute)
-	res, err := e.Deliver(context.Background(), now, e.Plan(now, c), c)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if diff := cmp.Diff(sent{Email: 1}, sentBy(fakes)); diff != "" {
-		t.Errorf("sent (-want +got):\n%s", diff)
-	}
-	if err := refusals(res)[notify.ChannelAlimTalk]; !errors.Is(err, followup.ErrOptedOut) {
-		t.Errorf("alimtalk refusal %v, want ErrOptedOut", err)
 	}
 }
