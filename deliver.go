@@ -433,9 +433,10 @@ func (e *Engine) messages(c *Conversation, b *batch, step notify.ChannelSet) (no
 		a := &notify.AlimTalk{Key: b.key.For(notify.ChannelAlimTalk), To: phone, SenderKey: e.opts.KakaoSenderKey,
 			TemplateCode: e.settings.Text.AlimTalkTemplate, Variables: content.AlimTalkVariables,
 			Text: content.AlimTalkText}
-		if sms != nil && !optedOut(c, notify.ChannelSMS) {
+		if content.SubstituteText != "" && !optedOut(c, notify.ChannelSMS) {
 			// A customer who opted out of SMS gets no substitute SMS.
-			a.Substitute = sms
+			a.Substitute = &notify.SMS{Key: b.key.For(notify.ChannelSMS), From: e.settings.Text.SenderNumber, To: phone,
+				Text: content.SubstituteText, Subject: content.SubstituteSubject}
 		}
 		if d.Link != "" {
 			a.Buttons = []notify.Button{{Name: e.opts.buttonName(langOf(content.AlimTalkLocale)), MobileURL: d.Link}}

@@ -615,7 +615,8 @@ func TestDeliverAlimTalkTooLongGoesAsSMS(t *testing.T) {
 }
 
 // The AlimTalk is in the workspace's language, whose template Kakao
-// approved; the substitute SMS and the email are in the customer's.
+// approved, and so is its substitute SMS, which carries the same content;
+// the email is in the customer's.
 func TestDeliverAlimTalkInWorkspaceLanguage(t *testing.T) {
 	s := fullSettings
 	s.Locale = "ko"
@@ -633,8 +634,8 @@ func TestDeliverAlimTalkInWorkspaceLanguage(t *testing.T) {
 	hangul := func(s string) bool {
 		return strings.IndexFunc(s, func(r rune) bool { return unicode.Is(unicode.Hangul, r) }) >= 0
 	}
-	if hangul(a.Substitute.Text) {
-		t.Errorf("substitute SMS not in English: %q", a.Substitute.Text)
+	if a.Substitute.Text != a.Text || !hangul(a.Substitute.Subject) {
+		t.Errorf("substitute SMS is not the AlimTalk's Korean content: %q, subject %q", a.Substitute.Text, a.Substitute.Subject)
 	}
 	if em := fakes.Email.Sent()[0]; hangul(em.Subject + em.Text) {
 		t.Errorf("email not in English: %q", em.Subject)

@@ -41,8 +41,9 @@ type Content struct {
 	Locale string
 
 	// SMSText is the text message: sent as SMS when it fits 90 EUC-KR bytes,
-	// as LMS (at most 2,000 bytes) otherwise. It is also AlimTalk's
-	// substitute when AlimTalk fails.
+	// as LMS (at most 2,000 bytes) otherwise. It goes when the workspace
+	// sends no AlimTalk, or the AlimTalk cannot be built (AlimTalkText is
+	// empty).
 	SMSText string
 	// SMSSubject is the LMS subject line, at most 40 EUC-KR bytes. An SMS
 	// has no subject.
@@ -62,6 +63,16 @@ type Content struct {
 	// template names, keyed by name without "#{" and "}", for providers
 	// that take the template code and its parameters rather than the text.
 	AlimTalkVariables map[string]string
+	// SubstituteText is the SMS or LMS that goes instead of the AlimTalk
+	// when the AlimTalk does not go through (substitute sending, 대체발송):
+	// the same content, AlimTalkText, with the link on a line of its own at
+	// the end when the template shows it only on a button, since a text
+	// message has none. In the rare case that this does not fit an LMS, it
+	// is SMSText. It is empty when AlimTalkText is.
+	SubstituteText string
+	// SubstituteSubject is the LMS subject of SubstituteText, in its
+	// language. It is empty when SubstituteText fits an SMS.
+	SubstituteSubject string
 
 	// EmailSubject, EmailText and EmailHTML are the email's subject, its
 	// plain-text body and its HTML body.
@@ -220,7 +231,9 @@ func TemplateFuncs() texttemplate.FuncMap {
 // The AlimTalk is the exception: it is in the workspace's language, or
 // English (Content.AlimTalkLocale), whatever the customer's, because Kakao
 // approves a template in one language and refuses a message that does not
-// match it. Register the template of the workspace's language.
+// match it. Register the template of the workspace's language. Its
+// substitute SMS (SubstituteText) is the same content in the same language,
+// so the customer reads the same message whichever of the two arrives.
 //
 // # Context and limits
 //
@@ -340,8 +353,35 @@ func (r *Renderer) render(customerLocale, workspaceLocale string, d RenderData, 
 		case err != nil:
 			return Content{}, unfit{}, fail(c.AlimTalkLocale, "alimtalk", err)
 		}
+		if c.AlimTalkText != "" {
+			if c.SubstituteText, c.SubstituteSubject, err = substitute(c, ta.SMSSubject, d); err != nil {
+				return Content{}, unfit{}, fail(c.AlimTalkLocale, "sms subject", err)
+			}
+		}
 	}
 	return c, long, nil
+}
+
+// substitute returns the text and LMS subject of the AlimTalk's substitute:
+// the AlimTalk's own text, and the link when the template leaves it to the
+// button, with the subject of the AlimTalk's language; or, when that does
+// not fit an LMS, the text message. The AlimTalk's 1,000 characters always
+// fit an LMS (a character is at most 2 EUC-KR bytes); only the link can
+// make it too long.
+func substitute(c Content, subject *texttemplate.Template, d RenderData) (text, subj string, err error) {
+	text = c.AlimTalkText
+	if _, shown := c.AlimTalkVariables["link"]; !shown && d.Link != "" {
+		text += "\n" + d.Link
+	}
+	if smsBytes(text) > notify.LMSMaxBytes {
+		text, subj = c.SMSText, c.SMSSubject
+	} else if subj, err = renderSubject(subject, d); err != nil {
+		return "", "", err
+	}
+	if k, _ := notify.KindOf(text); k != notify.KindLMS {
+		subj = ""
+	}
+	return text, subj, nil
 }
 
 // templates returns the templates of language li: the host's, with the

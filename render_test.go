@@ -120,6 +120,8 @@ var contentFields = []struct {
 	{"SMSText", func(c *Content) *string { return &c.SMSText }},
 	{"AlimTalkText", func(c *Content) *string { return &c.AlimTalkText }},
 	{"AlimTalkLocale", func(c *Content) *string { return &c.AlimTalkLocale }},
+	{"SubstituteSubject", func(c *Content) *string { return &c.SubstituteSubject }},
+	{"SubstituteText", func(c *Content) *string { return &c.SubstituteText }},
 	{"EmailSubject", func(c *Content) *string { return &c.EmailSubject }},
 	{"EmailText", func(c *Content) *string { return &c.EmailText }},
 	{"EmailHTML", func(c *Content) *string { return &c.EmailHTML }},
@@ -497,6 +499,7 @@ func TestRenderHostTemplate(t *testing.T) {
 				"reply":     d.Replies[0].Text + "\n" + d.Replies[1].Text,
 				"link":      d.Link,
 			}
+			want.SubstituteText = want.AlimTalkText
 		}
 		if diff := cmp.Diff(want, got); diff != "" {
 			t.Errorf("%s: Render (-want +got):\n%s", lang, diff)
@@ -765,5 +768,57 @@ func BenchmarkRenderCut(b *testing.B) {
 		if _, err := r.Render("ko-KR", "ko", d); err != nil {
 			b.Fatal(err)
 		}
+	}
+}
+
+// The AlimTalk's substitute carries the AlimTalk's own content. A template
+// that shows the link only on the button gets the link added, since a text
+// message has no button; if that no longer fits an LMS, the text message
+// goes instead.
+func TestRenderSubstitute(t *testing.T) {
+	r, err := NewRenderer(map[string]Templates{"ko": {AlimTalk: "#{reply}"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	short := RenderData{Replies: []Reply{{Text: "내일 출고됩니다."}}, Link: "https://c.example/1"}
+	long := short
+	long.Replies = []Reply{{Text: strings.Repeat("가", 1200)}}
+	noLink := short
+	noLink.Link = ""
+	tests := []struct {
+		name     string
+		d        RenderData
+		wantText func(Content) string
+		wantSubj func(Content) string
+	}{
+		{"link added, fits an SMS", short,
+			func(Content) string { return "내일 출고됩니다.\nhttps://c.example/1" },
+			func(Content) string { return "" }},
+		{"no link to add", noLink,
+			func(Content) string { return "내일 출고됩니다." },
+			func(Content) string { return "" }},
+		{"over an LMS with the link: the text message instead", long,
+			func(c Content) string { return c.SMSText },
+			func(c Content) string { return c.SMSSubject }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c, err := r.Render("ko", "ko", tt.d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if c.AlimTalkText == "" {
+				t.Fatal("no AlimTalk")
+			}
+			if got, want := c.SubstituteText, tt.wantText(c); got != want {
+				t.Errorf("SubstituteText = %q, want %q", got, want)
+			}
+			if got, want := c.SubstituteSubject, tt.wantSubj(c); got != want {
+				t.Errorf("SubstituteSubject = %q, want %q", got, want)
+			}
+			if k, err := notify.KindOf(c.SubstituteText); err != nil || (k == notify.KindLMS) != (c.SubstituteSubject != "") {
+				t.Errorf("SubstituteText is %v (%v) with subject %q", k, err, c.SubstituteSubject)
+			}
+		})
 	}
 }
