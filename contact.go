@@ -78,7 +78,10 @@ type ContactInput struct {
 //
 // Each answer goes through [ParseName], [ParsePhone] (in the settings'
 // region) or [ParseEmail]; a phone number must also be able to receive text
-// ([Phone.TextError]), because that is what the settings ask it for. An
+// ([Phone.TextError]), because that is what the settings ask it for, and be
+// of a country the workspace sends text to ([CodeRegionNotAllowed]; see
+// [TextOptions.AllowedRegions]), so the customer can correct it while still
+// in the chat rather than never hear back. An
 // answer to a question the settings do not ask is refused with
 // [CodeNotAsked]; an empty answer is a question not answered and is not an
 // error. If any answer is refused, the error is a [*ValidationError] that
@@ -112,6 +115,9 @@ func (s Settings) ParseContact(in ContactInput) (Contact, error) {
 			p, err := ParsePhone(in.Phone, s.region())
 			if err == nil {
 				err = p.TextError()
+			}
+			if err == nil && s.textRegionError(p) != nil {
+				err = fieldError(FieldPhone, CodeRegionNotAllowed)
 			}
 			if err != nil {
 				if err := refuse(FieldPhone, err); err != nil {

@@ -84,6 +84,24 @@ func TestParseContact(t *testing.T) {
 				c.Phone = followup.Phone{E164: "+819012345678", Region: "JP", Type: followup.PhoneMobile}
 			}),
 		},
+		{
+			// Text never goes there, so the customer is asked for another
+			// number while still in the chat.
+			name:     "a mobile of a country the workspace does not text",
+			settings: all,
+			in:       followup.ContactInput{Phone: "+81 90-1234-5678", Email: "minji@example.com"},
+			want:     with(func(c *followup.Contact) { c.Email = "minji@example.com" }),
+			wantErrs: []*followup.FieldError{fe(followup.FieldPhone, followup.CodeRegionNotAllowed)},
+		},
+		{
+			name: "a mobile of a country on the allowlist",
+			settings: followup.Settings{AskPhone: true, Region: "KR",
+				Text: followup.TextOptions{AllowedRegions: []string{"jp"}}},
+			in: followup.ContactInput{Phone: "+81 90-1234-5678"},
+			want: with(func(c *followup.Contact) {
+				c.Phone = followup.Phone{E164: "+819012345678", Region: "JP", Type: followup.PhoneMobile}
+			}),
+		},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -205,7 +223,8 @@ func TestEveryCodeHasMessages(t *testing.T) {
 			followup.CodeContainsLink, followup.CodeContainsEmail},
 		followup.FieldPhone: {followup.CodeEmpty, followup.CodeTooLong, followup.CodeNotAsked,
 			followup.CodeNotANumber, followup.CodeInvalidNumber, followup.CodeFixedLine, followup.CodeVoIP,
-			followup.CodeTollFree, followup.CodePremiumRate, followup.CodePersonalNumber, followup.CodeNotMobile},
+			followup.CodeTollFree, followup.CodePremiumRate, followup.CodePersonalNumber, followup.CodeNotMobile,
+			followup.CodeRegionNotAllowed},
 		followup.FieldEmail: {followup.CodeEmpty, followup.CodeTooLong, followup.CodeNotAsked,
 			followup.CodeInvalidEmail},
 	}

@@ -227,8 +227,7 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 	}
 	text := step.Intersect(notify.SetOf(notify.ChannelAlimTalk, notify.ChannelSMS))
 	if !text.Empty() {
-		g := policy.Geofence{Allow: e.settings.Text.AllowedRegions}
-		if err := g.Check(e.settings.region(), c.Contact.Phone.Region); err != nil {
+		if err := e.settings.textRegionError(c.Contact.Phone); err != nil {
 			for _, ch := range text.Channels() {
 				refuse(ch, err)
 			}

@@ -81,6 +81,10 @@ const (
 	// CodeNotMobile: any other number that is not a mobile, such as a
 	// company representative number (1588 in Korea) or a pager.
 	CodeNotMobile Code = "notMobile"
+	// CodeRegionNotAllowed: a mobile number of a country the workspace does
+	// not send text messages to (see [TextOptions.AllowedRegions]).
+	// [Settings.ParseContact] returns it.
+	CodeRegionNotAllowed Code = "regionNotAllowed"
 )
 
 // Codes of email addresses.

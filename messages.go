@@ -158,6 +158,11 @@ var fieldTexts = [...]fieldText{
 		langKO: "이 번호로는 문자를 받을 수 없어요. 휴대폰 번호를 입력해 주세요.",
 		langJA: "この番号ではメッセージを受け取れません。携帯電話番号を入力してください。",
 	}},
+	{FieldPhone, CodeRegionNotAllowed, text{
+		langEN: "We cannot send text messages to numbers in that country. Please enter a different number.",
+		langKO: "해당 국가의 번호로는 문자를 보낼 수 없어요. 다른 번호를 입력해 주세요.",
+		langJA: "その国の番号にはメッセージを送信できません。別の番号を入力してください。",
+	}},
 	{FieldEmail, CodeEmpty, text{
 		langEN: "Please enter your email address.",
 		langKO: "이메일 주소를 입력해 주세요.",
@@ -208,6 +213,7 @@ var developerTexts = [...]struct {
 	{CodePremiumRate, "a premium-rate number cannot receive text messages"},
 	{CodePersonalNumber, "a personal (forwarding) number cannot receive text messages"},
 	{CodeNotMobile, "the number cannot receive text messages"},
+	{CodeRegionNotAllowed, "text messages do not go to the number's country"},
 	{CodeInvalidEmail, "not a deliverable email address"},
 	{CodeInvalidEncoding, "not valid UTF-8"},
 	{CodeControlCharacter, "contains a control character"},

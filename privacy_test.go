@@ -130,8 +130,9 @@ func TestNoPersonalDataLeaks(t *testing.T) {
 	logger.Info("intake", "input", in, "contact", contact, "phone", contact.Phone)
 
 	// 3. The gate.
-	show("admit", settings.Gate.Admit(t0, contact.Reachable()))
-	show("leave", settings.Gate.Leave(t0, contact.Reachable()))
+	show("reachable", settings.Reachable(contact, account))
+	show("admit", settings.Admit(t0, contact, account))
+	show("leave", settings.Leave(t0, contact, account))
 
 	// 4. Planning and delivery through faulty senders.
 	fakes, senders := notifytest.NewSenders()

@@ -3,6 +3,7 @@ package followup
 import (
 	"errors"
 	"strings"
+	"time"
 
 	"github.com/nyaruka/phonenumbers"
 	"golang.org/x/text/language"
@@ -207,6 +208,12 @@ func (s Settings) region() string {
 	return strings.ToUpper(s.Region)
 }
 
+// textRegionError reports why text follow-ups may not go to p's country
+// (an error wrapping [policy.ErrRegionNotAllowed]), or nil when they may.
+func (s Settings) textRegionError(p Phone) error {
+	return policy.Geofence{Allow: s.Text.AllowedRegions}.Check(s.region(), p.Region)
+}
+
 func knownRegion(r string) bool {
 	return len(r) == 2 && phonenumbers.GetSupportedRegions()[strings.ToUpper(r)]
 }
@@ -239,20 +246,69 @@ func validTemplateCode(c string) bool {
 	return true
 }
 
-// Questions returns the contact questions the chat bot asks, in the order it
-// should ask them: name, phone, email.
-func (s Settings) Questions() []Field {
+// Questions returns the contact questions the chat bot asks a customer of
+// the account, in the order it should ask them: name, phone, email. The
+// phone question is left out while the account has no payment method, even
+// if the settings ask it: no text could be sent to the number, so it would
+// be collected for nothing.
+func (s Settings) Questions(a Account) []Field {
 	q := make([]Field, 0, 3)
 	if s.AskName {
 		q = append(q, FieldName)
 	}
-	if s.AskPhone {
+	if s.textPayable(a) {
 		q = append(q, FieldPhone)
 	}
 	if s.AskEmail {
 		q = append(q, FieldEmail)
 	}
 	return q
+}
+
+// textPayable reports whether the settings ask for a phone number and the
+// account can pay for the texts it is for.
+func (s Settings) textPayable(a Account) bool {
+	return s.AskPhone && policy.Payable(notify.ChannelSMS, a.HasPaymentMethod) == nil
+}
+
+// Reachable reports whether a follow-up can reach the customer of contact c
+// under these settings, for this account: c has an email address and the
+// settings send email, or c has a phone number that can receive text, of a
+// country the settings send text to, and the account can pay for text. It
+// is what the contact-required gate needs ([Settings.Admit]).
+// [Contact.Reachable] says only whether c holds contact information at all.
+func (s Settings) Reachable(c Contact, a Account) bool {
+	if s.AskEmail && c.Email != "" {
+		return true
+	}
+	return s.textPayable(a) && !c.Phone.IsZero() && c.Phone.CanText() && s.textRegionError(c.Phone) == nil
+}
+
+// Admit applies the contact-required gate to a chat opened at the given
+// time whose customer has given contact c so far: it is
+// s.Gate.Admit(opened, s.Reachable(c, a)), except that a gate the account
+// cannot satisfy is open. That happens when the settings ask only for a
+// phone number and the payment method lapsed: no customer could get
+// through, and every inquiry would be lost. [Settings.Validate] refuses
+// such a gate when the settings are saved ([ErrGateNeverOpens],
+// [policy.ErrPaymentMethodRequired]); Admit keeps chats coming in when the
+// account changes after that. Call it again each time the customer answers
+// a contact question.
+func (s Settings) Admit(opened time.Time, c Contact, a Account) policy.Admission {
+	if !s.AskEmail && !s.textPayable(a) {
+		return policy.Open
+	}
+	return s.Gate.Admit(opened, s.Reachable(c, a))
+}
+
+// Leave says what becomes of a chat opened at the given time when its
+// customer leaves with contact c: [policy.Discard] when [Settings.Admit]
+// still keeps it out of the inbox, [policy.Keep] otherwise.
+func (s Settings) Leave(opened time.Time, c Contact, a Account) policy.Outcome {
+	if s.Admit(opened, c, a) == policy.Open {
+		return policy.Keep
+	}
+	return policy.Discard
 }
 
 // EffectiveChannels is the answer of [Settings.Channels]: the channels

@@ -22,9 +22,12 @@ func exercise(t *testing.T, s followup.Settings) {
 		_ = s.Validate(a)
 		_ = s.Channels(a)
 	}
-	_ = s.Questions()
-	_, _ = s.ParseContact(followup.ContactInput{Name: "홍길동", Phone: "010-1234-5678", Email: "a@example.com"})
-	_ = s.Gate.Admit(t0, false)
+	c, _ := s.ParseContact(followup.ContactInput{Name: "홍길동", Phone: "010-1234-5678", Email: "a@example.com"})
+	for _, a := range []followup.Account{paying, lapsed} {
+		_ = s.Questions(a)
+		_ = s.Reachable(c, a)
+		_ = s.Leave(t0, c, a)
+	}
 	if s.Validate(paying) != nil {
 		return
 	}

@@ -183,13 +183,75 @@ func TestSettingsChannels(t *testing.T) {
 }
 
 func TestSettingsQuestions(t *testing.T) {
-	got := followup.Settings{AskEmail: true, AskName: true, AskPhone: true}.Questions()
-	want := []followup.Field{followup.FieldName, followup.FieldPhone, followup.FieldEmail}
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("Questions (-want +got)\n%s", diff)
+	all := followup.Settings{AskEmail: true, AskName: true, AskPhone: true}
+	tests := []struct {
+		name string
+		s    followup.Settings
+		a    followup.Account
+		want []followup.Field
+	}{
+		{"every question, in order", all, paying,
+			[]followup.Field{followup.FieldName, followup.FieldPhone, followup.FieldEmail}},
+		// No text could go to the number, so it is not collected.
+		{"no phone once the payment method lapsed", all, lapsed,
+			[]followup.Field{followup.FieldName, followup.FieldEmail}},
+		{"zero Settings", followup.Settings{}, paying, []followup.Field{}},
 	}
-	if q := (followup.Settings{}).Questions(); len(q) != 0 {
-		t.Errorf("zero Settings ask %v", q)
+	for _, tt := range tests {
+		if diff := cmp.Diff(tt.want, tt.s.Questions(tt.a)); diff != "" {
+			t.Errorf("%s: Questions (-want +got)\n%s", tt.name, diff)
+		}
+	}
+}
+
+// Reachable, Admit and Leave judge a contact by what a follow-up could do
+// with it under the settings and the account, not by what it holds.
+func TestSettingsGate(t *testing.T) {
+	gate := policy.Gate{Mode: policy.GateAlways}
+	both := followup.Settings{AskPhone: true, AskEmail: true, Region: "KR", Gate: gate}
+	phoneOnly := followup.Settings{AskPhone: true, Region: "KR", Gate: gate}
+	mobile := followup.Phone{E164: "+821012345678", Region: "KR", Type: followup.PhoneMobile}
+	foreign := followup.Phone{E164: "+819012345678", Region: "JP", Type: followup.PhoneMobile}
+	landline := followup.Phone{E164: "+8221234567", Region: "KR", Type: followup.PhoneFixedLine}
+	withJP := phoneOnly
+	withJP.Text.AllowedRegions = []string{"JP"}
+	tests := []struct {
+		name      string
+		s         followup.Settings
+		a         followup.Account
+		c         followup.Contact
+		reachable bool
+		admit     policy.Admission
+	}{
+		{"a mobile", phoneOnly, paying, followup.Contact{Phone: mobile}, true, policy.Open},
+		{"an email", both, paying, followup.Contact{Email: "a@example.com"}, true, policy.Open},
+		{"nothing yet", both, paying, followup.Contact{Name: "홍길동"}, false, policy.AwaitContact},
+		{"a landline", both, paying, followup.Contact{Phone: landline}, false, policy.AwaitContact},
+		{"a mobile the allowlist refuses", both, paying, followup.Contact{Phone: foreign}, false, policy.AwaitContact},
+		{"a mobile the allowlist names", withJP, paying, followup.Contact{Phone: foreign}, true, policy.Open},
+		{"a mobile, payment lapsed, email asked", both, lapsed, followup.Contact{Phone: mobile}, false, policy.AwaitContact},
+		{"an email the settings no longer ask for", phoneOnly, paying, followup.Contact{Email: "a@example.com"}, false, policy.AwaitContact},
+		// Only a phone number could open the gate, and the account cannot
+		// text: the gate is open rather than losing every inquiry.
+		{"phone-only gate, payment lapsed", phoneOnly, lapsed, followup.Contact{}, false, policy.Open},
+		{"gate off", followup.Settings{AskEmail: true}, paying, followup.Contact{}, false, policy.Open},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			if got := tt.s.Reachable(tt.c, tt.a); got != tt.reachable {
+				t.Errorf("Reachable = %v, want %v", got, tt.reachable)
+			}
+			if got := tt.s.Admit(t0, tt.c, tt.a); got != tt.admit {
+				t.Errorf("Admit = %v, want %v", got, tt.admit)
+			}
+			wantLeave := policy.Keep
+			if tt.admit == policy.AwaitContact {
+				wantLeave = policy.Discard
+			}
+			if got := tt.s.Leave(t0, tt.c, tt.a); got != wantLeave {
+				t.Errorf("Leave = %v, want %v", got, wantLeave)
+			}
+		})
 	}
 }
 

@@ -59,6 +59,7 @@ type OutboxItem struct {
 // everything in memory and is safe for concurrent use.
 type Server struct {
 	settings followup.Settings
+	account  followup.Account // the workspace's billing: a card on file
 	engine   *followup.Engine
 	now      func() time.Time
 	https    bool // the secret cookies are Secure
@@ -77,7 +78,7 @@ type Server struct {
 // served ("http://127.0.0.1:8080"), for the links in follow-ups, and now is
 // its clock.
 func NewServer(s followup.Settings, baseURL string, now func() time.Time) (*Server, error) {
-	srv := &Server{settings: s, now: now, chats: map[string]*chat{}, jobs: map[string]job{},
+	srv := &Server{settings: s, account: followup.Account{HasPaymentMethod: true}, now: now, chats: map[string]*chat{}, jobs: map[string]job{},
 		textsTo: map[string][]time.Time{}, https: strings.HasPrefix(baseURL, "https://")}
 	record := func(ch notify.Channel, key, to, subject, text string) {
 		srv.mu.Lock()
@@ -98,7 +99,7 @@ func NewServer(s followup.Settings, baseURL string, now func() time.Time) (*Serv
 			return ctx.Err()
 		}),
 	}
-	e, err := followup.NewEngine(s, followup.Account{HasPaymentMethod: true}, senders, followup.Options{
+	e, err := followup.NewEngine(s, srv.account, senders, followup.Options{
 		Workspace: "Example Shop",
 		// The link names the chat but holds no secret: without the
 		// chat's cookie the id opens nothing, so a forwarded or
@@ -204,12 +205,12 @@ func (s *Server) openChat(w http.ResponseWriter, r *http.Request) {
 	c := &chat{id: randomToken(), secret: randomToken(), opened: now, locale: in.Locale}
 	c.conv = followup.Conversation{ID: c.id, CustomerWrote: true, Locale: in.Locale,
 		Presence: followup.Presence{Open: true, Focused: true, LastActive: now, Since: now}}
-	c.admitted = s.settings.Gate.Admit(now, false) == policy.Open
+	c.admitted = s.settings.Admit(now, followup.Contact{}, s.account) == policy.Open
 	s.chats[c.id] = c
 	http.SetCookie(w, &http.Cookie{Name: secretCookie, Value: c.secret, Path: "/api/chats/" + c.id,
 		HttpOnly: true, SameSite: http.SameSiteStrictMode, Secure: s.https})
 	writeJSON(w, http.StatusCreated, map[string]any{
-		"id": c.id, "questions": s.settings.Questions(), "admitted": c.admitted,
+		"id": c.id, "questions": s.settings.Questions(s.account), "admitted": c.admitted,
 	})
 }
 
@@ -250,7 +251,7 @@ func (s *Server) takeAnswer(w http.ResponseWriter, c *chat, now time.Time, field
 	}
 	c.answers, c.contact = answers, contact
 	c.conv.Contact = contact
-	if !c.admitted && s.settings.Gate.Admit(now, contact.Reachable()) == policy.Open {
+	if !c.admitted && s.settings.Admit(c.opened, contact, s.account) == policy.Open {
 		c.admitted = true
 	}
 	writeJSON(w, http.StatusOK, map[string]any{"admitted": c.admitted})
@@ -309,7 +310,7 @@ func (s *Server) updatePresence(w http.ResponseWriter, c *chat, now time.Time, o
 	if open && focused && active {
 		c.conv.Unseen = nil // the replies are on screen
 	}
-	if !open && s.settings.Gate.Leave(c.opened, c.contact.Reachable()) == policy.Discard {
+	if !open && s.settings.Leave(c.opened, c.contact, s.account) == policy.Discard {
 		delete(s.chats, c.id)
 		writeJSON(w, http.StatusOK, map[string]bool{"discarded": true})
 		return

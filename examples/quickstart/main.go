@@ -66,8 +66,8 @@ func run(w io.Writer) error {
 	say("")
 
 	opened := time.Date(2026, 11, 24, 22, 5, 0, 0, time.UTC)
-	say("2. A customer opens the chat. The gate keeps it out of the inbox for now: %v.", settings.Gate.Admit(opened, false))
-	say("   The bot asks: %v", settings.Questions())
+	say("2. A customer opens the chat. The gate keeps it out of the inbox for now: %v.", settings.Admit(opened, followup.Contact{}, account))
+	say("   The bot asks: %v", settings.Questions(account))
 	say("")
 
 	say("3. The customer answers.")
@@ -101,11 +101,11 @@ func run(w io.Writer) error {
 		return err
 	}
 	say("   The contact, as any log line shows it: %v", c)
-	say("   Reachable for a follow-up: %v", c.Reachable())
+	say("   Reachable for a follow-up: %v", settings.Reachable(c, account))
 	say("")
 
-	say("4. With contact information the chat reaches the inbox: %v.", settings.Gate.Admit(opened, c.Reachable()))
-	say("   Another customer leaves without giving any: %v, never shown to an agent.", settings.Gate.Leave(opened, false))
+	say("4. With contact information the chat reaches the inbox: %v.", settings.Admit(opened, c, account))
+	say("   Another customer leaves without giving any: %v, never shown to an agent.", settings.Leave(opened, followup.Contact{}, account))
 	say("")
 
 	// The host's providers. Here they print; a real host calls its Kakao
