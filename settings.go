@@ -2,6 +2,7 @@ package followup
 
 import (
 	"errors"
+	"fmt"
 	"strings"
 	"time"
 
@@ -137,7 +138,9 @@ func (e *SettingError) Unwrap() error { return e.Err }
 //     hours without a zone, or an outside-office-hours gate without hours
 //     ([policy.ErrBadGateMode], [policy.ErrBadHours], [policy.ErrNoZone],
 //     [policy.ErrBadZone], [policy.ErrNoOfficeHours]);
-//   - an unknown region or locale ([ErrUnknownRegion], [ErrUnknownLocale]);
+//   - an unknown region or locale ([ErrUnknownRegion], [ErrUnknownLocale]),
+//     and a country allowlist entry that is well formed but no region
+//     ([ErrUnknownRegion]: "UK" where "GB" is meant);
 //   - a malformed SMS sender number or AlimTalk template code
 //     ([ErrSenderNumber], [ErrTemplateCode]);
 //   - a malformed country allowlist, cap or quiet hours
@@ -182,6 +185,14 @@ func (s Settings) Validate(a Account) error {
 	}
 	if err := (policy.Geofence{Allow: s.Text.AllowedRegions}).Validate(); err != nil {
 		add("text.allowedRegions", err)
+	} else {
+		// Well-formed, but "UK" is not a region ("GB" is): no number would
+		// ever match it.
+		for i, r := range s.Text.AllowedRegions {
+			if !knownRegion(r) {
+				add("text.allowedRegions", fmt.Errorf("%w: allow[%d]", ErrUnknownRegion, i))
+			}
+		}
 	}
 	if err := s.Text.Caps.Validate(); err != nil {
 		add("text.caps", err)
