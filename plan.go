@@ -179,7 +179,8 @@ func (b *batch) holds(r *Reply) bool {
 // batch, with a new [Key].
 //
 // Steps: with a push target, push goes first and the rest
-// [Timing.PushWait] later unless the push was opened; text and email go
+// [Timing.PushWait] later unless the push was opened (at once if it was not
+// delivered); text and email go
 // together, or, with the [Escalating] strategy, email [Timing.EscalateAfter]
 // after text (at once if the text was not delivered).
 func (e *Engine) Plan(now time.Time, c Conversation) Plan {
@@ -338,7 +339,7 @@ func (e *Engine) nextStep(c *Conversation, b *batch, avail notify.ChannelSet) (t
 
 	var pushAt, textAt time.Time
 	var sent notify.ChannelSet
-	textDelivered := false
+	pushDelivered, textDelivered := false, false
 	start := b.sendAt
 	if b.fromHistory {
 		start = time.Time{}
@@ -353,7 +354,7 @@ func (e *Engine) nextStep(c *Conversation, b *batch, avail notify.ChannelSet) (t
 			}
 			switch r.Channel {
 			case notify.ChannelPush:
-				pushAt = r.At
+				pushAt, pushDelivered = r.At, r.Delivered
 			case notify.ChannelAlimTalk, notify.ChannelSMS:
 				textAt, textDelivered = r.At, r.Delivered
 				// A text step recorded under either text channel counts.
@@ -369,12 +370,17 @@ func (e *Engine) nextStep(c *Conversation, b *batch, avail notify.ChannelSet) (t
 	if !push.Without(sent).Empty() {
 		return start, push, true
 	}
+	// The rest waits PushWait after a push that went, for the customer to
+	// open it; after a push that failed or was refused there is nothing to
+	// wait for.
 	main := start
 	if !push.Empty() {
 		if !pushAt.IsZero() {
 			main = pushAt
 		}
-		main = main.Add(e.timing.PushWait)
+		if pushAt.IsZero() || pushDelivered {
+			main = main.Add(e.timing.PushWait)
+		}
 	}
 	// Step 2: text, and email with it unless escalating.
 	step := text.Without(sent)

@@ -247,6 +247,8 @@ func TestPlanStrategies(t *testing.T) {
 		{"push first", fullSettings, true, false, false, nil, plan(sendAt, push)},
 		{"push not opened: the rest 30 s later", fullSettings, true, false, false,
 			[]followup.Record{rec(k1, notify.ChannelPush, sendAt.Add(time.Second), t0, true)}, plan(sendAt.Add(31*time.Second), alimEmail)},
+		{"push failed: the rest at once", fullSettings, true, false, false,
+			[]followup.Record{rec(k1, notify.ChannelPush, sendAt.Add(time.Second), t0, false)}, plan(sendAt.Add(time.Second), alimEmail)},
 		{"push opened: nothing more", fullSettings, true, true, false,
 			[]followup.Record{rec(k1, notify.ChannelPush, sendAt, t0, true)}, done},
 		{"push then escalating", escalating, true, false, false,

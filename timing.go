@@ -46,7 +46,8 @@ type Timing struct {
 	// Email goes at once if the text was not delivered.
 	EscalateAfter time.Duration
 	// PushWait is how long push, when the host has it, is given to be
-	// opened before text and email follow. Default 30s.
+	// opened before text and email follow. Default 30s. They follow at
+	// once if the push was not delivered.
 	PushWait time.Duration
 }
 
