@@ -20,7 +20,11 @@ import (
 // number is read as nanoseconds, as [time.Duration] would be.
 type Timing struct {
 	// InactiveAfter is how long without activity makes a customer whose chat
-	// is open and focused count as away. Default 4m30s.
+	// is open and focused count as away. Default 4m30s. The customer is
+	// away from the instant it has passed: the reference product's "more
+	// than 4.5 minutes" at the clock's resolution, so that a plan's Recheck
+	// is a time at which they count as away. The same holds for
+	// HiddenAfter and LeftAfter.
 	InactiveAfter time.Duration
 	// HiddenAfter is how long the chat must have been in a background tab or
 	// screen before the customer counts as away. Default 0: at once.
