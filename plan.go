@@ -384,13 +384,15 @@ func (e *Engine) nextStep(c *Conversation, b *batch, avail notify.ChannelSet) (t
 	}
 	// Step 2: text, and email with it unless escalating.
 	step := text.Without(sent)
-	if e.timing.Strategy == Parallel || text.Empty() {
+	if e.timing.Strategy == Parallel {
 		step |= email.Without(sent)
 	}
 	if !step.Empty() {
 		return main, step, true
 	}
-	// Step 3: email after text, when escalating.
+	// Step 3: email after text, when escalating: at once when no text went
+	// (none could, or it was not delivered), else EscalateAfter after it,
+	// even if text has become unavailable since.
 	if step = email.Without(sent); !step.Empty() {
 		at := main
 		if !textAt.IsZero() {

@@ -166,3 +166,33 @@ func TestRuleOptionsReachTheMessages(t *testing.T) {
 		t.Errorf("Email ReplyTo = %q", got)
 	}
 }
+
+// An escalating follow-up whose text went waits EscalateAfter for the
+// email even if text becomes unavailable in the meantime (the customer
+// opts out, the payment method lapses): the customer has the text.
+func TestRuleEscalationWaitsAfterTextWent(t *testing.T) {
+	escalating := withTiming(fullSettings, followup.Timing{Strategy: followup.Escalating})
+	sendAt := t0.Add(3 * time.Minute)
+	for _, tt := range []struct {
+		name    string
+		account followup.Account
+		edit    func(*followup.Conversation)
+	}{
+		{"opted out of text", paying, func(c *followup.Conversation) {
+			c.OptOuts = []notify.Channel{notify.ChannelAlimTalk, notify.ChannelSMS}
+		}},
+		{"payment lapsed", lapsed, func(*followup.Conversation) {}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e := mustEngine(t, escalating, tt.account, notify.Senders{})
+			c := baseConversation(t)
+			c.FollowUps = []followup.Record{rec(k1, notify.ChannelAlimTalk, sendAt, t0, true)}
+			tt.edit(&c)
+			want := followup.Plan{Reason: followup.Due, Key: k1, SendAt: sendAt.Add(followup.DefaultEscalateAfter),
+				Channels: notify.SetOf(notify.ChannelEmail), Replies: 1, Through: t0}
+			if diff := cmp.Diff(want, e.Plan(sendAt.Add(time.Minute), c)); diff != "" {
+				t.Errorf("Plan (-want +got)\n%s", diff)
+			}
+		})
+	}
+}
