@@ -54,6 +54,13 @@ func (c Contact) Reachable() bool {
 	return c.Email != "" || (!c.Phone.IsZero() && c.Phone.CanText())
 }
 
+// Known reports whether the customer is a known contact: they gave their
+// name and contact information ([Contact.Reachable]). A host may then keep
+// them as a contact of the workspace, recognize them on their next visit,
+// and skip the questions already answered; what it may use the data for is
+// still [Contact.Purpose].
+func (c Contact) Known() bool { return c.Name != "" && c.Reachable() }
+
 // ContactInput holds the chat bot's raw answers, as the customer typed them.
 // An empty answer is a question not answered (yet). Like [Contact], it prints
 // and logs masked values only and keeps the real ones in JSON.

@@ -276,19 +276,25 @@ func TestContactReachable(t *testing.T) {
 	mobile := followup.Phone{E164: "+821012345678", Region: "KR", Type: followup.PhoneMobile}
 	landline := followup.Phone{E164: "+8221234567", Region: "KR", Type: followup.PhoneFixedLine}
 	tests := []struct {
-		name string
-		c    followup.Contact
-		want bool
+		name             string
+		c                followup.Contact
+		reachable, known bool
 	}{
-		{"nothing", followup.Contact{}, false},
-		{"a name alone", followup.Contact{Name: "홍길동"}, false},
-		{"a landline alone", followup.Contact{Phone: landline}, false},
-		{"a mobile", followup.Contact{Phone: mobile}, true},
-		{"an email", followup.Contact{Email: "a@example.com"}, true},
+		{"nothing", followup.Contact{}, false, false},
+		{"a name alone", followup.Contact{Name: "홍길동"}, false, false},
+		{"a landline alone", followup.Contact{Phone: landline}, false, false},
+		{"a mobile", followup.Contact{Phone: mobile}, true, false},
+		{"an email", followup.Contact{Email: "a@example.com"}, true, false},
+		{"a name and a landline", followup.Contact{Name: "홍길동", Phone: landline}, false, false},
+		{"a name and a mobile", followup.Contact{Name: "홍길동", Phone: mobile}, true, true},
+		{"a name and an email", followup.Contact{Name: "홍길동", Email: "a@example.com"}, true, true},
 	}
 	for _, tt := range tests {
-		if got := tt.c.Reachable(); got != tt.want {
-			t.Errorf("%s: Reachable() = %v, want %v", tt.name, got, tt.want)
+		if got := tt.c.Reachable(); got != tt.reachable {
+			t.Errorf("%s: Reachable() = %v, want %v", tt.name, got, tt.reachable)
+		}
+		if got := tt.c.Known(); got != tt.known {
+			t.Errorf("%s: Known() = %v, want %v", tt.name, got, tt.known)
 		}
 	}
 }
