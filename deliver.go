@@ -59,7 +59,8 @@ func (s Status) MarshalText() ([]byte, error) {
 }
 
 // UnmarshalText implements [encoding.TextUnmarshaler]: it reads a name
-// [Status.MarshalText] writes, in any case. "" is the zero Status.
+// [Status.MarshalText] writes, in any case. "" is the zero Status. Another
+// text is an error wrapping [ErrUnknownName].
 func (s *Status) UnmarshalText(b []byte) error {
 	if len(b) == 0 {
 		*s = 0

@@ -35,7 +35,7 @@ func (f Field) MarshalText() ([]byte, error) {
 }
 
 // UnmarshalText parses a field name written by [Field.MarshalText], in any
-// case.
+// case. Another text is an error wrapping [ErrUnknownName].
 func (f *Field) UnmarshalText(b []byte) error {
 	i, err := lookupName(fieldNames[:], b, "field")
 	if err == nil {

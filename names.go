@@ -1,9 +1,15 @@
 package followup
 
 import (
+	"errors"
 	"fmt"
 	"strings"
 )
+
+// ErrUnknownName is wrapped by the errors of the UnmarshalText methods of
+// [Field], [PhoneType], [Reason] and [Status] for a text that names none of
+// their values. The error gives the text's length, never the text.
+var ErrUnknownName = errors.New("unknown name")
 
 // lookupName returns the index in names of the name b is, in any case, for
 // the UnmarshalText methods of the enumerations. An empty name in names
@@ -15,5 +21,5 @@ func lookupName(names []string, b []byte, what string) (int, error) {
 			return i, nil
 		}
 	}
-	return 0, fmt.Errorf("followup: unknown %s name (%d bytes)", what, len(b))
+	return 0, fmt.Errorf("followup: %s: %w (%d bytes)", what, ErrUnknownName, len(b))
 }

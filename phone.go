@@ -71,7 +71,7 @@ func (t PhoneType) MarshalText() ([]byte, error) {
 }
 
 // UnmarshalText parses a name written by [PhoneType.MarshalText], in any
-// case.
+// case. Another text is an error wrapping [ErrUnknownName].
 func (t *PhoneType) UnmarshalText(b []byte) error {
 	i, err := lookupName(phoneTypeNames[:], b, "phone type")
 	if err == nil {

@@ -74,7 +74,8 @@ func (r Reason) MarshalText() ([]byte, error) {
 }
 
 // UnmarshalText implements [encoding.TextUnmarshaler]: it reads a name
-// [Reason.MarshalText] writes, in any case. "" is the zero Reason.
+// [Reason.MarshalText] writes, in any case. "" is the zero Reason. Another
+// text is an error wrapping [ErrUnknownName].
 func (r *Reason) UnmarshalText(b []byte) error {
 	if len(b) == 0 {
 		*r = 0

@@ -5,6 +5,7 @@ import (
 	"context"
 	"encoding"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 	"time"
@@ -82,6 +83,9 @@ func FuzzEnumText(f *testing.F) {
 				other := v().UnmarshalText(bytes.Repeat([]byte{0}, len(s)))
 				if other == nil || err.Error() != other.Error() {
 					t.Fatalf("%T: the error depends on what was refused: %v", x, err)
+				}
+				if !errors.Is(err, followup.ErrUnknownName) && !errors.Is(err, followup.ErrUnknownStrategy) {
+					t.Fatalf("%T: %v is neither ErrUnknownName nor ErrUnknownStrategy", x, err)
 				}
 				continue
 			}
