@@ -10,6 +10,9 @@ import (
 	"net/http/cookiejar"
 	"net/http/httptest"
 	"net/url"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -420,5 +423,72 @@ func TestFollowUpForACustomerIdleOnThePage(t *testing.T) {
 	}
 	if out := h.srv.Outbox(); len(out) == 0 {
 		t.Errorf("no follow-up for a customer idle on the page: %s", summary(out))
+	}
+}
+
+// The follow-up's link reopens the chat in the customer's browser: the
+// widget reads the chat's messages, the agent's reply among them, with the
+// cookie the browser kept. The fields it reads are the ones the server
+// writes.
+func TestLinkReopensTheChatWithTheReply(t *testing.T) {
+	h := newHarness(t)
+	id := h.open()
+	if status, j := h.answer(id, "phone", "010-1234-5678"); status != http.StatusOK {
+		t.Fatalf("phone: %d %v", status, j)
+	}
+	h.post("/api/chats/"+id+"/messages", map[string]string{"text": "주문한 상품이 언제 오나요?"})
+	h.post("/api/chats/"+id+"/presence", map[string]bool{"open": false})
+	h.reply(id, "내일 출고됩니다.")
+	for range 20 {
+		h.clock.add(30 * time.Second)
+		h.srv.RunDue(context.Background(), h.clock.now())
+	}
+	out := h.srv.Outbox()
+	if len(out) == 0 || !strings.Contains(out[0].Text, "http://chat.example/#chat="+id) {
+		t.Fatalf("no follow-up with the chat's link: %s", summary(out))
+	}
+
+	resp, err := h.customer.Get(h.http.URL + "/api/chats/" + id) // the widget's refresh(id)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	var state struct {
+		Messages []struct {
+			FromCustomer bool
+			Author, Text string
+		}
+	}
+	if err := json.NewDecoder(resp.Body).Decode(&state); resp.StatusCode != http.StatusOK || err != nil {
+		t.Fatalf("GET the chat with its cookie: %d, %v", resp.StatusCode, err)
+	}
+	n := len(state.Messages)
+	if n == 0 || state.Messages[n-1].FromCustomer || state.Messages[n-1].Author == "" || state.Messages[n-1].Text != "내일 출고됩니다." {
+		t.Errorf("the reopened chat does not end with the agent's reply: %d messages", n)
+	}
+
+	page := h.get("/")
+	for _, want := range []string{`/^#chat=([A-Za-z0-9_-]+)$/`, "m.FromCustomer", "m.Author", "m.Text"} {
+		if !strings.Contains(page, want) {
+			t.Errorf("the widget lacks %s", want)
+		}
+	}
+	if strings.ContainsAny(id, "#/?&=") {
+		t.Errorf("chat id %q does not fit the widget's #chat= pattern", id)
+	}
+}
+
+// The widget's script parses, where Node.js is installed to check it.
+func TestWidgetScriptParses(t *testing.T) {
+	node, err := exec.LookPath("node")
+	if err != nil {
+		t.Skip("node is not installed")
+	}
+	f := filepath.Join(t.TempDir(), "widget.js")
+	if err := os.WriteFile(f, []byte(widgetScript), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := exec.Command(node, "--check", f).CombinedOutput(); err != nil {
+		t.Errorf("node --check: %v\n%s", err, out)
 	}
 }

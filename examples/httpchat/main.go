@@ -20,9 +20,10 @@
 // To see one: answer the questions in the widget, close its tab (or switch
 // away for half a minute), reply from the console, and open /outbox about
 // 20 seconds later. The demo's timings are short; the defaults wait minutes.
-// The follow-up's link opens the widget, which starts a new chat: resuming
-// one is the host's business. The link carries the chat's id, never its
-// secret (see NewServer).
+// The follow-up's link opens the widget on the same chat, with the agent's
+// replies, in the browser that holds the chat's cookie; anywhere else it
+// starts a new chat. The link carries the chat's id, never its secret (see
+// NewServer).
 package main
 
 import (

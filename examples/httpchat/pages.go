@@ -8,8 +8,12 @@ import (
 )
 
 // widgetTemplate is the customer's chat widget: it asks the bot's
-// questions, shows the reason when an answer is refused, and reports
-// presence (page visible, focused, left) to the server.
+// questions, shows the reason when an answer is refused, shows the
+// conversation as it goes, and reports presence (page visible, focused,
+// left) to the server. The page's address names its chat (#chat=ID), so a
+// reload or the follow-up's link opens the same chat again, in the browser
+// that holds the chat's cookie; anywhere else the id opens nothing and the
+// widget starts a new chat.
 var widgetTemplate = template.Must(template.New("widget").Parse(`<!doctype html>
 <html lang="ko"><meta charset="utf-8"><title>Chat</title>
 <h1>Chat with Example Shop</h1>
@@ -17,14 +21,42 @@ var widgetTemplate = template.Must(template.New("widget").Parse(`<!doctype html>
 <form id="ask"><label id="q"></label> <input id="a" autocomplete="off"> <button>Send</button></form>
 <p id="why" role="alert"></p>
 <script>
-const locale = navigator.language || "en";
+` + widgetScript + `
+</script>
+</html>`))
+
+// widgetScript is the widget's code, kept apart so that a test can check
+// its syntax.
+const widgetScript = `const locale = navigator.language || "en";
 let chat, questions = [], i = 0;
 const post = (path, body) => fetch(path, {method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(body)}).then(r => r.json().then(j => [r.status, j]));
 const presence = () => chat && post("/api/chats/" + chat + "/presence",
   {open: document.visibilityState !== "hidden", focused: document.hasFocus(), active: true});
+function show(messages) {
+  document.getElementById("log").replaceChildren(...(messages || []).map(m => {
+    const p = document.createElement("p");
+    p.textContent = (m.FromCustomer ? "You" : m.Author || "Agent") + ": " + m.Text;
+    return p;
+  }));
+}
+// refresh shows the chat's messages; false when the chat does not open
+// (another browser, or the server forgot it).
+async function refresh(id) {
+  const r = await fetch("/api/chats/" + id);
+  if (!r.ok) return false;
+  show((await r.json()).messages);
+  return true;
+}
 async function start() {
+  const m = /^#chat=([A-Za-z0-9_-]+)$/.exec(location.hash);
+  if (m && await refresh(m[1])) {
+    chat = m[1]; next(); presence();
+    return;
+  }
   const [, j] = await post("/api/chats", {locale});
-  chat = j.id; questions = j.questions || []; next();
+  chat = j.id; questions = j.questions || [];
+  history.replaceState(null, "", "#chat=" + chat);
+  next();
 }
 function next() {
   document.getElementById("q").textContent = i < questions.length ? "Your " + questions[i] + ":" : "Message:";
@@ -40,16 +72,16 @@ document.getElementById("ask").onsubmit = async (e) => {
   } else {
     await post("/api/chats/" + chat + "/messages", {text: v});
   }
-  document.getElementById("a").value = ""; next();
+  document.getElementById("a").value = ""; next(); refresh(chat);
 };
 document.addEventListener("visibilitychange", presence);
 window.addEventListener("focus", presence);
 window.addEventListener("blur", presence);
 window.addEventListener("pagehide", () => navigator.sendBeacon("/api/chats/" + chat + "/presence",
   new Blob([JSON.stringify({open: false, focused: false})], {type: "application/json"})));
-start();
-</script>
-</html>`))
+// The agent's replies appear while the page is in view.
+setInterval(() => { if (chat && document.visibilityState !== "hidden") refresh(chat); }, 3000);
+start();`
 
 // staffOnly is the note on the agent's pages.
 const staffOnly = `<p><strong>Agents only.</strong> This page shows every customer's chat; it is open because the demo has no login, and a real host serves it behind its staff login.</p>`

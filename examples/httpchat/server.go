@@ -103,9 +103,9 @@ func NewServer(s followup.Settings, baseURL string, now func() time.Time) (*Serv
 		Workspace: "Example Shop",
 		// The link names the chat but holds no secret: without the
 		// chat's cookie the id opens nothing, so a forwarded or
-		// misdelivered text gives nobody the transcript. This widget
-		// starts a new chat from the link anyway; a host that resumes
-		// one does it in the browser holding the cookie, or after the
+		// misdelivered text gives nobody the transcript. The widget
+		// reopens the chat in the browser holding the cookie and starts
+		// a new one elsewhere; a host may also reopen it after the
 		// customer signs in. Putting the secret in the link would make
 		// the message itself the key to the chat, which is a common
 		// design, as only the customer receives it, but one that
