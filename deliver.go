@@ -420,13 +420,12 @@ func (e *Engine) messages(c *Conversation, b *batch, step notify.ChannelSet) (no
 	var out notify.Batch
 	var refused []Refusal
 	phone := c.Contact.Phone.E164
-	var sms *notify.SMS
-	if long.sms == nil {
-		sms = &notify.SMS{Key: b.key.For(notify.ChannelSMS), From: e.settings.Text.SenderNumber, To: phone,
-			Text: content.SMSText}
-		if k, _ := notify.KindOf(content.SMSText); k == notify.KindLMS {
-			sms.Subject = content.SMSSubject
+	sms := func(text, subject string) *notify.SMS {
+		m := &notify.SMS{Key: b.key.For(notify.ChannelSMS), From: e.settings.Text.SenderNumber, To: phone, Text: text}
+		if k, _ := notify.KindOf(text); k == notify.KindLMS {
+			m.Subject = subject
 		}
+		return m
 	}
 	switch text := step.Intersect(notify.SetOf(notify.ChannelAlimTalk, notify.ChannelSMS)); {
 	case step.Has(notify.ChannelAlimTalk) && content.AlimTalkText != "":
@@ -435,8 +434,7 @@ func (e *Engine) messages(c *Conversation, b *batch, step notify.ChannelSet) (no
 			Text: content.AlimTalkText}
 		if content.SubstituteText != "" && !optedOut(c, notify.ChannelSMS) {
 			// A customer who opted out of SMS gets no substitute SMS.
-			a.Substitute = &notify.SMS{Key: b.key.For(notify.ChannelSMS), From: e.settings.Text.SenderNumber, To: phone,
-				Text: content.SubstituteText, Subject: content.SubstituteSubject}
+			a.Substitute = sms(content.SubstituteText, content.SubstituteSubject)
 		}
 		if d.Link != "" {
 			a.Buttons = []notify.Button{{Name: e.opts.buttonName(langOf(content.AlimTalkLocale)), MobileURL: d.Link}}
@@ -449,8 +447,8 @@ func (e *Engine) messages(c *Conversation, b *batch, step notify.ChannelSet) (no
 		for _, ch := range text.Channels() {
 			refused = append(refused, Refusal{Channel: ch, Err: ErrOptedOut})
 		}
-	case sms != nil:
-		out.SMS = sms
+	case long.sms == nil:
+		out.SMS = sms(content.SMSText, content.SMSSubject)
 	default:
 		for _, ch := range text.Channels() {
 			refused = append(refused, Refusal{Channel: ch, Err: long.sms})

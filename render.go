@@ -354,7 +354,7 @@ func (r *Renderer) render(customerLocale, workspaceLocale string, d RenderData, 
 			return Content{}, unfit{}, fail(c.AlimTalkLocale, "alimtalk", err)
 		}
 		if c.AlimTalkText != "" {
-			if c.SubstituteText, c.SubstituteSubject, err = substitute(c, ta.SMSSubject, d); err != nil {
+			if c.SubstituteText, c.SubstituteSubject, err = substitute(c, ta.SMSSubject, la == li, d); err != nil {
 				return Content{}, unfit{}, fail(c.AlimTalkLocale, "sms subject", err)
 			}
 		}
@@ -367,21 +367,26 @@ func (r *Renderer) render(customerLocale, workspaceLocale string, d RenderData, 
 // button, with the subject of the AlimTalk's language; or, when that does
 // not fit an LMS, the text message. The AlimTalk's 1,000 characters always
 // fit an LMS (a character is at most 2 EUC-KR bytes); only the link can
-// make it too long.
-func substitute(c Content, subject *texttemplate.Template, d RenderData) (text, subj string, err error) {
+// make it too long. The subject is rendered only for an LMS, and taken from
+// c.SMSSubject when sameLang says the text message's templates are the
+// AlimTalk's.
+func substitute(c Content, subject *texttemplate.Template, sameLang bool, d RenderData) (text, subj string, err error) {
 	text = c.AlimTalkText
 	if _, shown := c.AlimTalkVariables["link"]; !shown && d.Link != "" {
 		text += "\n" + d.Link
 	}
-	if smsBytes(text) > notify.LMSMaxBytes {
-		text, subj = c.SMSText, c.SMSSubject
-	} else if subj, err = renderSubject(subject, d); err != nil {
-		return "", "", err
+	fallback := smsBytes(text) > notify.LMSMaxBytes
+	if fallback {
+		text = c.SMSText
 	}
-	if k, _ := notify.KindOf(text); k != notify.KindLMS {
-		subj = ""
+	switch k, _ := notify.KindOf(text); {
+	case k != notify.KindLMS:
+		return text, "", nil
+	case fallback || (sameLang && c.SMSSubject != ""):
+		return text, c.SMSSubject, nil
 	}
-	return text, subj, nil
+	subj, err = renderSubject(subject, d)
+	return text, subj, err
 }
 
 // templates returns the templates of language li: the host's, with the
