@@ -132,7 +132,7 @@ func TestNoPersonalDataLeaks(t *testing.T) {
 	// 3. The gate.
 	show("reachable", settings.Reachable(contact, account))
 	show("admit", settings.Admit(t0, contact, account))
-	show("leave", settings.Leave(t0, contact, account))
+	show("leave", settings.Leave(t0, false, contact, account))
 
 	// 4. Planning and delivery through faulty senders.
 	fakes, senders := notifytest.NewSenders()

@@ -297,26 +297,32 @@ func (s Settings) Reachable(c Contact, a Account) bool {
 
 // Admit applies the contact-required gate to a chat opened at the given
 // time whose customer has given contact c so far: it is
-// s.Gate.Admit(opened, s.Reachable(c, a)), except that a gate the account
-// cannot satisfy is open. That happens when the settings ask only for a
-// phone number and the payment method lapsed: no customer could get
-// through, and every inquiry would be lost. [Settings.Validate] refuses
-// such a gate when the settings are saved ([ErrGateNeverOpens],
-// [policy.ErrPaymentMethodRequired]); Admit keeps chats coming in when the
-// account changes after that. Call it again each time the customer answers
-// a contact question.
+// s.Gate.Admit(opened, s.Reachable(c, a)), with one exception. When the
+// settings ask for a phone number and not for email, and the account has
+// no payment method, no customer could get through and every inquiry
+// would be lost: the chat is admitted. [Settings.Validate] refuses such
+// settings when they are saved ([policy.ErrPaymentMethodRequired]); Admit
+// keeps chats coming in when the payment lapses after that.
+//
+// Call it when the chat opens and again each time the customer answers a
+// contact question, until it returns [policy.Open]. A chat it admitted
+// stays admitted: the host keeps that, and Admit's answer for it may
+// change later with the settings or the account.
 func (s Settings) Admit(opened time.Time, c Contact, a Account) policy.Admission {
-	if !s.AskEmail && !s.textPayable(a) {
+	if s.AskPhone && !s.AskEmail && !s.textPayable(a) {
 		return policy.Open
 	}
 	return s.Gate.Admit(opened, s.Reachable(c, a))
 }
 
 // Leave says what becomes of a chat opened at the given time when its
-// customer leaves with contact c: [policy.Discard] when [Settings.Admit]
-// still keeps it out of the inbox, [policy.Keep] otherwise.
-func (s Settings) Leave(opened time.Time, c Contact, a Account) policy.Outcome {
-	if s.Admit(opened, c, a) == policy.Open {
+// customer leaves with contact c. A chat already admitted to the inbox
+// (admitted: an earlier [Settings.Admit] returned [policy.Open]) is kept,
+// whatever changed since: agents may have seen and answered it. Any other
+// chat is discarded when Admit would still keep it out of the inbox, and
+// kept otherwise.
+func (s Settings) Leave(opened time.Time, admitted bool, c Contact, a Account) policy.Outcome {
+	if admitted || s.Admit(opened, c, a) == policy.Open {
 		return policy.Keep
 	}
 	return policy.Discard

@@ -26,7 +26,7 @@ func exercise(t *testing.T, s followup.Settings) {
 	for _, a := range []followup.Account{paying, lapsed} {
 		_ = s.Questions(a)
 		_ = s.Reachable(c, a)
-		_ = s.Leave(t0, c, a)
+		_ = s.Leave(t0, false, c, a)
 	}
 	if s.Validate(paying) != nil {
 		return

@@ -239,6 +239,9 @@ func TestSettingsGate(t *testing.T) {
 		// text: the gate is open rather than losing every inquiry.
 		{"phone-only gate, payment lapsed", phoneOnly, lapsed, followup.Contact{}, false, policy.Open},
 		{"gate off", followup.Settings{AskEmail: true}, paying, followup.Contact{}, false, policy.Open},
+		// Validate refuses a gate no question can open; Admit does what the
+		// gate does and keeps it closed.
+		{"gate with no contact question", followup.Settings{AskName: true, Gate: gate}, lapsed, followup.Contact{}, false, policy.AwaitContact},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -252,8 +255,13 @@ func TestSettingsGate(t *testing.T) {
 			if tt.admit == policy.AwaitContact {
 				wantLeave = policy.Discard
 			}
-			if got := tt.s.Leave(t0, tt.c, tt.a); got != wantLeave {
+			if got := tt.s.Leave(t0, false, tt.c, tt.a); got != wantLeave {
 				t.Errorf("Leave = %v, want %v", got, wantLeave)
+			}
+			// A chat in the inbox stays there, whatever changed since it
+			// was admitted.
+			if got := tt.s.Leave(t0, true, tt.c, tt.a); got != policy.Keep {
+				t.Errorf("Leave(admitted) = %v, want keep", got)
 			}
 		})
 	}

@@ -310,7 +310,7 @@ func (s *Server) updatePresence(w http.ResponseWriter, c *chat, now time.Time, o
 	if open && focused && active {
 		c.conv.Unseen = nil // the replies are on screen
 	}
-	if !open && s.settings.Leave(c.opened, c.contact, s.account) == policy.Discard {
+	if !open && s.settings.Leave(c.opened, c.admitted, c.contact, s.account) == policy.Discard {
 		delete(s.chats, c.id)
 		writeJSON(w, http.StatusOK, map[string]bool{"discarded": true})
 		return

@@ -105,7 +105,7 @@ func run(w io.Writer) error {
 	say("")
 
 	say("4. With contact information the chat reaches the inbox: %v.", settings.Admit(opened, c, account))
-	say("   Another customer leaves without giving any: %v, never shown to an agent.", settings.Leave(opened, followup.Contact{}, account))
+	say("   Another customer leaves without giving any: %v, never shown to an agent.", settings.Leave(opened, false, followup.Contact{}, account))
 	say("")
 
 	// The host's providers. Here they print; a real host calls its Kakao
