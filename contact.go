@@ -80,8 +80,8 @@ type ContactInput struct {
 	Inquiry string `json:"inquiry,omitempty"`
 }
 
-// ParseContact checks the bot's answers against the settings and returns the
-// contact, collected for [policy.PurposeInquiry].
+// ParseContact checks the bot's answers against the settings and the account
+// and returns the contact, collected for [policy.PurposeInquiry].
 //
 // Each answer goes through [ParseName], [ParsePhone] (in the settings'
 // region) or [ParseEmail]; a phone number must also be able to receive text
@@ -89,11 +89,12 @@ type ContactInput struct {
 // of a country the workspace sends text to ([CodeRegionNotAllowed]; see
 // [TextOptions.AllowedRegions]), so the customer can correct it while still
 // in the chat rather than never hear back. An
-// answer to a question the settings do not ask is refused with
-// [CodeNotAsked]; an empty answer is a question not answered and is not an
+// answer to a question [Settings.Questions] does not list for the account
+// is refused with [CodeNotAsked], as a phone number is while the account
+// has no payment method; an empty answer is a question not answered and is not an
 // error. If any answer is refused, the error is a [*ValidationError] that
 // lists every refused field, and the Contact holds the accepted ones.
-func (s Settings) ParseContact(in ContactInput) (Contact, error) {
+func (s Settings) ParseContact(in ContactInput, a Account) (Contact, error) {
 	c := Contact{CollectedAt: in.At, Purpose: policy.PurposeInquiry, Inquiry: in.Inquiry}
 	var bad []*FieldError
 	refuse := func(f Field, err error) error {
@@ -116,7 +117,7 @@ func (s Settings) ParseContact(in ContactInput) (Contact, error) {
 		}
 	}
 	if answered(in.Phone) {
-		if !s.AskPhone {
+		if !s.textPayable(a) {
 			bad = append(bad, fieldError(FieldPhone, CodeNotAsked))
 		} else {
 			p, err := ParsePhone(in.Phone, s.region())

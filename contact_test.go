@@ -28,6 +28,7 @@ func TestParseContact(t *testing.T) {
 	tests := []struct {
 		name     string
 		settings followup.Settings
+		lapsed   bool // the account has no payment method
 		in       followup.ContactInput
 		want     followup.Contact
 		wantErrs []*followup.FieldError
@@ -77,6 +78,16 @@ func TestParseContact(t *testing.T) {
 			},
 		},
 		{
+			// Questions leaves the phone question out: no text could
+			// reach the number.
+			name:     "a phone number while the account cannot pay for text",
+			settings: all,
+			lapsed:   true,
+			in:       followup.ContactInput{Phone: "010-1234-5678", Email: "minji@example.com"},
+			want:     with(func(c *followup.Contact) { c.Email = "minji@example.com" }),
+			wantErrs: []*followup.FieldError{fe(followup.FieldPhone, followup.CodeNotAsked)},
+		},
+		{
 			name:     "the settings' region reads national numbers",
 			settings: followup.Settings{AskPhone: true, Region: "jp"},
 			in:       followup.ContactInput{Phone: "090-1234-5678"},
@@ -107,7 +118,11 @@ func TestParseContact(t *testing.T) {
 		t.Run(tt.name, func(t *testing.T) {
 			in := tt.in
 			in.At, in.Inquiry = collected, "chat-1"
-			got, err := tt.settings.ParseContact(in)
+			account := paying
+			if tt.lapsed {
+				account = lapsed
+			}
+			got, err := tt.settings.ParseContact(in, account)
 			if diff := cmp.Diff(tt.want, got); diff != "" {
 				t.Errorf("contact (-want +got):\n%s", diff)
 			}
@@ -133,7 +148,7 @@ func TestParseContact(t *testing.T) {
 
 func TestParseContactUnknownRegion(t *testing.T) {
 	s := followup.Settings{AskPhone: true, Region: "XX"}
-	_, err := s.ParseContact(followup.ContactInput{Phone: "010-1234-5678"})
+	_, err := s.ParseContact(followup.ContactInput{Phone: "010-1234-5678"}, paying)
 	if !errors.Is(err, followup.ErrUnknownRegion) {
 		t.Fatalf("err = %v, want ErrUnknownRegion", err)
 	}
@@ -333,7 +348,7 @@ func BenchmarkParseContact(b *testing.B) {
 	in := followup.ContactInput{Name: "홍길동", Phone: "010-1234-5678", Email: "gildong@example.com"}
 	b.ReportAllocs()
 	for b.Loop() {
-		if _, err := s.ParseContact(in); err != nil {
+		if _, err := s.ParseContact(in, paying); err != nil {
 			b.Fatal(err)
 		}
 	}

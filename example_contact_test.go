@@ -30,11 +30,12 @@ func ExampleParsePhone() {
 
 func ExampleSettings_ParseContact() {
 	s := followup.Settings{AskName: true, AskPhone: true, AskEmail: true}
+	account := followup.Account{HasPaymentMethod: true}
 	c, err := s.ParseContact(followup.ContactInput{
 		Name:  "홍길동",
 		Phone: "070-1234-5678",
 		Email: "Gildong@Example.COM",
-	})
+	}, account)
 	var ve *followup.ValidationError
 	if errors.As(err, &ve) {
 		for _, fe := range ve.Errors {

@@ -158,7 +158,7 @@ func TestLoad(t *testing.T) {
 			Email:   fmt.Sprintf("customer%04d@example.com", i),
 			At:      t0.Add(-10 * time.Minute),
 			Inquiry: id,
-		})
+		}, paying)
 		if err != nil {
 			t.Fatalf("conversation %d (%s): contact: %v", i, id, err)
 		}

@@ -106,7 +106,7 @@ func TestNoPersonalDataLeaks(t *testing.T) {
 	_, err = followup.ParseName(badName)
 	show("ParseName", err)
 	bad := followup.ContactInput{Name: badName, Phone: badLandline, Email: badEmail, At: t0, Inquiry: "chat-7"}
-	_, err = settings.ParseContact(bad)
+	_, err = settings.ParseContact(bad, account)
 	var ve *followup.ValidationError
 	if !errors.As(err, &ve) || len(ve.Errors) != 3 {
 		t.Fatalf("bad answers: %v, want three refused fields", err)
@@ -119,7 +119,7 @@ func TestNoPersonalDataLeaks(t *testing.T) {
 	}
 	logger.Warn("intake refused", "input", bad, "err", err)
 	in := followup.ContactInput{Name: rawName, Phone: rawPhone, Email: rawEmail, At: t0, Inquiry: "chat-7"}
-	contact, err := settings.ParseContact(in)
+	contact, err := settings.ParseContact(in, account)
 	if err != nil {
 		t.Fatal(err)
 	}

@@ -22,8 +22,8 @@ func exercise(t *testing.T, s followup.Settings) {
 		_ = s.Validate(a)
 		_ = s.Channels(a)
 	}
-	c, _ := s.ParseContact(followup.ContactInput{Name: "홍길동", Phone: "010-1234-5678", Email: "a@example.com"})
 	for _, a := range []followup.Account{paying, lapsed} {
+		c, _ := s.ParseContact(followup.ContactInput{Name: "홍길동", Phone: "010-1234-5678", Email: "a@example.com"}, a)
 		_ = s.Questions(a)
 		_ = s.Reachable(c, a)
 		_ = s.Leave(t0, false, c, a)

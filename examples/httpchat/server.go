@@ -236,7 +236,7 @@ func (s *Server) takeAnswer(w http.ResponseWriter, c *chat, now time.Time, field
 		answers.Email = value
 	}
 	answers.At, answers.Inquiry = now, c.id
-	contact, err := s.settings.ParseContact(answers)
+	contact, err := s.settings.ParseContact(answers, s.account)
 	if err != nil {
 		var ve *followup.ValidationError
 		if fe := asValidation(err, &ve, field); fe != nil {

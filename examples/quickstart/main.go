@@ -96,7 +96,7 @@ func run(w io.Writer) error {
 		contact.Phone = answer.text
 	}
 	contact.Email = "  MinJi.Kim@Example.COM "
-	c, err := settings.ParseContact(contact)
+	c, err := settings.ParseContact(contact, account)
 	if err != nil {
 		return err
 	}
