@@ -157,7 +157,8 @@ type Result struct {
 // answering the inquiry it was collected for.
 //
 // Deliver then renders the messages in the customer's language (or the
-// workspace's), dispatches them through the host's senders and returns the
+// workspace's; the AlimTalk and its substitute always in the workspace's,
+// see [Renderer.Render]), dispatches them through the host's senders and returns the
 // report. The error is non-nil only when Deliver could not do its job, and
 // then nothing was sent or is to be recorded: a nil engine, a context
 // already done, or a template that failed to render. A failed send is a

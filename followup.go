@@ -27,11 +27,13 @@
 //
 // # The gate
 //
-// [policy.Gate] says whether a chat reaches the agents' inbox before the
-// customer gives contact information, and whether a customer who leaves is
-// kept or discarded. [Contact.Reachable] is the contact information it asks
-// about: a phone number that can receive text or an email address; a name
-// alone is not contact information.
+// [Settings.Admit] says whether a chat reaches the agents' inbox before the
+// customer gives contact information, and [Settings.Leave] whether a
+// customer who leaves is kept or discarded; both apply the settings'
+// [policy.Gate]. The contact information the gate asks about is what
+// [Settings.Reachable] accepts: an email address the settings send to, or a
+// mobile number of an allowed country that the account can pay to text. A
+// name alone is not contact information.
 //
 // # Following up
 //

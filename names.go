@@ -7,8 +7,9 @@ import (
 )
 
 // ErrUnknownName is wrapped by the errors of the UnmarshalText methods of
-// [Field], [PhoneType], [Reason] and [Status] for a text that names none of
-// their values. The error gives the text's length, never the text.
+// [Field], [PhoneType], [Reason], [Status] and [Strategy] for a text that
+// names none of their values. The error gives the text's length, never the
+// text. (notify.Channel is of another package and has its own error.)
 var ErrUnknownName = errors.New("unknown name")
 
 // lookupName returns the index in names of the name b is, in any case, for

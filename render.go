@@ -68,7 +68,9 @@ type Content struct {
 	// the same content, AlimTalkText, with the link on a line of its own at
 	// the end when the template shows it only on a button, since a text
 	// message has none. In the rare case that this does not fit an LMS, it
-	// is SMSText. It is empty when AlimTalkText is.
+	// is SMSText, in the customer's language. It is empty when AlimTalkText
+	// is, and when it would be SMSText and SMSText does not fit either: the
+	// AlimTalk then has no substitute.
 	SubstituteText string
 	// SubstituteSubject is the LMS subject of SubstituteText, in its
 	// language. It is empty when SubstituteText fits an SMS.
@@ -233,7 +235,8 @@ func TemplateFuncs() texttemplate.FuncMap {
 // approves a template in one language and refuses a message that does not
 // match it. Register the template of the workspace's language. Its
 // substitute SMS (SubstituteText) is the same content in the same language,
-// so the customer reads the same message whichever of the two arrives.
+// so the customer reads the same message whichever of the two arrives
+// (unless that does not fit an LMS: see Content.SubstituteText).
 //
 // # Context and limits
 //
@@ -326,7 +329,8 @@ func (r *Renderer) render(customerLocale, workspaceLocale string, d RenderData, 
 	}
 
 	// Text message and AlimTalk: fitted to their limits. The text message
-	// is also the AlimTalk's substitute.
+	// goes when the AlimTalk cannot be built, and is its substitute's
+	// fallback.
 	if chs.Has(notify.ChannelSMS) || chs.Has(notify.ChannelAlimTalk) {
 		switch c.SMSText, err = renderSMS(t.SMS, d); {
 		case errors.Is(err, ErrTooLong):

@@ -51,7 +51,9 @@ type Timing struct {
 	EscalateAfter time.Duration
 	// PushWait is how long push, when the host has it, is given to be
 	// opened before text and email follow. Default 30s. They follow at
-	// once if the push was not delivered.
+	// once if the push was not delivered, even after a timeout that may
+	// have delivered it: a customer who gets two notifications is better
+	// off than one who waits for a push that never came.
 	PushWait time.Duration
 }
 
@@ -237,7 +239,8 @@ func (s Strategy) MarshalText() ([]byte, error) {
 
 // UnmarshalText implements [encoding.TextUnmarshaler]: "parallel" or
 // "escalating" in any case, as the keys of [Timing]'s JSON are; empty is
-// Parallel.
+// Parallel. Another text is an error wrapping both [ErrUnknownStrategy] and
+// [ErrUnknownName].
 func (s *Strategy) UnmarshalText(b []byte) error {
 	switch {
 	case len(b) == 0, strings.EqualFold(string(b), "parallel"):
@@ -245,7 +248,7 @@ func (s *Strategy) UnmarshalText(b []byte) error {
 	case strings.EqualFold(string(b), "escalating"):
 		*s = Escalating
 	default:
-		return ErrUnknownStrategy
+		return fmt.Errorf("followup: %w (%w, %d bytes)", ErrUnknownStrategy, ErrUnknownName, len(b))
 	}
 	return nil
 }

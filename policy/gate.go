@@ -74,8 +74,9 @@ var ErrNoOfficeHours = errors.New("policy: gate outside office hours has no offi
 // before the customer gives contact information. The zero Gate is off.
 //
 // A customer's "contact information" is a usable phone number or email
-// address; a name alone is not. Callers pass that as a bool (see
-// followup.Contact.Reachable).
+// address a follow-up can use; a name alone is not. Callers pass that as a
+// bool (followup.Settings.Reachable judges it, and followup.Settings.Admit
+// and Leave apply the gate with it).
 type Gate struct {
 	// Mode says when contact information is required; the zero value,
 	// GateOff, never requires it.
