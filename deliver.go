@@ -143,6 +143,13 @@ type Result struct {
 // Records before the next run reads the conversation: a step already
 // recorded is not sent again.
 //
+// p says which follow-up to deliver; what goes is the step the
+// conversation calls for now, under the engine's settings and account,
+// which may differ from p.Channels when they or the customer's opt-outs
+// changed since p was planned. A channel of p that a rule now keeps off is
+// refused (and recorded) with that rule's error; text that moves from
+// AlimTalk to SMS is not refused.
+//
 // The checks, in order: is a follow-up still due (the customer may have seen
 // the replies: [Cancelled]); is it still p's follow-up and due now (more
 // replies may have joined it, or the customer may be back in the chat:
@@ -202,6 +209,21 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 		// reading them, and no event tells the host when they go idle.
 		res.Status, res.Next = Rescheduled, cur.Recheck
 		return res, nil
+	case cur.Reason == AlreadyFollowedUp && cur.Key == p.Key:
+		// p's follow-up has nothing left to send. If that is because a rule
+		// now keeps p's channels off (an escalation email after the email
+		// question was turned off), say so, on the record.
+		res.Status = Cancelled
+		for _, ch := range lost.Channels() {
+			if err := e.lostBecause(ch, &c); err != nil {
+				refuse(ch, err)
+			}
+		}
+		if len(res.Refused) > 0 {
+			res.Status = Refused
+			res.Records = e.records(p.Key, now, p.Through, res.Refused, nil)
+		}
+		return res, nil
 	case cur.Reason != Due:
 		res.Status = Cancelled
 		return res, nil
@@ -213,8 +235,14 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 		return res, nil
 	}
 	// A channel the plan had that the current plan lacks because of a rule
-	// (not because it was already sent) is refused, on the record.
+	// (not because it was already sent) is refused, on the record. Text that
+	// goes on the other text channel (SMS for an AlimTalk the customer
+	// opted out of) is not lost.
+	textNow := cur.Channels.Intersect(notify.SetOf(notify.ChannelAlimTalk, notify.ChannelSMS))
 	for _, ch := range lost.Channels() {
+		if isText(ch) && !textNow.Empty() {
+			continue
+		}
 		if err := e.lostBecause(ch, &c); err != nil {
 			refuse(ch, err)
 		}
@@ -298,11 +326,14 @@ func (e *Engine) lostBecause(ch notify.Channel, c *Conversation) error {
 	if optedOut(c, ch) {
 		return ErrOptedOut
 	}
-	if err := policy.Payable(ch, e.account.HasPaymentMethod); err != nil && e.settingsEnable(ch) {
-		return err
+	if ch != notify.ChannelPush && !e.settingsEnable(ch) {
+		return ErrChannelDisabled
 	}
-	return nil
+	return policy.Payable(ch, e.account.HasPaymentMethod)
 }
+
+// isText reports whether ch is a text channel, AlimTalk or SMS.
+func isText(ch notify.Channel) bool { return ch == notify.ChannelAlimTalk || ch == notify.ChannelSMS }
 
 // emailPending reports whether the follow-up k can still go out by email:
 // the customer can be reached by email and k has no email on the record.

@@ -676,6 +676,84 @@ func TestDeliverRefusalsHaveErrors(t *testing.T) {
 	}
 }
 
+// Channels a stored plan named that the conversation no longer calls for
+// are refused with the rule that drops them, or not at all when the text
+// merely moves from AlimTalk to SMS; what the conversation calls for now is
+// what goes.
+func TestDeliverStalePlan(t *testing.T) {
+	now := t0.Add(3 * time.Minute)
+	emailOnly := followup.Settings{AskEmail: true}
+	phoneOnly := followup.Settings{AskPhone: true, Text: followup.TextOptions{SenderNumber: "1588-1234"}}
+	escalating := withTiming(fullSettings, followup.Timing{Strategy: followup.Escalating})
+	noEmail := withTiming(phoneOnly, followup.Timing{Strategy: followup.Escalating})
+	noEmail.Text.AlimTalkTemplate = "FOLLOWUP_01"
+	tests := []struct {
+		name         string
+		planned, now followup.Settings
+		history      []followup.Record
+		optOuts      []notify.Channel
+		wantStatus   followup.Status
+		wantSent     sent
+		wantRefused  map[notify.Channel]error
+		wantRecords  map[notify.Channel]bool // channel: delivered
+	}{
+		{name: "opted out of AlimTalk: the text goes as SMS, nothing refused",
+			planned: fullSettings, now: fullSettings, optOuts: []notify.Channel{notify.ChannelAlimTalk},
+			wantStatus: followup.Sent, wantSent: sent{SMS: 1, Email: 1}, wantRefused: map[notify.Channel]error{},
+			wantRecords: map[notify.Channel]bool{notify.ChannelSMS: true, notify.ChannelEmail: true}},
+		{name: "email turned off, phone on: the email refused, the text goes",
+			planned: emailOnly, now: phoneOnly,
+			wantStatus: followup.Sent, wantSent: sent{SMS: 1},
+			wantRefused: map[notify.Channel]error{notify.ChannelEmail: followup.ErrChannelDisabled},
+			wantRecords: map[notify.Channel]bool{notify.ChannelEmail: false, notify.ChannelSMS: true}},
+		{name: "escalation email after email was turned off: refused, not cancelled",
+			planned: escalating, now: noEmail,
+			history:    []followup.Record{rec(k1, notify.ChannelAlimTalk, now, t0, true)},
+			wantStatus: followup.Refused, wantSent: sent{},
+			wantRefused: map[notify.Channel]error{notify.ChannelEmail: followup.ErrChannelDisabled},
+			wantRecords: map[notify.Channel]bool{notify.ChannelEmail: false}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			c := baseConversation(t)
+			c.FollowUps = tt.history
+			later := now
+			if len(tt.history) > 0 {
+				later = tt.history[0].At.Add(followup.DefaultEscalateAfter)
+			}
+			p := mustEngine(t, tt.planned, paying, notify.Senders{}).Plan(later, c)
+			if !p.Due() {
+				t.Fatalf("nothing planned: %v", p.Reason)
+			}
+			c.OptOuts = tt.optOuts
+			e, fakes := deliverEngine(t, tt.now, paying)
+			res, err := e.Deliver(context.Background(), later, p, c)
+			if err != nil || res.Status != tt.wantStatus {
+				t.Fatalf("Deliver = %v, %v; want %v", res.Status, err, tt.wantStatus)
+			}
+			if diff := cmp.Diff(tt.wantSent, sentBy(fakes)); diff != "" {
+				t.Errorf("sent (-want +got):\n%s", diff)
+			}
+			got := refusals(res)
+			if len(got) != len(tt.wantRefused) {
+				t.Errorf("refused %v, want %v", got, tt.wantRefused)
+			}
+			for ch, w := range tt.wantRefused {
+				if !errors.Is(got[ch], w) {
+					t.Errorf("%v refused with %v, want %v", ch, got[ch], w)
+				}
+			}
+			records := map[notify.Channel]bool{}
+			for _, r := range res.Records {
+				records[r.Channel] = r.Delivered
+			}
+			if diff := cmp.Diff(tt.wantRecords, records); diff != "" {
+				t.Errorf("records (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
 // An AlimTalk template whose variables the options leave empty could never
 // be filled in: NewEngine refuses it rather than send SMS without a word.
 func TestNewEngineAlimTalkUnfilled(t *testing.T) {
