@@ -21,7 +21,10 @@ import (
 // JSON handler writes its JSON: the contact's real values and the texts.
 // Log the Conversation itself.
 type Conversation struct {
-	// ID identifies the conversation; it is part of every follow-up's key.
+	// ID identifies the conversation; it is part of every follow-up's key,
+	// and so of the job ids and the idempotency keys providers see. It must
+	// be unique across every workspace that shares the host's queue and
+	// providers: prefix ids numbered per workspace with the workspace's.
 	ID string
 	// StartedBy says who opened the conversation.
 	StartedBy Party

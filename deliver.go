@@ -170,7 +170,10 @@ type Result struct {
 // then nothing was sent or is to be recorded: a nil engine, a context
 // already done, or a template that failed to render. A failed send is a
 // report entry, not an error. A message the dispatcher never tried, because
-// ctx ended first, is not recorded: Next says when to send it.
+// ctx ended first, is not recorded: Next says when to send it. Nor is a
+// message providers only rate-limited, within [Options.RateLimitWindow]:
+// Next is after its retry-after. Every other failure is recorded, with
+// Delivered false, and not sent again.
 func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversation) (Result, error) {
 	if e == nil {
 		return Result{}, ErrNilEngine
@@ -202,7 +205,7 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 			refuse(ch, err)
 		}
 		res.Status = Refused
-		res.Records = e.records(p.Key, now, p.Through, res.Refused, nil)
+		res.Records = e.records(p.Key, now, p.Through, res.Refused, nil, nil)
 		return res, nil
 	case cur.Reason == CustomerPresent || cur.Reason == NotAwayLongEnough:
 		// The replies are still unseen; the customer may yet leave without
@@ -221,7 +224,7 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 		}
 		if len(res.Refused) > 0 {
 			res.Status = Refused
-			res.Records = e.records(p.Key, now, p.Through, res.Refused, nil)
+			res.Records = e.records(p.Key, now, p.Through, res.Refused, nil, nil)
 		}
 		return res, nil
 	case cur.Reason != Due:
@@ -296,14 +299,50 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 		res.Status = Sent
 		res.Texted = res.Report.Delivered(notify.ChannelAlimTalk) || res.Report.Delivered(notify.ChannelSMS)
 	}
-	res.Records = e.records(cur.Key, now, b.last, res.Refused, &res.Report)
-	if !res.Deferred.Empty() {
+	// A message only rate-limited did not go: within the window it stays
+	// off the record, to be sent again after its retry-after.
+	var retryAt time.Time
+	retry := func(en notify.Entry) bool {
+		if now.Sub(cur.SendAt) >= e.opts.rateLimitWindow() || !onlyRateLimited(en) {
+			return false
+		}
+		at := now
+		if d, _ := notify.RetryAfter(en.Attempts[len(en.Attempts)-1].Err); d > 0 {
+			at = now.Add(d)
+		}
+		if at.After(retryAt) {
+			retryAt = at
+		}
+		return true
+	}
+	res.Records = e.records(cur.Key, now, b.last, res.Refused, &res.Report, retry)
+	switch {
+	case !res.Deferred.Empty():
 		// The deferred text is the next step: steps after it wait for it.
 		res.Next = res.DeferredUntil
-	} else {
+		if !retryAt.IsZero() && retryAt.Before(res.Next) {
+			res.Next = retryAt
+		}
+	case !retryAt.IsZero():
+		res.Next = retryAt
+	default:
 		res.Next = e.next(now, &c, res.Records)
 	}
 	return res, nil
+}
+
+// onlyRateLimited reports whether en failed with every attempt refused as a
+// rate limit: the provider took none of them.
+func onlyRateLimited(en notify.Entry) bool {
+	if en.Outcome != notify.Failed || len(en.Attempts) == 0 {
+		return false
+	}
+	for _, a := range en.Attempts {
+		if !notify.IsRateLimited(a.Err) {
+			return false
+		}
+	}
+	return true
 }
 
 // next returns when Deliver is due again once the host has recorded
@@ -389,8 +428,9 @@ func (e *Engine) zone(c *Conversation) *time.Location {
 
 // records returns what the host records for a step: one record per channel
 // refused or dispatched, except a message the dispatcher never tried
-// because ctx ended first: it is still to be sent.
-func (e *Engine) records(k Key, now, through time.Time, refused []Refusal, r *notify.Report) []Record {
+// because ctx ended first, and one retry (if not nil) says to send again:
+// they are still to be sent.
+func (e *Engine) records(k Key, now, through time.Time, refused []Refusal, r *notify.Report, retry func(notify.Entry) bool) []Record {
 	var out []Record
 	for _, f := range refused {
 		out = append(out, Record{Key: k, Channel: f.Channel, At: now, Through: through})
@@ -399,7 +439,7 @@ func (e *Engine) records(k Key, now, through time.Time, refused []Refusal, r *no
 		return out
 	}
 	for _, en := range r.Entries {
-		if notTried(en) {
+		if notTried(en) || (retry != nil && retry(en)) {
 			continue
 		}
 		out = append(out, Record{Key: k, Channel: en.Channel, At: now, Through: through, Delivered: en.Succeeded()})

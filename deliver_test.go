@@ -976,3 +976,66 @@ func TestPlanJSONRoundTrip(t *testing.T) {
 		}
 	}
 }
+
+// A message providers only rate-limited did not go: Deliver leaves it off
+// the record and says when to send it again, after its retry-after, until
+// Options.RateLimitWindow has passed since the step was due. Any other
+// failure is recorded as before.
+func TestDeliverRateLimitedIsSentAgain(t *testing.T) {
+	due := t0.Add(3 * time.Minute)
+	retryAfter := 2 * time.Minute // over the dispatcher's MaxRetryAfter: it gives up at once
+	tests := []struct {
+		name        string
+		at          time.Time
+		window      time.Duration
+		fault       func(f *notifytest.Fakes)
+		wantRetried bool
+	}{
+		{"rate-limited: sent again", due, 0, func(f *notifytest.Fakes) { f.AlimTalk.RateLimit(1, retryAfter) }, true},
+		{"rate-limited an hour after it was due: given up", due.Add(followup.DefaultRateLimitWindow), 0,
+			func(f *notifytest.Fakes) { f.AlimTalk.RateLimit(1, retryAfter) }, false},
+		{"rate-limited with a window of its own", due.Add(2 * time.Hour), 3 * time.Hour,
+			func(f *notifytest.Fakes) { f.AlimTalk.RateLimit(1, retryAfter) }, true},
+		{"rate-limited, retries turned off", due, -1, func(f *notifytest.Fakes) { f.AlimTalk.RateLimit(1, retryAfter) }, false},
+		{"a transient failure: recorded", due, 0, func(f *notifytest.Fakes) { f.AlimTalk.FailAlways(errors.New("503")) }, false},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e, fakes := deliverEngineWith(t, fullSettings, paying, func(o *followup.Options) {
+				o.RateLimitWindow = tt.window
+				o.Dispatch.MaxAttempts = 1
+			})
+			tt.fault(fakes)
+			c := baseConversation(t)
+			res, err := e.Deliver(context.Background(), tt.at, e.Plan(tt.at, c), c)
+			if err != nil || res.Status != followup.Sent {
+				t.Fatalf("Deliver = %v, %v", res.Status, err)
+			}
+			c.FollowUps = append(c.FollowUps, res.Records...)
+			var recorded bool
+			for _, r := range res.Records {
+				recorded = recorded || r.Channel == notify.ChannelAlimTalk
+			}
+			if recorded == tt.wantRetried {
+				t.Fatalf("AlimTalk recorded = %v, want %v (records %v)", recorded, !tt.wantRetried, res.Records)
+			}
+			if !tt.wantRetried {
+				if p := e.Plan(tt.at.Add(time.Hour), c); p.Reason != followup.AlreadyFollowedUp {
+					t.Errorf("after the record: %v, want alreadyFollowedUp", p.Reason)
+				}
+				return
+			}
+			if want := tt.at.Add(retryAfter); !res.Next.Equal(want) {
+				t.Errorf("Next = %v, want %v, after the retry-after", res.Next, want)
+			}
+			// The host's job runs again at Next; the provider takes it now.
+			res, err = e.Deliver(context.Background(), res.Next, e.Plan(res.Next, c), c)
+			if err != nil || res.Status != followup.Sent {
+				t.Fatalf("second Deliver = %v, %v", res.Status, err)
+			}
+			if diff := cmp.Diff(sent{AlimTalk: 1, Email: 1}, sentBy(fakes)); diff != "" {
+				t.Errorf("sent, both runs (-want +got):\n%s", diff)
+			}
+		})
+	}
+}

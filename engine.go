@@ -3,6 +3,7 @@ package followup
 import (
 	"errors"
 	"fmt"
+	"time"
 
 	"github.com/followup-go/followup/notify"
 )
@@ -50,6 +51,24 @@ type Options struct {
 	// exactly as the approved template has it. Empty means the built-in
 	// label of the message's language.
 	ButtonName string
+	// RateLimitWindow is how long after a step became due [Engine.Deliver]
+	// keeps sending again a message that providers only rate-limited
+	// (every attempt failed with a [notify.RateLimitError], so it certainly
+	// did not go): such a message is not recorded, and Result.Next is after
+	// its retry-after, when Deliver tries it again. Once the window has
+	// passed it is recorded as not delivered. Zero means one hour; a
+	// negative value never sends a rate-limited message again.
+	RateLimitWindow time.Duration
+}
+
+// DefaultRateLimitWindow is the RateLimitWindow of zero [Options].
+const DefaultRateLimitWindow = time.Hour
+
+func (o *Options) rateLimitWindow() time.Duration {
+	if o.RateLimitWindow == 0 {
+		return DefaultRateLimitWindow
+	}
+	return o.RateLimitWindow
 }
 
 // checkAlimTalk reports whether the options fill every variable of the

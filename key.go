@@ -15,7 +15,8 @@ import (
 // A host uses [Key.String] as the job id in its queue and hands the per-channel
 // keys the engine puts on each message to its providers, so that each
 // follow-up is sent once behind an at-least-once queue. Key is comparable and
-// marshals to JSON as its two fields, for the host's history.
+// marshals to JSON as its two fields, for the host's history. It holds no
+// workspace: [Conversation.ID] must be unique across workspaces.
 type Key struct {
 	// Conversation is the conversation's id.
 	Conversation string `json:"conversation"`
