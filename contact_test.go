@@ -227,6 +227,16 @@ func TestFieldErrorMessage(t *testing.T) {
 			t.Errorf("Message(%q) = %q, want %q", tt.locale, got, tt.want)
 		}
 	}
+	// The customer's locale first, then the workspace's, as Render does.
+	ko := "유선 전화번호는 문자를 받을 수 없어요. 휴대폰 번호를 입력해 주세요."
+	for _, locales := range [][]string{{"fr", "ko"}, {"", "ko-KR"}, {"ko", "en"}} {
+		if got := e.Message(locales...); got != ko {
+			t.Errorf("Message(%q) = %q, want Korean", locales, got)
+		}
+	}
+	if got := e.Message("ja", "ko"); got == ko {
+		t.Errorf("Message(ja, ko) is Korean: the customer's own language comes first")
+	}
 }
 
 // Every code a parser can return has its own message in every language, so

@@ -493,7 +493,7 @@ func (e *Engine) messages(c *Conversation, b *batch, step notify.ChannelSet) (no
 	var refused []Refusal
 	phone := c.Contact.Phone.E164
 	sms := func(text, subject string) *notify.SMS {
-		m := &notify.SMS{Key: b.key.For(notify.ChannelSMS), From: e.settings.Text.SenderNumber, To: phone, Text: text}
+		m := &notify.SMS{Key: b.key.For(notify.ChannelSMS), From: digits(e.settings.Text.SenderNumber), To: phone, Text: text}
 		if k, _ := notify.KindOf(text); k == notify.KindLMS {
 			m.Subject = subject
 		}

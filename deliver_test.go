@@ -307,7 +307,7 @@ func TestDeliverSubstitute(t *testing.T) {
 		t.Error("Texted = false")
 	}
 	sms := fakes.SMS.Sent()[0]
-	if sms.Key != k1.For(notify.ChannelSMS) || sms.To != "+821012345678" || sms.From != "1588-1234" {
+	if sms.Key != k1.For(notify.ChannelSMS) || sms.To != "+821012345678" || sms.From != "15881234" {
 		t.Errorf("substitute SMS: key %q, from %q", sms.Key, sms.From)
 	}
 }

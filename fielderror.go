@@ -146,11 +146,14 @@ func (e *FieldError) Is(target error) bool {
 }
 
 // Message returns a sentence the chat bot can show the customer, asking
-// again, in the language of locale (a BCP 47 tag such as "ko", "en-GB",
-// "ja-JP"). Korean, English and Japanese are built in; any other or unknown
-// locale gets English.
-func (e *FieldError) Message(locale string) string {
-	return message(e.Field, e.Code, langOf(locale))
+// again, in the language of the first of locales (BCP 47 tags such as "ko",
+// "en-GB", "ja-JP") that is Korean, English or Japanese, the languages built
+// in; English if none is. Pass the customer's locale, then the workspace's
+// ([Settings.Locale]), as Render chooses a language:
+//
+//	fe.Message(customer.Locale, settings.Locale)
+func (e *FieldError) Message(locales ...string) string {
+	return message(e.Field, e.Code, matchLanguage(locales...))
 }
 
 // A ValidationError lists every refused field of one [ContactInput], in the

@@ -165,6 +165,10 @@ func TestRuleOptionsReachTheMessages(t *testing.T) {
 	if got := fakes.Email.Sent()[0].ReplyTo; got != "help@acme.example" {
 		t.Errorf("Email ReplyTo = %q", got)
 	}
+	// The settings' "1588-1234", as providers take a sender number.
+	if got := fakes.AlimTalk.Sent()[0].Substitute.From; got != "15881234" {
+		t.Errorf("substitute SMS From = %q, want digits only", got)
+	}
 }
 
 // An escalating follow-up whose text went waits EscalateAfter for the

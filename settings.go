@@ -57,7 +57,8 @@ type TextOptions struct {
 	// SenderNumber is the workspace's registered caller number for SMS/LMS:
 	// 8 to 11 digits, hyphens allowed ("1588-1234", "02-123-4567"). Korean
 	// carriers block a sender number that is not pre-registered. Empty means
-	// the host's SMS sender uses its own default.
+	// the host's SMS sender uses its own default. Messages carry it as
+	// digits only ("15881234"), as providers take it.
 	SenderNumber string `json:"senderNumber,omitempty"`
 	// AlimTalkTemplate is the code of the AlimTalk template Kakao approved
 	// for follow-ups, at most 20 characters. Empty means no AlimTalk: text
@@ -223,6 +224,19 @@ func (s Settings) region() string {
 // (an error wrapping [policy.ErrRegionNotAllowed]), or nil when they may.
 func (s Settings) textRegionError(p Phone) error {
 	return policy.Geofence{Allow: s.Text.AllowedRegions}.Check(s.region(), p.Region)
+}
+
+// digits returns n with everything but its ASCII digits left out.
+func digits(n string) string {
+	if strings.IndexFunc(n, func(r rune) bool { return r < '0' || r > '9' }) < 0 {
+		return n
+	}
+	return strings.Map(func(r rune) rune {
+		if r < '0' || r > '9' {
+			return -1
+		}
+		return r
+	}, n)
 }
 
 func knownRegion(r string) bool {

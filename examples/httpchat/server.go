@@ -241,7 +241,7 @@ func (s *Server) takeAnswer(w http.ResponseWriter, c *chat, now time.Time, field
 		var ve *followup.ValidationError
 		if fe := asValidation(err, &ve, field); fe != nil {
 			writeJSON(w, http.StatusUnprocessableEntity, map[string]string{
-				"field": fe.Field.String(), "code": string(fe.Code), "message": fe.Message(c.locale)})
+				"field": fe.Field.String(), "code": string(fe.Code), "message": fe.Message(c.locale, s.settings.Locale)})
 			return
 		}
 		if ve == nil {
