@@ -686,7 +686,7 @@ func TestDeliverStalePlan(t *testing.T) {
 	phoneOnly := followup.Settings{AskPhone: true, Text: followup.TextOptions{SenderNumber: "1588-1234"}}
 	escalating := withTiming(fullSettings, followup.Timing{Strategy: followup.Escalating})
 	noEmail := withTiming(phoneOnly, followup.Timing{Strategy: followup.Escalating})
-	noEmail.Text.AlimTalkTemplate = "FOLLOWUP_01"
+	noEmail.Text.AlimTalkTemplate, noEmail.Locale = "FOLLOWUP_01", "en"
 	tests := []struct {
 		name         string
 		planned, now followup.Settings

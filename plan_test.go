@@ -15,7 +15,7 @@ var (
 	t0 = time.Date(2026, 11, 24, 14, 0, 0, 0, time.UTC)
 
 	fullSettings = followup.Settings{
-		AskName: true, AskPhone: true, AskEmail: true,
+		AskName: true, AskPhone: true, AskEmail: true, Locale: "en",
 		Text: followup.TextOptions{SenderNumber: "1588-1234", AlimTalkTemplate: "FOLLOWUP_01"},
 	}
 	pushSender = notify.PushFunc(func(context.Context, notify.Push) error { return nil })

@@ -110,6 +110,11 @@ var (
 	// ErrTemplateCode: the AlimTalk template code is longer than 20
 	// characters or holds white space or control characters.
 	ErrTemplateCode = errors.New("alimtalk template code must be 1 to 20 printable characters")
+	// ErrAlimTalkLocale: an AlimTalk template is set and the locale is not.
+	// The AlimTalk is sent in the workspace's language, the one Kakao
+	// approved its template in, and Kakao refuses a message that does not
+	// match the template: without a locale every AlimTalk would be English.
+	ErrAlimTalkLocale = errors.New("an alimtalk template needs the workspace's locale, the template's language")
 )
 
 // SettingError is one problem with [Settings], naming the setting by its JSON
@@ -143,7 +148,8 @@ func (e *SettingError) Unwrap() error { return e.Err }
 //     and a country allowlist entry that is well formed but no region
 //     ([ErrUnknownRegion]: "UK" where "GB" is meant);
 //   - a malformed SMS sender number or AlimTalk template code
-//     ([ErrSenderNumber], [ErrTemplateCode]);
+//     ([ErrSenderNumber], [ErrTemplateCode]), or an AlimTalk template
+//     without the locale it is written in ([ErrAlimTalkLocale]);
 //   - a malformed country allowlist, cap or quiet hours
 //     ([policy.ErrBadRegion], [policy.ErrBadCap], [policy.ErrBadHours],
 //     [policy.ErrQuietAllWeek]), or quiet hours without a time zone
@@ -183,6 +189,8 @@ func (s Settings) Validate(a Account) error {
 	}
 	if c := s.Text.AlimTalkTemplate; c != "" && !validTemplateCode(c) {
 		add("text.alimTalkTemplate", ErrTemplateCode)
+	} else if c != "" && s.Locale == "" {
+		add("locale", ErrAlimTalkLocale)
 	}
 	if err := (policy.Geofence{Allow: s.Text.AllowedRegions}).Validate(); err != nil {
 		add("text.allowedRegions", err)
