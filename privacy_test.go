@@ -178,7 +178,7 @@ func TestNoPersonalDataLeaks(t *testing.T) {
 		for _, r := range res.Refused {
 			show(what+" refusal", r.Err)
 		}
-		logger.Info("delivered", "conversation", c, "status", res.Status, "err", res.Report.Err())
+		logger.Info("delivered", "conversation", c, "status", res.Status, "err", res.Report.Err(), "result", res)
 		return res
 	}
 
