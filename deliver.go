@@ -170,10 +170,11 @@ type Result struct {
 // then nothing was sent or is to be recorded: a nil engine, a context
 // already done, or a template that failed to render. A failed send is a
 // report entry, not an error. A message the dispatcher never tried, because
-// ctx ended first, is not recorded: Next says when to send it. Nor is a
-// message providers only rate-limited, within [Options.RateLimitWindow]:
-// Next is after its retry-after. Every other failure is recorded, with
-// Delivered false, and not sent again.
+// ctx ended first, is not recorded: Next says when to send it. A message
+// providers only rate-limited is recorded as RateLimited, within
+// [Options.RateLimitWindow] of its first rate limit: it is sent again, and
+// Next is after its retry-after. Every other failure, and a rate-limited
+// push, is recorded with Delivered false and not sent again.
 func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversation) (Result, error) {
 	if e == nil {
 		return Result{}, ErrNilEngine
@@ -299,11 +300,14 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 		res.Status = Sent
 		res.Texted = res.Report.Delivered(notify.ChannelAlimTalk) || res.Report.Delivered(notify.ChannelSMS)
 	}
-	// A message only rate-limited did not go: within the window it stays
-	// off the record, to be sent again after its retry-after.
+	// A message only rate-limited did not go: within the window from its
+	// first rate limit it is recorded as such, to be sent again after its
+	// retry-after. Push is not: text and email follow a push that did not
+	// go at once.
 	var retryAt time.Time
 	retry := func(en notify.Entry) bool {
-		if now.Sub(cur.SendAt) >= e.opts.rateLimitWindow() || !onlyRateLimited(en) {
+		if en.Channel == notify.ChannelPush || !onlyRateLimited(en) ||
+			now.Sub(firstRateLimit(&c, cur.Key, en.Channel, now)) >= e.opts.rateLimitWindow() {
 			return false
 		}
 		at := now
@@ -329,6 +333,18 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 		res.Next = e.next(now, &c, res.Records)
 	}
 	return res, nil
+}
+
+// firstRateLimit returns when channel ch of follow-up k was first
+// rate-limited, from the records; now if it has no such record.
+func firstRateLimit(c *Conversation, k Key, ch notify.Channel, now time.Time) time.Time {
+	first := now
+	for _, r := range c.FollowUps {
+		if r.RateLimited && r.Key == k && r.Channel == ch && r.At.Before(first) {
+			first = r.At
+		}
+	}
+	return first
 }
 
 // onlyRateLimited reports whether en failed with every attempt refused as a
@@ -381,7 +397,7 @@ func (e *Engine) emailPending(c *Conversation, k Key) bool {
 		return false
 	}
 	for _, r := range c.FollowUps {
-		if r.Key == k && r.Channel == notify.ChannelEmail {
+		if r.Key == k && r.Channel == notify.ChannelEmail && !r.RateLimited {
 			return false
 		}
 	}
@@ -428,8 +444,8 @@ func (e *Engine) zone(c *Conversation) *time.Location {
 
 // records returns what the host records for a step: one record per channel
 // refused or dispatched, except a message the dispatcher never tried
-// because ctx ended first, and one retry (if not nil) says to send again:
-// they are still to be sent.
+// because ctx ended first: it is still to be sent. A message retry (if not
+// nil) says to send again is recorded as RateLimited.
 func (e *Engine) records(k Key, now, through time.Time, refused []Refusal, r *notify.Report, retry func(notify.Entry) bool) []Record {
 	var out []Record
 	for _, f := range refused {
@@ -439,10 +455,11 @@ func (e *Engine) records(k Key, now, through time.Time, refused []Refusal, r *no
 		return out
 	}
 	for _, en := range r.Entries {
-		if notTried(en) || (retry != nil && retry(en)) {
+		if notTried(en) {
 			continue
 		}
-		out = append(out, Record{Key: k, Channel: en.Channel, At: now, Through: through, Delivered: en.Succeeded()})
+		out = append(out, Record{Key: k, Channel: en.Channel, At: now, Through: through, Delivered: en.Succeeded(),
+			RateLimited: retry != nil && retry(en)})
 	}
 	return out
 }

@@ -977,27 +977,37 @@ func TestPlanJSONRoundTrip(t *testing.T) {
 	}
 }
 
-// A message providers only rate-limited did not go: Deliver leaves it off
-// the record and says when to send it again, after its retry-after, until
-// Options.RateLimitWindow has passed since the step was due. Any other
-// failure is recorded as before.
+// A message providers only rate-limited did not go: Deliver records it as
+// RateLimited, which planning does not count as sent, and says when to send
+// it again, after its retry-after, until Options.RateLimitWindow has passed
+// since its first rate limit. Any other failure is recorded as before.
 func TestDeliverRateLimitedIsSentAgain(t *testing.T) {
 	due := t0.Add(3 * time.Minute)
 	retryAfter := 2 * time.Minute // over the dispatcher's MaxRetryAfter: it gives up at once
+	rateLimited := func(at time.Time) []followup.Record {
+		return []followup.Record{
+			{Key: k1, Channel: notify.ChannelAlimTalk, At: at, Through: t0, RateLimited: true},
+			rec(k1, notify.ChannelEmail, at, t0, true),
+		}
+	}
+	limit := func(f *notifytest.Fakes) { f.AlimTalk.RateLimit(1, retryAfter) }
 	tests := []struct {
 		name        string
 		at          time.Time
+		history     []followup.Record
 		window      time.Duration
 		fault       func(f *notifytest.Fakes)
 		wantRetried bool
 	}{
-		{"rate-limited: sent again", due, 0, func(f *notifytest.Fakes) { f.AlimTalk.RateLimit(1, retryAfter) }, true},
-		{"rate-limited an hour after it was due: given up", due.Add(followup.DefaultRateLimitWindow), 0,
-			func(f *notifytest.Fakes) { f.AlimTalk.RateLimit(1, retryAfter) }, false},
-		{"rate-limited with a window of its own", due.Add(2 * time.Hour), 3 * time.Hour,
-			func(f *notifytest.Fakes) { f.AlimTalk.RateLimit(1, retryAfter) }, true},
-		{"rate-limited, retries turned off", due, -1, func(f *notifytest.Fakes) { f.AlimTalk.RateLimit(1, retryAfter) }, false},
-		{"a transient failure: recorded", due, 0, func(f *notifytest.Fakes) { f.AlimTalk.FailAlways(errors.New("503")) }, false},
+		{"rate-limited: sent again", due, nil, 0, limit, true},
+		// Held back by quiet hours or a cap until long after it was due:
+		// the window starts at the first rate limit, not at the due time.
+		{"rate-limited ten hours after it was due", due.Add(10 * time.Hour), nil, 0, limit, true},
+		{"rate-limited again within the window", due.Add(50 * time.Minute), rateLimited(due), 0, limit, true},
+		{"rate-limited for an hour: given up", due.Add(followup.DefaultRateLimitWindow), rateLimited(due), 0, limit, false},
+		{"a window of its own", due.Add(2 * time.Hour), rateLimited(due), 3 * time.Hour, limit, true},
+		{"rate-limited, retries turned off", due, nil, -1, limit, false},
+		{"a transient failure: recorded", due, nil, 0, func(f *notifytest.Fakes) { f.AlimTalk.FailAlways(errors.New("503")) }, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -1007,17 +1017,19 @@ func TestDeliverRateLimitedIsSentAgain(t *testing.T) {
 			})
 			tt.fault(fakes)
 			c := baseConversation(t)
-			res, err := e.Deliver(context.Background(), tt.at, e.Plan(tt.at, c), c)
+			c.FollowUps = tt.history
+			p := e.Plan(tt.at, c)
+			if !p.Due() || !p.Channels.Has(notify.ChannelAlimTalk) {
+				t.Fatalf("plan %v on %v, want the AlimTalk due", p.Reason, p.Channels)
+			}
+			res, err := e.Deliver(context.Background(), tt.at, p, c)
 			if err != nil || res.Status != followup.Sent {
 				t.Fatalf("Deliver = %v, %v", res.Status, err)
 			}
 			c.FollowUps = append(c.FollowUps, res.Records...)
-			var recorded bool
-			for _, r := range res.Records {
-				recorded = recorded || r.Channel == notify.ChannelAlimTalk
-			}
-			if recorded == tt.wantRetried {
-				t.Fatalf("AlimTalk recorded = %v, want %v (records %v)", recorded, !tt.wantRetried, res.Records)
+			r := res.Records[0]
+			if r.Channel != notify.ChannelAlimTalk || r.Delivered || r.RateLimited != tt.wantRetried {
+				t.Fatalf("AlimTalk record %+v, want RateLimited %v", r, tt.wantRetried)
 			}
 			if !tt.wantRetried {
 				if p := e.Plan(tt.at.Add(time.Hour), c); p.Reason != followup.AlreadyFollowedUp {
@@ -1033,9 +1045,41 @@ func TestDeliverRateLimitedIsSentAgain(t *testing.T) {
 			if err != nil || res.Status != followup.Sent {
 				t.Fatalf("second Deliver = %v, %v", res.Status, err)
 			}
-			if diff := cmp.Diff(sent{AlimTalk: 1, Email: 1}, sentBy(fakes)); diff != "" {
+			if diff := cmp.Diff(sent{AlimTalk: 1, Email: 1 - len(tt.history)/2}, sentBy(fakes)); diff != "" {
 				t.Errorf("sent, both runs (-want +got):\n%s", diff)
 			}
+			c.FollowUps = append(c.FollowUps, res.Records...)
+			if p := e.Plan(res.Next.Add(time.Hour), c); p.Reason != followup.AlreadyFollowedUp {
+				t.Errorf("after the second run: %v, want alreadyFollowedUp", p.Reason)
+			}
 		})
+	}
+}
+
+// A push that was only rate-limited is not sent again: text and email
+// follow at once, as after any push that did not go.
+func TestDeliverRateLimitedPushIsNotWaitedFor(t *testing.T) {
+	_, fakes := deliverEngine(t, fullSettings, paying)
+	pushes := &notifytest.Push{}
+	pushes.RateLimit(1, 10*time.Minute)
+	e, err := followup.NewEngine(fullSettings, paying, notify.Senders{AlimTalk: fakes.AlimTalk, SMS: fakes.SMS, Email: fakes.Email, Push: pushes},
+		followup.Options{Workspace: "Acme", Link: func(c followup.Conversation) string { return "https://chat.example/c/" + c.ID },
+			Dispatch: notify.Options{MaxAttempts: 1}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := baseConversation(t)
+	c.PushTarget = "device-1"
+	now := t0.Add(3 * time.Minute)
+	res, err := e.Deliver(context.Background(), now, e.Plan(now, c), c)
+	if err != nil || len(res.Records) != 1 || res.Records[0].Channel != notify.ChannelPush || res.Records[0].RateLimited {
+		t.Fatalf("push step: %v, %v, records %+v", res.Status, err, res.Records)
+	}
+	if !res.Next.Equal(now) {
+		t.Errorf("Next = %v, want now: nothing to wait for", res.Next)
+	}
+	c.FollowUps = res.Records
+	if p := e.Plan(now, c); !p.Due() || !p.SendAt.Equal(now) || p.Channels != alimEmail {
+		t.Errorf("after the push: %v at %v on %v, want AlimTalk and email now", p.Reason, p.SendAt, p.Channels)
 	}
 }

@@ -51,13 +51,15 @@ type Options struct {
 	// exactly as the approved template has it. Empty means the built-in
 	// label of the message's language.
 	ButtonName string
-	// RateLimitWindow is how long after a step became due [Engine.Deliver]
-	// keeps sending again a message that providers only rate-limited
-	// (every attempt failed with a [notify.RateLimitError], so it certainly
-	// did not go): such a message is not recorded, and Result.Next is after
-	// its retry-after, when Deliver tries it again. Once the window has
-	// passed it is recorded as not delivered. Zero means one hour; a
-	// negative value never sends a rate-limited message again.
+	// RateLimitWindow is how long after its first rate limit
+	// [Engine.Deliver] keeps sending again a message that providers only
+	// rate-limited (every attempt failed with a [notify.RateLimitError],
+	// so it certainly did not go): it is recorded with
+	// [Record.RateLimited], which planning does not count as sent, and
+	// Result.Next is after its retry-after, when Deliver tries it again.
+	// Once the window has passed it is recorded as not delivered. A push
+	// is never sent again: text and email follow it at once. Zero means
+	// one hour; a negative value never sends a rate-limited message again.
 	RateLimitWindow time.Duration
 }
 

@@ -137,6 +137,11 @@ type Record struct {
 	// that failed or was refused by a guard is recorded too, with false,
 	// so it is not tried again.
 	Delivered bool `json:"delivered"`
+	// RateLimited marks a message providers only rate-limited (Delivered
+	// is false): it certainly did not go and is to be sent again, so
+	// planning does not count it as sent. The first such record of a
+	// channel starts [Options.RateLimitWindow].
+	RateLimited bool `json:"rateLimited,omitempty"`
 }
 
 // batch is a follow-up: the non-marketing unseen replies sent in [lo, hi).
@@ -349,9 +354,14 @@ func (e *Engine) nextStep(c *Conversation, b *batch, avail notify.ChannelSet) (t
 			if r.Key != b.key {
 				continue
 			}
-			sent = sent.Add(r.Channel)
+			if !r.RateLimited {
+				sent = sent.Add(r.Channel)
+			}
 			if start.IsZero() || r.At.Before(start) {
 				start = r.At
+			}
+			if r.RateLimited {
+				continue // still to be sent
 			}
 			switch r.Channel {
 			case notify.ChannelPush:
