@@ -187,11 +187,9 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 	cur := e.plan(now, &c, &b)
 	res := Result{Plan: cur}
 
-	// What p planned and the engine can no longer send, and why.
+	// What p planned and the engine can no longer send, and why. It is
+	// used only while cur is still p's follow-up.
 	lost := p.Channels.Without(cur.Channels)
-	if cur.Key != p.Key {
-		lost = p.Channels
-	}
 	refuse := func(ch notify.Channel, err error) {
 		res.Refused = append(res.Refused, Refusal{Channel: ch, Err: err})
 	}

@@ -264,11 +264,11 @@ func validSenderNumber(n string) bool {
 			return false
 		}
 	}
-	return digits >= 8 && digits <= 11
+	return digits >= notify.SenderNumberMinDigits && digits <= notify.SenderNumberMaxDigits
 }
 
 func validTemplateCode(c string) bool {
-	if len(c) > 20 {
+	if len(c) > notify.TemplateCodeMaxLen {
 		return false
 	}
 	for i := 0; i < len(c); i++ {

@@ -26,6 +26,13 @@ const (
 	AlimTalkMaxRunes = 1000
 	// AlimTalkMaxButtons is how many buttons an AlimTalk message may carry.
 	AlimTalkMaxButtons = 5
+	// TemplateCodeMaxLen is the longest AlimTalk template code, in bytes
+	// (NHN Cloud's limit; the settings check it).
+	TemplateCodeMaxLen = 20
+	// SenderNumberMinDigits and SenderNumberMaxDigits bound a registered
+	// SMS sender number (the settings check it).
+	SenderNumberMinDigits = 8
+	SenderNumberMaxDigits = 11
 )
 
 // unencodableBytes is what a character EUC-KR cannot encode counts for.
