@@ -3,6 +3,7 @@ package followup
 import (
 	"context"
 	"errors"
+	"fmt"
 	"time"
 
 	"github.com/followup-go/followup/notify"
@@ -47,7 +48,7 @@ func (s Status) String() string {
 	if s > 0 && int(s) < len(statusNames) {
 		return statusNames[s]
 	}
-	return "Status(" + string(rune('0'+s)) + ")"
+	return fmt.Sprintf("Status(%d)", uint8(s))
 }
 
 // MarshalText returns the status's name, and "" for the zero Status.
