@@ -149,14 +149,7 @@ func TestGuardSettingsValidate(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := tt.s.Validate(paying)
-			if diff := cmp.Diff(tt.want, problems(t, err), errKind); diff != "" {
-				t.Errorf("Validate problems (-want +got)\n%s", diff)
-			}
-			for _, p := range tt.want {
-				if !errors.Is(err, p.Err) {
-					t.Errorf("errors.Is(err, %v) = false", p.Err)
-				}
-			}
+			wantProblems(t, err, tt.want)
 		})
 	}
 }

@@ -120,15 +120,22 @@ func TestSettingsValidate(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			err := tt.s.Validate(tt.account)
-			if diff := cmp.Diff(tt.want, problems(t, err), errKind); diff != "" {
-				t.Errorf("Validate problems (-want +got)\n%s", diff)
-			}
-			for _, p := range tt.want {
-				if !errors.Is(err, p.Err) {
-					t.Errorf("errors.Is(err, %v) = false", p.Err)
-				}
-			}
+			wantProblems(t, err, tt.want)
 		})
+	}
+}
+
+// wantProblems checks that err, from Settings.Validate, reports exactly the
+// problems want, each one for errors.Is.
+func wantProblems(t *testing.T, err error, want []followup.SettingError) {
+	t.Helper()
+	if diff := cmp.Diff(want, problems(t, err), errKind); diff != "" {
+		t.Errorf("Validate problems (-want +got)\n%s", diff)
+	}
+	for _, p := range want {
+		if !errors.Is(err, p.Err) {
+			t.Errorf("errors.Is(err, %v) = false", p.Err)
+		}
 	}
 }
 
