@@ -194,6 +194,20 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 	refuse := func(ch notify.Channel, err error) {
 		res.Refused = append(res.Refused, Refusal{Channel: ch, Err: err})
 	}
+	// refuseLost refuses each lost channel that a rule keeps off (not one
+	// already sent). Text that goes on the other text channel (SMS for an
+	// AlimTalk the customer opted out of) is not lost.
+	refuseLost := func() {
+		textNow := !cur.Channels.Intersect(textChannels).Empty()
+		for _, ch := range lost.Channels() {
+			if textChannels.Has(ch) && textNow {
+				continue
+			}
+			if err := e.lostBecause(ch, &c); err != nil {
+				refuse(ch, err)
+			}
+		}
+	}
 
 	switch {
 	case cur.Reason == OptedOut || cur.Reason == NoChannel:
@@ -217,11 +231,7 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 		// now keeps p's channels off (an escalation email after the email
 		// question was turned off), say so, on the record.
 		res.Status = Cancelled
-		for _, ch := range lost.Channels() {
-			if err := e.lostBecause(ch, &c); err != nil {
-				refuse(ch, err)
-			}
-		}
+		refuseLost()
 		if len(res.Refused) > 0 {
 			res.Status = Refused
 			res.Records = e.records(p.Key, now, p.Through, res.Refused, nil, nil)
@@ -238,18 +248,8 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 		return res, nil
 	}
 	// A channel the plan had that the current plan lacks because of a rule
-	// (not because it was already sent) is refused, on the record. Text that
-	// goes on the other text channel (SMS for an AlimTalk the customer
-	// opted out of) is not lost.
-	textNow := cur.Channels.Intersect(notify.SetOf(notify.ChannelAlimTalk, notify.ChannelSMS))
-	for _, ch := range lost.Channels() {
-		if isText(ch) && !textNow.Empty() {
-			continue
-		}
-		if err := e.lostBecause(ch, &c); err != nil {
-			refuse(ch, err)
-		}
-	}
+	// is refused, on the record.
+	refuseLost()
 
 	step := cur.Channels
 	if err := policy.Permit(policy.PurposeInquiry, c.Contact.Purpose, c.Consents, now); err != nil {
@@ -258,7 +258,7 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 		}
 		step = 0
 	}
-	text := step.Intersect(notify.SetOf(notify.ChannelAlimTalk, notify.ChannelSMS))
+	text := step.Intersect(textChannels)
 	if !text.Empty() {
 		if err := e.settings.textRegionError(c.Contact.Phone); err != nil {
 			for _, ch := range text.Channels() {
@@ -386,8 +386,8 @@ func (e *Engine) lostBecause(ch notify.Channel, c *Conversation) error {
 	return policy.Payable(ch, e.account.HasPaymentMethod)
 }
 
-// isText reports whether ch is a text channel, AlimTalk or SMS.
-func isText(ch notify.Channel) bool { return ch == notify.ChannelAlimTalk || ch == notify.ChannelSMS }
+// textChannels are the text channels: AlimTalk, and SMS, its substitute.
+const textChannels = notify.ChannelSet(1<<notify.ChannelAlimTalk | 1<<notify.ChannelSMS)
 
 // emailPending reports whether the follow-up k can still go out by email:
 // the customer can be reached by email and k has no email on the record.
@@ -515,7 +515,7 @@ func (e *Engine) messages(c *Conversation, b *batch, step notify.ChannelSet) (no
 		}
 		return m
 	}
-	switch text := step.Intersect(notify.SetOf(notify.ChannelAlimTalk, notify.ChannelSMS)); {
+	switch text := step.Intersect(textChannels); {
 	case step.Has(notify.ChannelAlimTalk) && content.AlimTalkText != "":
 		a := &notify.AlimTalk{Key: b.key.For(notify.ChannelAlimTalk), To: phone, SenderKey: e.opts.KakaoSenderKey,
 			TemplateCode: e.settings.Text.AlimTalkTemplate, Variables: content.AlimTalkVariables,

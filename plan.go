@@ -339,7 +339,7 @@ func (e *Engine) available(c *Conversation) (notify.ChannelSet, Reason) {
 // nextStep returns the first step of the batch that has not been handled,
 // with when it is due.
 func (e *Engine) nextStep(c *Conversation, b *batch, avail notify.ChannelSet) (time.Time, notify.ChannelSet, bool) {
-	text := avail.Intersect(notify.SetOf(notify.ChannelAlimTalk, notify.ChannelSMS))
+	text := avail.Intersect(textChannels)
 	email := avail.Intersect(notify.SetOf(notify.ChannelEmail))
 	push := avail.Intersect(notify.SetOf(notify.ChannelPush))
 
@@ -354,15 +354,13 @@ func (e *Engine) nextStep(c *Conversation, b *batch, avail notify.ChannelSet) (t
 			if r.Key != b.key {
 				continue
 			}
-			if !r.RateLimited {
-				sent = sent.Add(r.Channel)
-			}
 			if start.IsZero() || r.At.Before(start) {
 				start = r.At
 			}
 			if r.RateLimited {
 				continue // still to be sent
 			}
+			sent = sent.Add(r.Channel)
 			switch r.Channel {
 			case notify.ChannelPush:
 				pushAt, pushDelivered = r.At, r.Delivered

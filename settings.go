@@ -235,10 +235,8 @@ func (s Settings) textRegionError(p Phone) error {
 }
 
 // digits returns n with everything but its ASCII digits left out.
+// strings.Map returns n itself when it drops nothing.
 func digits(n string) string {
-	if strings.IndexFunc(n, func(r rune) bool { return r < '0' || r > '9' }) < 0 {
-		return n
-	}
 	return strings.Map(func(r rune) rune {
 		if r < '0' || r > '9' {
 			return -1
@@ -314,7 +312,7 @@ func (s Settings) Reachable(c Contact, a Account) bool {
 	if s.AskEmail && c.Email != "" {
 		return true
 	}
-	return s.textPayable(a) && !c.Phone.IsZero() && c.Phone.CanText() && s.textRegionError(c.Phone) == nil
+	return s.textPayable(a) && c.Phone.CanText() && s.textRegionError(c.Phone) == nil
 }
 
 // Admit applies the contact-required gate to a chat opened at the given
