@@ -120,6 +120,8 @@ var ErrAlimTalkUnfilled = errors.New("alimtalk template variable has no value")
 // NewEngine returns an engine for the workspace. It refuses settings that
 // [Settings.Validate] refuses, except for a lapsed payment method: then text
 // channels are dropped, as [Settings.Channels] says, and the rest goes on.
+// The engine keeps its own copy of s ([Settings.Clone]): changing s later
+// does not change the engine.
 func NewEngine(s Settings, a Account, senders notify.Senders, o Options) (*Engine, error) {
 	if err := s.Validate(Account{HasPaymentMethod: true}); err != nil {
 		return nil, err
@@ -129,12 +131,13 @@ func NewEngine(s Settings, a Account, senders notify.Senders, o Options) (*Engin
 			return nil, err
 		}
 	}
-	e := &Engine{settings: s, account: a, senders: senders, opts: o, timing: s.Timing.withDefaults()}
+	e := &Engine{settings: s.Clone(), account: a, senders: senders, opts: o, timing: s.Timing.withDefaults()}
 	for _, c := range s.Channels(a).Enabled {
 		e.enabled = e.enabled.Add(c)
 	}
 	return e, nil
 }
 
-// Settings returns the settings the engine was built with.
-func (e *Engine) Settings() Settings { return e.settings }
+// Settings returns the settings the engine was built with, as a copy the
+// caller may change without changing the engine's ([Settings.Clone]).
+func (e *Engine) Settings() Settings { return e.settings.Clone() }

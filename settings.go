@@ -3,6 +3,7 @@ package followup
 import (
 	"errors"
 	"fmt"
+	"slices"
 	"strings"
 	"time"
 
@@ -19,7 +20,9 @@ import (
 // The zero value is valid and means "ask nothing, no gate, no follow-ups".
 // Settings round-trip through encoding/json with stable camelCase keys, so a
 // host can store them as they are. Settings are plain values and safe for
-// concurrent use as long as no one modifies them.
+// concurrent use as long as no one modifies them. A copy made by assignment
+// shares the slices it holds (Text.AllowedRegions, Text.QuietHours.Hours,
+// Gate.OfficeHours.Hours); [Settings.Clone] makes one that shares nothing.
 type Settings struct {
 	// AskName makes the bot ask for the customer's name.
 	AskName bool `json:"askName"`
@@ -131,6 +134,16 @@ func (e *SettingError) Error() string {
 
 // Unwrap returns the problem, for errors.Is.
 func (e *SettingError) Unwrap() error { return e.Err }
+
+// Clone returns a copy of s that shares no memory with it: changing one
+// leaves the other as it was. [NewEngine] keeps a clone of the settings it
+// is given, and [Engine.Settings] returns one.
+func (s Settings) Clone() Settings {
+	s.Text.AllowedRegions = slices.Clone(s.Text.AllowedRegions)
+	s.Text.QuietHours.Hours = slices.Clone(s.Text.QuietHours.Hours)
+	s.Gate.OfficeHours.Hours = slices.Clone(s.Gate.OfficeHours.Hours)
+	return s
+}
 
 // Validate checks the settings against the account and reports every
 // problem, not just the first: the result is nil, or an error joining one

@@ -3,6 +3,7 @@ package followup_test
 import (
 	"encoding/json"
 	"errors"
+	"reflect"
 	"strings"
 	"testing"
 	"time"
@@ -362,4 +363,72 @@ func officeGate(withZone bool) policy.Gate {
 		g.OfficeHours.Zone, _ = policy.LoadZone("Asia/Seoul")
 	}
 	return g
+}
+
+// TestSettingsCloneSharesNothing walks every field of Settings, however
+// deep, so that a reference field added later and not cloned fails here.
+func TestSettingsCloneSharesNothing(t *testing.T) {
+	night := policy.Hours{Days: policy.EveryDay, Start: policy.At(21, 0), End: policy.At(8, 0)}
+	s := fullSettings
+	s.Text.AllowedRegions = []string{"KR"}
+	s.Text.QuietHours.Hours = []policy.Hours{night}
+	s.Gate = policy.Gate{Mode: policy.GateOutsideOfficeHours,
+		OfficeHours: policy.Schedule{Zone: policy.ZoneOf(time.UTC), Hours: []policy.Hours{night}}}
+	c := s.Clone()
+	if !cmp.Equal(s, c, cmp.Comparer(func(a, b policy.Zone) bool { return a == b })) {
+		t.Fatalf("clone differs:\n%v", cmp.Diff(s, c, cmp.Comparer(func(a, b policy.Zone) bool { return a == b })))
+	}
+	var walk func(a, b reflect.Value, path string)
+	walk = func(a, b reflect.Value, path string) {
+		switch a.Kind() {
+		case reflect.Struct:
+			for i := range a.NumField() {
+				if a.Type().Field(i).IsExported() {
+					walk(a.Field(i), b.Field(i), path+"."+a.Type().Field(i).Name)
+				}
+			}
+		case reflect.Slice:
+			if a.Len() == 0 {
+				t.Errorf("%s is empty: fill it so the test can check it", path)
+			} else if a.Pointer() == b.Pointer() {
+				t.Errorf("%s is shared by the clone", path)
+			}
+			for i := range a.Len() {
+				walk(a.Index(i), b.Index(i), path+"[]")
+			}
+		case reflect.Map, reflect.Pointer, reflect.Interface, reflect.Func, reflect.Chan:
+			t.Errorf("%s is a %v: teach Clone and this test about it", path, a.Kind())
+		}
+	}
+	walk(reflect.ValueOf(s), reflect.ValueOf(c), "Settings")
+}
+
+// TestEngineKeepsItsOwnSettings: the engine's decisions do not change when
+// the caller changes the settings it built the engine with, or the copy
+// Engine.Settings returns (under -race, neither is a data race).
+func TestEngineKeepsItsOwnSettings(t *testing.T) {
+	s := fullSettings
+	s.Text.AllowedRegions = []string{"KR"}
+	e := mustEngine(t, s, paying, notify.Senders{})
+	c := baseConversation(t)
+	now := t0.Add(5 * time.Minute)
+	want := e.Plan(now, c)
+	if !want.Channels.Has(notify.ChannelAlimTalk) {
+		t.Fatalf("plan %+v: want AlimTalk for a KR number", want)
+	}
+	s.Text.AllowedRegions[0] = "JP"
+	e.Settings().Text.AllowedRegions[0] = "JP"
+	done := make(chan struct{})
+	go func() {
+		defer close(done)
+		e.Settings().Text.AllowedRegions[0] = "US"
+	}()
+	got := e.Plan(now, c)
+	<-done
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("plan changed with the caller's settings (-before +after):\n%s", diff)
+	}
+	if r := e.Settings().Text.AllowedRegions; !cmp.Equal(r, []string{"KR"}) {
+		t.Errorf("Engine.Settings().Text.AllowedRegions = %v", r)
+	}
 }
