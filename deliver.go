@@ -165,21 +165,18 @@ type Result struct {
 // answering the inquiry it was collected for.
 //
 // Deliver then renders the messages in the customer's language (or the
-// workspace's; the AlimTalk and its substitute always in the workspace's,
-// see [Renderer.Render]), dispatches them through the host's senders and returns the
-// report. The error is non-nil only when Deliver could not do its job, and
-// then nothing was sent or is to be recorded: a nil engine, a context
-// already done, or a template that failed to render. A failed send is a
-// report entry, not an error. A message the dispatcher never tried, because
-// ctx ended first, is not recorded: Next says when to send it. A message
-// providers only rate-limited is recorded as RateLimited, within
+// workspace's; the AlimTalk and its substitute always in the workspace's, see
+// [Renderer.Render]), dispatches them through the host's senders and returns
+// the report. The error is non-nil only when Deliver could not do its job,
+// and then the Result is zero, nothing was sent and nothing is to be
+// recorded: a context already done, or a template that failed to render. A
+// failed send is a report entry, not an error. A message the dispatcher never
+// tried, because ctx ended first, is not recorded: Next says when to send it.
+// A message providers only rate-limited is recorded as RateLimited, within
 // [Options.RateLimitWindow] of its first rate limit: it is sent again, and
 // Next is after its retry-after. Every other failure, and a rate-limited
 // push, is recorded with Delivered false and not sent again.
 func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversation) (Result, error) {
-	if e == nil {
-		return Result{}, ErrNilEngine
-	}
 	if err := ctx.Err(); err != nil {
 		// Nothing can be sent: the queue runs the job again.
 		return Result{}, err
@@ -283,7 +280,7 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 		var tooLong []Refusal
 		var err error
 		if msgs, tooLong, err = e.messages(&c, &b, step); err != nil {
-			return res, err
+			return Result{}, err
 		}
 		res.Refused = append(res.Refused, tooLong...)
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync"
 	"testing"
+	texttemplate "text/template"
 	"time"
 	"unicode"
 
@@ -399,13 +400,6 @@ func TestDeliverRedeliveryConcurrent(t *testing.T) {
 	}
 	if p := e.Plan(now.Add(time.Minute), c); p.Reason != followup.AlreadyFollowedUp {
 		t.Errorf("after the workers, Plan = %v", p.Reason)
-	}
-}
-
-func TestDeliverNilEngine(t *testing.T) {
-	var e *followup.Engine
-	if _, err := e.Deliver(context.Background(), t0, followup.Plan{}, followup.Conversation{}); !errors.Is(err, followup.ErrNilEngine) {
-		t.Errorf("err = %v", err)
 	}
 }
 
@@ -1081,5 +1075,32 @@ func TestDeliverRateLimitedPushIsNotWaitedFor(t *testing.T) {
 	c.FollowUps = res.Records
 	if p := e.Plan(now, c); !p.Due() || !p.SendAt.Equal(now) || p.Channels != alimEmail {
 		t.Errorf("after the push: %v at %v on %v, want AlimTalk and email now", p.Reason, p.SendAt, p.Channels)
+	}
+}
+
+// TestDeliverErrorResultIsZero: when Deliver fails, nothing was sent and
+// nothing is to be recorded, so the Result says nothing either, not even
+// the refusals it found before the failure.
+func TestDeliverErrorResultIsZero(t *testing.T) {
+	bad := texttemplate.Must(texttemplate.New("bad").Parse(`{{index .Replies 5}}`))
+	r, err := followup.NewRenderer(map[string]followup.Templates{"en": {SMS: bad}, "ko": {SMS: bad}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	e, fakes := deliverEngineWith(t, fullSettings, paying, func(o *followup.Options) { o.Renderer = r })
+	c := baseConversation(t)
+	c.OptOuts = []notify.Channel{notify.ChannelEmail}
+	now := t0.Add(5 * time.Minute)
+	p := e.Plan(now, c)
+	p.Channels = p.Channels.Add(notify.ChannelEmail) // planned before the opt-out
+	res, err := e.Deliver(context.Background(), now, p, c)
+	if err == nil {
+		t.Fatal("Deliver with a failing template: no error")
+	}
+	if diff := cmp.Diff(followup.Result{}, res, cmp.Comparer(func(a, b error) bool { return a == b })); diff != "" {
+		t.Errorf("Result with the error is not zero:\n%s", diff)
+	}
+	if n := fakes.SMS.Calls() + fakes.AlimTalk.Calls() + fakes.Email.Calls(); n != 0 {
+		t.Errorf("%d messages sent", n)
 	}
 }

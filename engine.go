@@ -106,11 +106,6 @@ func (o *Options) buttonName(l lang) string {
 	return [numLangs]string{langEN: "Back to the chat", langKO: "상담 이어가기", langJA: "チャットに戻る"}[l]
 }
 
-// ErrNilEngine is returned by [Engine.Deliver] called on a nil *Engine, as
-// by a host whose NewEngine failed. Plan and the other methods need an
-// engine and panic on a nil one, as methods on nil pointers do.
-var ErrNilEngine = errors.New("followup: nil engine")
-
 // ErrAlimTalkUnfilled is returned by [NewEngine] when the AlimTalk template
 // body names #{workspace} and Options.Workspace is empty, or #{link} and
 // Options.Link is nil: no AlimTalk could ever be filled in, and every text
