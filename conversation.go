@@ -1,6 +1,8 @@
 package followup
 
 import (
+	"errors"
+	"fmt"
 	"log/slog"
 	"time"
 
@@ -25,6 +27,7 @@ type Conversation struct {
 	// and so of the job ids and the idempotency keys providers see. It must
 	// be unique across every workspace that shares the host's queue and
 	// providers: prefix ids numbered per workspace with the workspace's.
+	// [Engine.Deliver] refuses a conversation without one ([ErrNoID]).
 	ID string
 	// StartedBy says who opened the conversation.
 	StartedBy Party
@@ -112,7 +115,9 @@ const (
 // Reply is an agent's message to the customer.
 type Reply struct {
 	// ID identifies the reply within its conversation; the first unseen
-	// reply of a batch names the batch's key.
+	// reply of a batch names the batch's key. [Engine.Deliver] refuses an
+	// unseen reply without one ([ErrNoID]): every batch would have the
+	// same key.
 	ID string
 	// Author is the agent's display name, shown in the follow-up.
 	Author string
@@ -164,4 +169,25 @@ type TextHistory struct {
 	// ByWorkspace holds the send times of every text message the workspace
 	// sent. A host may pass only those inside the cap's window.
 	ByWorkspace []time.Time
+}
+
+// ErrNoID is returned by [Engine.Deliver] for a conversation, or an unseen
+// reply, whose ID is empty. The IDs make the follow-up's [Key], and so the
+// job id and the providers' idempotency keys: without them, follow-ups of
+// different conversations, or batches of one, would share a key, and a
+// provider would drop all but the first.
+var ErrNoID = errors.New("followup: conversation or reply without an ID")
+
+// checkIDs returns an error wrapping ErrNoID if c or one of its unseen
+// replies has no ID.
+func (c *Conversation) checkIDs() error {
+	if c.ID == "" {
+		return fmt.Errorf("%w: the conversation has none", ErrNoID)
+	}
+	for i := range c.Unseen {
+		if c.Unseen[i].ID == "" {
+			return fmt.Errorf("%w: unseen reply %d has none", ErrNoID, i)
+		}
+	}
+	return nil
 }

@@ -169,7 +169,8 @@ type Result struct {
 // [Renderer.Render]), dispatches them through the host's senders and returns
 // the report. The error is non-nil only when Deliver could not do its job,
 // and then the Result is zero, nothing was sent and nothing is to be
-// recorded: a context already done, or a template that failed to render. A
+// recorded: a context already done, a conversation or reply without an ID
+// ([ErrNoID]), or a template that failed to render. A
 // failed send is a report entry, not an error. A message the dispatcher never
 // tried, because ctx ended first, is not recorded: Next says when to send it.
 // A message providers only rate-limited is recorded as RateLimited, within
@@ -179,6 +180,9 @@ type Result struct {
 func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversation) (Result, error) {
 	if err := ctx.Err(); err != nil {
 		// Nothing can be sent: the queue runs the job again.
+		return Result{}, err
+	}
+	if err := c.checkIDs(); err != nil {
 		return Result{}, err
 	}
 	var b batch

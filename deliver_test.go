@@ -1104,3 +1104,34 @@ func TestDeliverErrorResultIsZero(t *testing.T) {
 		t.Errorf("%d messages sent", n)
 	}
 }
+
+// TestDeliverRefusesMissingIDs: the IDs make the idempotency keys; without
+// them, follow-ups would share a key and providers would drop all but one.
+func TestDeliverRefusesMissingIDs(t *testing.T) {
+	e, fakes := deliverEngine(t, fullSettings, paying)
+	now := t0.Add(5 * time.Minute)
+	for name, change := range map[string]func(*followup.Conversation){
+		"conversation": func(c *followup.Conversation) { c.ID = "" },
+		"reply":        func(c *followup.Conversation) { c.Unseen[0].ID = "" },
+		"later reply":  func(c *followup.Conversation) { c.Unseen = append(c.Unseen, reply("", t0)) },
+	} {
+		c := baseConversation(t)
+		change(&c)
+		res, err := e.Deliver(context.Background(), now, e.Plan(now, c), c)
+		if !errors.Is(err, followup.ErrNoID) {
+			t.Errorf("%s without an ID: err = %v", name, err)
+		}
+		if res.Status != 0 {
+			t.Errorf("%s without an ID: status %v", name, res.Status)
+		}
+	}
+	if n := fakes.SMS.Calls() + fakes.AlimTalk.Calls() + fakes.Email.Calls(); n != 0 {
+		t.Errorf("%d messages sent", n)
+	}
+	if k := (followup.Key{}).For(notify.ChannelSMS); k != "" {
+		t.Errorf("Key{}.For(sms) = %q, want no key", k)
+	}
+	if k := k1.For(notify.ChannelSMS); k != k1.String()+"-sms" {
+		t.Errorf("Key.For(sms) = %q", k)
+	}
+}

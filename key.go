@@ -29,7 +29,7 @@ func (k Key) IsZero() bool { return k == Key{} }
 
 // String returns a fixed-length form of the key, "fu-" and 32 hexadecimal
 // digits, fit for a job id or a provider's idempotency key. It is a hash of
-// both ids, so it reveals neither.
+// both ids, so it reveals neither. The zero Key's String is "".
 func (k Key) String() string {
 	if k.IsZero() {
 		return ""
@@ -46,7 +46,11 @@ func (k Key) String() string {
 }
 
 // For returns the idempotency key of the follow-up's message on one channel:
-// String followed by the channel's name.
+// String followed by the channel's name. For the zero Key it returns "", no
+// key, rather than one that every keyless follow-up would share.
 func (k Key) For(c notify.Channel) string {
+	if k.IsZero() {
+		return ""
+	}
 	return k.String() + "-" + c.String()
 }
