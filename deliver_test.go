@@ -133,7 +133,7 @@ func TestDeliver(t *testing.T) {
 		{name: "quiet hours in the customer's zone defer text, email goes", at: due,
 			settings: func() followup.Settings {
 				s := fullSettings
-				s.Text.QuietHours = policy.QuietHours{Hours: []policy.Hours{policy.KoreanNight}}
+				s.Text.QuietHours = policy.QuietHours{Hours: []policy.Hours{policy.KoreanNight()}}
 				s.Text.TimeZone = newYork // 09:00 there: not quiet
 				return s
 			}(),
@@ -144,7 +144,7 @@ func TestDeliver(t *testing.T) {
 		{name: "a customer in UTC, said so, is not in the workspace's night", at: due,
 			settings: func() followup.Settings {
 				s := fullSettings
-				s.Text.QuietHours = policy.QuietHours{Hours: []policy.Hours{policy.KoreanNight}}
+				s.Text.QuietHours = policy.QuietHours{Hours: []policy.Hours{policy.KoreanNight()}}
 				s.Text.TimeZone = kst // 23:00 there
 				return s
 			}(),
@@ -152,7 +152,7 @@ func TestDeliver(t *testing.T) {
 			wantStatus: followup.Sent, wantSent: sent{AlimTalk: 1, Email: 1}},
 		{name: "quiet hours defer a text-only follow-up", at: due,
 			settings: followup.Settings{AskPhone: true, Text: followup.TextOptions{
-				QuietHours: policy.QuietHours{Hours: []policy.Hours{policy.KoreanNight}}, TimeZone: kst}},
+				QuietHours: policy.QuietHours{Hours: []policy.Hours{policy.KoreanNight()}}, TimeZone: kst}},
 			wantStatus: followup.Deferred,
 			wantNext:   time.Date(2026, 11, 25, 8, 0, 0, 0, kst.Location())},
 	}
@@ -205,7 +205,7 @@ func TestDeliver(t *testing.T) {
 func TestDeliverDeferredTextGoesLater(t *testing.T) {
 	kst, _ := policy.LoadZone("Asia/Seoul")
 	s := fullSettings
-	s.Text.QuietHours = policy.QuietHours{Hours: []policy.Hours{policy.KoreanNight}}
+	s.Text.QuietHours = policy.QuietHours{Hours: []policy.Hours{policy.KoreanNight()}}
 	s.Text.TimeZone = kst
 	e, fakes := deliverEngine(t, s, paying)
 	c := baseConversation(t)
@@ -784,7 +784,7 @@ func TestDeliverEscalatingQuietHours(t *testing.T) {
 	kst, _ := policy.LoadZone("Asia/Seoul")
 	s := fullSettings
 	s.Timing.Strategy = followup.Escalating
-	s.Text.QuietHours = policy.QuietHours{Hours: []policy.Hours{policy.KoreanNight}}
+	s.Text.QuietHours = policy.QuietHours{Hours: []policy.Hours{policy.KoreanNight()}}
 	s.Text.TimeZone = kst
 	e, fakes := deliverEngine(t, s, paying)
 	c := baseConversation(t)

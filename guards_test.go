@@ -25,7 +25,7 @@ func guardNight(t *testing.T) (followup.Settings, time.Time) {
 		t.Fatal(err)
 	}
 	s := fullSettings
-	s.Text.QuietHours = policy.QuietHours{Hours: []policy.Hours{policy.KoreanNight}}
+	s.Text.QuietHours = policy.QuietHours{Hours: []policy.Hours{policy.KoreanNight()}}
 	s.Text.TimeZone = kst
 	return s, time.Date(2026, 11, 25, 8, 0, 0, 0, kst.Location())
 }
@@ -141,7 +141,7 @@ func TestGuardSettingsValidate(t *testing.T) {
 			[]followup.SettingError{{Setting: "text.quietHours", Err: policy.ErrBadHours}}},
 		{"quiet hours all week", quiet(policy.Hours{Days: policy.EveryDay, Start: 0, End: policy.MinutesPerDay}),
 			[]followup.SettingError{{Setting: "text.quietHours", Err: policy.ErrQuietAllWeek}}},
-		{"quiet hours every night", quiet(policy.KoreanNight), nil},
+		{"quiet hours every night", quiet(policy.KoreanNight()), nil},
 		{"unknown strategy", withTiming(followup.Settings{}, followup.Timing{Strategy: followup.Strategy(7)}),
 			[]followup.SettingError{{Setting: "timing.strategy", Err: followup.ErrUnknownStrategy}}},
 		{"the last strategy", withTiming(followup.Settings{}, followup.Timing{Strategy: followup.Escalating}), nil},

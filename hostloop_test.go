@@ -191,7 +191,7 @@ func TestHostLoopLateQueue(t *testing.T) {
 func TestHostLoopQuietHoursThenNewBatch(t *testing.T) {
 	kst, _ := policy.LoadZone("Asia/Seoul")
 	s := fullSettings
-	s.Text.QuietHours = policy.QuietHours{Hours: []policy.Hours{policy.KoreanNight}}
+	s.Text.QuietHours = policy.QuietHours{Hours: []policy.Hours{policy.KoreanNight()}}
 	s.Text.TimeZone = kst
 	at := time.Date(2026, 11, 24, 22, 0, 0, 0, kst.Location())
 	h := newLoopHost(t, s, at, awayConversation(t, at.Add(-time.Minute)))

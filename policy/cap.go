@@ -45,10 +45,10 @@ type Cap struct {
 	Window time.Duration
 }
 
-// NoCap is a [Cap] that enforces nothing, for a field of [Caps] that should
-// have no cap rather than the default. The package never reads it; any Cap
-// with a negative Max means the same.
-var NoCap = Cap{Max: -1}
+// NoCap returns a [Cap] that enforces nothing, for a field of [Caps] that
+// should have no cap rather than the default. Any Cap with a negative Max
+// means the same.
+func NoCap() Cap { return Cap{Max: -1} }
 
 // Validate reports [ErrBadCap] for a cap with a positive Max and a Window
 // that is not positive or is longer than [MaxCapWindow], and for a negative

@@ -76,7 +76,7 @@ func TestCapCheck(t *testing.T) {
 		{"max one", policy.Cap{Max: 1, Window: time.Hour}, ago(30 * time.Minute),
 			capResult{true, 1, time.Hour, capNow.Add(30 * time.Minute)}},
 		{"zero cap is no cap", policy.Cap{}, ago(0, 0, 0), capResult{}},
-		{"NoCap is no cap", policy.NoCap, ago(0, 0, 0), capResult{}},
+		{"NoCap is no cap", policy.NoCap(), ago(0, 0, 0), capResult{}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -136,9 +136,9 @@ func TestCapsCheck(t *testing.T) {
 			[]error{policy.ErrRecipientCapReached}, []error{policy.ErrWorkspaceCapReached}, capNow.Add(24*time.Hour - 5)},
 		{"zero Caps is the defaults: 200 per workspace", policy.Caps{}, nil, ago(make([]time.Duration, 200)...),
 			[]error{policy.ErrWorkspaceCapReached}, []error{policy.ErrRecipientCapReached}, capNow.Add(time.Hour)},
-		{"NoCap turns a cap off", policy.Caps{PerRecipient: policy.NoCap, PerWorkspace: policy.NoCap},
+		{"NoCap turns a cap off", policy.Caps{PerRecipient: policy.NoCap(), PerWorkspace: policy.NoCap()},
 			ago(0, 0, 0, 0, 0, 0), ago(make([]time.Duration, 300)...), nil, []error{policy.ErrCapReached}, time.Time{}},
-		{"an unset field takes its default", policy.Caps{PerWorkspace: policy.NoCap},
+		{"an unset field takes its default", policy.Caps{PerWorkspace: policy.NoCap()},
 			ago(1, 2, 3, 4, 5), ago(make([]time.Duration, 300)...),
 			[]error{policy.ErrRecipientCapReached}, []error{policy.ErrWorkspaceCapReached}, capNow.Add(24*time.Hour - 5)},
 	}
@@ -203,7 +203,7 @@ func TestCapsEffective(t *testing.T) {
 	}{
 		{policy.Caps{}, d},
 		{policy.Caps{PerRecipient: mine}, policy.Caps{PerRecipient: mine, PerWorkspace: d.PerWorkspace}},
-		{policy.Caps{PerWorkspace: policy.NoCap}, policy.Caps{PerRecipient: d.PerRecipient, PerWorkspace: policy.NoCap}},
+		{policy.Caps{PerWorkspace: policy.NoCap()}, policy.Caps{PerRecipient: d.PerRecipient, PerWorkspace: policy.NoCap()}},
 		{policy.Caps{PerRecipient: policy.Cap{Window: time.Minute}}, d}, // Max 0 is unset, whatever the window
 	}
 	for _, tt := range tests {
@@ -214,7 +214,7 @@ func TestCapsEffective(t *testing.T) {
 }
 
 func TestCapValidate(t *testing.T) {
-	for _, c := range []policy.Cap{{}, policy.NoCap, {Max: 1, Window: time.Nanosecond}, {Max: 5, Window: policy.MaxCapWindow}, {Max: -1, Window: time.Hour}} {
+	for _, c := range []policy.Cap{{}, policy.NoCap(), {Max: 1, Window: time.Nanosecond}, {Max: 5, Window: policy.MaxCapWindow}, {Max: -1, Window: time.Hour}} {
 		if err := c.Validate(); err != nil {
 			t.Errorf("%+v.Validate() = %v", c, err)
 		}
@@ -244,7 +244,7 @@ func TestCapJSON(t *testing.T) {
 		{policy.Cap{Max: 3, Window: time.Hour + 30*time.Second}, `{"max":3,"window":"1h0m30s"}`},
 		{policy.Cap{Max: 1, Window: 45 * time.Second}, `{"max":1,"window":"45s"}`},
 		{policy.Cap{Max: 1, Window: 1500 * time.Millisecond}, `{"max":1,"window":"1.5s"}`},
-		{policy.NoCap, `{"max":-1}`},
+		{policy.NoCap(), `{"max":-1}`},
 		{policy.Cap{}, `{"max":0}`},
 	}
 	for _, tt := range tests {
@@ -278,7 +278,7 @@ func TestCapJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(in), &caps); err != nil {
 		t.Fatal(err)
 	}
-	want := policy.Caps{PerRecipient: policy.Cap{Max: 3, Window: 12 * time.Hour}, PerWorkspace: policy.NoCap}
+	want := policy.Caps{PerRecipient: policy.Cap{Max: 3, Window: 12 * time.Hour}, PerWorkspace: policy.NoCap()}
 	if diff := cmp.Diff(want, caps); diff != "" {
 		t.Errorf("Unmarshal(%s) (-want +got)\n%s", in, diff)
 	}

@@ -165,7 +165,7 @@ func TestZoneLocal(t *testing.T) {
 	if b, err := local.MarshalText(); !errors.Is(err, policy.ErrBadZone) {
 		t.Errorf("ZoneOf(time.Local).MarshalText() = %q, %v; want ErrBadZone", b, err)
 	}
-	if b, err := json.Marshal(policy.Schedule{Zone: local, Hours: []policy.Hours{policy.KoreanNight}}); err == nil {
+	if b, err := json.Marshal(policy.Schedule{Zone: local, Hours: []policy.Hours{policy.KoreanNight()}}); err == nil {
 		t.Errorf("Marshal of a schedule in time.Local = %s, want an error", b)
 	}
 }

@@ -13,8 +13,9 @@ var ErrQuietAllWeek = errors.New("policy: quiet hours cover the whole week")
 // 08:00 every day ("mon-sun 21:00-08:00"), during which advertising by text
 // needs separate prior consent. Follow-ups are informational, so the rule
 // does not bind them; KoreanNight is a suggestion for [QuietHours] that a
-// host may offer, not a default. The package never reads it.
-var KoreanNight = Hours{Days: EveryDay, Start: 21 * 60, End: 8 * 60}
+// host may offer, not a default. It is a function, as [DefaultCaps] is, so
+// that no one can change it for everyone.
+func KoreanNight() Hours { return Hours{Days: EveryDay, Start: 21 * 60, End: 8 * 60} }
 
 // QuietHours are weekly hours, in the recipient's time zone, during which
 // text messages (AlimTalk and SMS) are not sent: a text due then is deferred

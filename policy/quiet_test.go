@@ -41,8 +41,8 @@ func mustHours(t *testing.T, s string) policy.Hours {
 func TestQuietHoursDefer(t *testing.T) {
 	seoulLoc := mustLocation(t, "Asia/Seoul")
 	ny := mustLocation(t, "America/New_York")
-	night := policy.QuietHours{Hours: []policy.Hours{policy.KoreanNight}}
-	weekend := policy.QuietHours{Hours: []policy.Hours{mustHours(t, "sat,sun 00:00-24:00"), policy.KoreanNight}}
+	night := policy.QuietHours{Hours: []policy.Hours{policy.KoreanNight()}}
+	weekend := policy.QuietHours{Hours: []policy.Hours{mustHours(t, "sat,sun 00:00-24:00"), policy.KoreanNight()}}
 	tests := []struct {
 		name     string
 		q        policy.QuietHours
@@ -92,7 +92,7 @@ func TestQuietHoursDefer(t *testing.T) {
 // local-clock one: the night that loses an hour is an hour shorter.
 func TestQuietHoursDeferDSTDuration(t *testing.T) {
 	ny := mustLocation(t, "America/New_York")
-	night := policy.QuietHours{Hours: []policy.Hours{policy.KoreanNight}}
+	night := policy.QuietHours{Hours: []policy.Hours{policy.KoreanNight()}}
 	tests := []struct {
 		now  string
 		wait time.Duration
@@ -114,7 +114,7 @@ func TestQuietHoursAllWeek(t *testing.T) {
 	all := []policy.QuietHours{
 		{Hours: []policy.Hours{{Days: policy.EveryDay, Start: 0, End: policy.MinutesPerDay}}},
 		{Hours: []policy.Hours{mustHours(t, "mon-sun 12:00-24:00"), mustHours(t, "mon-sun 00:00-12:00")}},
-		{Hours: []policy.Hours{mustHours(t, "mon-sun 08:00-21:00"), policy.KoreanNight}},
+		{Hours: []policy.Hours{mustHours(t, "mon-sun 08:00-21:00"), policy.KoreanNight()}},
 	}
 	for _, q := range all {
 		if err := q.Validate(); !errors.Is(err, policy.ErrQuietAllWeek) {
@@ -126,8 +126,8 @@ func TestQuietHoursAllWeek(t *testing.T) {
 			t.Errorf("Defer with %v = %v, %v; want a week later", q.Hours, until, deferred)
 		}
 	}
-	almost := policy.QuietHours{Hours: []policy.Hours{mustHours(t, "mon-sun 08:01-21:00"), policy.KoreanNight}}
-	for _, q := range []policy.QuietHours{{}, {Hours: []policy.Hours{policy.KoreanNight}}, almost} {
+	almost := policy.QuietHours{Hours: []policy.Hours{mustHours(t, "mon-sun 08:01-21:00"), policy.KoreanNight()}}
+	for _, q := range []policy.QuietHours{{}, {Hours: []policy.Hours{policy.KoreanNight()}}, almost} {
 		if err := q.Validate(); err != nil {
 			t.Errorf("Validate(%v) = %v", q.Hours, err)
 		}
@@ -143,7 +143,7 @@ func TestQuietHoursJSON(t *testing.T) {
 	if err := json.Unmarshal([]byte(in), &q); err != nil {
 		t.Fatal(err)
 	}
-	if diff := cmp.Diff(policy.QuietHours{Hours: []policy.Hours{policy.KoreanNight}}, q); diff != "" {
+	if diff := cmp.Diff(policy.QuietHours{Hours: []policy.Hours{policy.KoreanNight()}}, q); diff != "" {
 		t.Errorf("Unmarshal (-want +got)\n%s", diff)
 	}
 	if b, err := json.Marshal(q); err != nil || string(b) != in {
@@ -152,13 +152,19 @@ func TestQuietHoursJSON(t *testing.T) {
 	if b, err := json.Marshal(policy.QuietHours{}); err != nil || string(b) != `{}` {
 		t.Errorf("Marshal(zero) = %s, %v", b, err)
 	}
-	if got := policy.KoreanNight.String(); got != "mon-sun 21:00-08:00" {
+	if got := policy.KoreanNight().String(); got != "mon-sun 21:00-08:00" {
 		t.Errorf("KoreanNight = %q", got)
+	}
+	// The suggestions are values no caller can change for everyone.
+	n, c := policy.KoreanNight(), policy.NoCap()
+	n.Start, c.Max = 0, 5
+	if policy.KoreanNight().Start != policy.At(21, 0) || policy.NoCap().Max >= 0 {
+		t.Errorf("a caller changed KoreanNight or NoCap for everyone: %v, %v", policy.KoreanNight(), policy.NoCap())
 	}
 }
 
 func BenchmarkQuietHoursDefer(b *testing.B) {
-	weekend := policy.QuietHours{Hours: []policy.Hours{policy.KoreanNight, {Days: policy.DaysOf(time.Saturday, time.Sunday), Start: 0, End: policy.MinutesPerDay}}}
+	weekend := policy.QuietHours{Hours: []policy.Hours{policy.KoreanNight(), {Days: policy.DaysOf(time.Saturday, time.Sunday), Start: 0, End: policy.MinutesPerDay}}}
 	for _, bc := range []struct {
 		name string
 		q    policy.QuietHours
