@@ -93,7 +93,10 @@ type ContactInput struct {
 // is refused with [CodeNotAsked], as a phone number is while the account
 // has no payment method; an empty answer is a question not answered and is not an
 // error. If any answer is refused, the error is a [*ValidationError] that
-// lists every refused field, and the Contact holds the accepted ones.
+// lists every refused field, and the Contact holds the accepted ones. Any
+// other error is the settings' fault, not the answers': a Region that
+// [Settings.Validate] refuses ([ErrUnknownRegion]) when a phone number is
+// answered. The Contact is then zero.
 func (s Settings) ParseContact(in ContactInput, a Account) (Contact, error) {
 	c := Contact{CollectedAt: in.At, Purpose: policy.PurposeInquiry, Inquiry: in.Inquiry}
 	var bad []*FieldError

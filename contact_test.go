@@ -147,10 +147,15 @@ func TestParseContact(t *testing.T) {
 }
 
 func TestParseContactUnknownRegion(t *testing.T) {
-	s := followup.Settings{AskPhone: true, Region: "XX"}
-	_, err := s.ParseContact(followup.ContactInput{Phone: "010-1234-5678"}, paying)
+	s := followup.Settings{AskPhone: true, AskName: true, Region: "XX"}
+	c, err := s.ParseContact(followup.ContactInput{Name: "Minji", Phone: "010-1234-5678"}, paying)
 	if !errors.Is(err, followup.ErrUnknownRegion) {
 		t.Fatalf("err = %v, want ErrUnknownRegion", err)
+	}
+	// The settings' fault, as documented: not the answers', no contact.
+	var ve *followup.ValidationError
+	if errors.As(err, &ve) || c != (followup.Contact{}) {
+		t.Errorf("ParseContact = %v, %v: want a zero Contact and no ValidationError", c, err)
 	}
 }
 

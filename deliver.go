@@ -89,8 +89,9 @@ var ErrQuietHours = errors.New("followup: quiet hours")
 
 // A Refusal is a channel a rule kept a follow-up off, and the rule's error:
 // [policy.ErrPaymentMethodRequired], [ErrOptedOut], [ErrChannelDisabled],
-// [policy.ErrConsentRequired], [policy.ErrRegionNotAllowed], or [ErrTooLong]
-// for a text that fits no text message. A send cap does not refuse a text:
+// [policy.ErrConsentRequired], [policy.ErrBadPurpose] (the contact's
+// Purpose is not one the policy knows), [policy.ErrRegionNotAllowed], or
+// [ErrTooLong] for a text that fits no text message. A send cap does not refuse a text:
 // it defers it ([Result.Deferred]) until the cap has room.
 type Refusal struct {
 	// Channel is the channel refused. A text refusal names the step's text
@@ -113,9 +114,13 @@ type Result struct {
 	// tried again.
 	Refused []Refusal
 	// Deferred is the text channel held back, if any, DeferredUntil until
-	// when, and DeferredBy why: [ErrQuietHours], or a send cap with no room
-	// now (a [*policy.CapError], which errors.Is matches to
-	// [policy.ErrRecipientCapReached] or [policy.ErrWorkspaceCapReached]).
+	// when, and DeferredBy why: [ErrQuietHours], or the error of
+	// [policy.Caps.Check] for a send cap with no room now, which holds a
+	// [*policy.CapError] for each full cap (both caps' errors joined when
+	// both are full: use errors.As, not a type assertion). errors.Is
+	// matches it to [policy.ErrRecipientCapReached] or
+	// [policy.ErrWorkspaceCapReached], and [policy.CapRetryAt] reads when
+	// the caps have room.
 	// The text is not recorded; Next says when to deliver again.
 	Deferred      notify.ChannelSet
 	DeferredUntil time.Time

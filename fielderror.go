@@ -59,8 +59,10 @@ const (
 	CodeNotAsked Code = "notAsked"
 )
 
-// Codes of phone numbers. [ParsePhone] returns the first two; the others come
-// from [Phone.TextError], for numbers that exist but cannot receive text.
+// Codes of phone numbers. [ParsePhone] returns the first two;
+// [Phone.TextError] the next six, for numbers that exist but cannot receive
+// text; and [Settings.ParseContact] the last, for a mobile of a country the
+// workspace does not text.
 const (
 	// CodeNotANumber: the answer is not a phone number at all.
 	CodeNotANumber Code = "notANumber"

@@ -60,9 +60,9 @@ func (c Contact) Masked() MaskedContact {
 	}
 }
 
-// String returns the contact with masked values, for logs and debugging:
-// "Contact{name: 홍*동, phone: +82 **-****-5678, email: s***@example.com}".
-// Fields the customer did not give are left out.
+// String returns the contact with masked values and its purpose, for logs
+// and debugging: "Contact{name: 홍*동, phone: +82 **-****-5678, email:
+// s***@example.com, purpose: inquiry}". Empty fields are left out.
 func (c Contact) String() string {
 	m := c.Masked()
 	return maskedString("Contact", "name", m.Name, "phone", m.Phone, "email", m.Email, "purpose", string(m.Purpose))

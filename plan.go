@@ -26,8 +26,9 @@ const (
 	// AlreadyFollowedUp: every unseen reply has been followed up on every
 	// channel its follow-up uses.
 	AlreadyFollowedUp
-	// NoContact: the customer gave no phone number that can receive text,
-	// no email address, and has no push target.
+	// NoContact: the customer gave no phone number that can receive text
+	// and no email address, and has no push target the engine can use (a
+	// push target counts only when the host has a push sender).
 	NoContact
 	// NoChannel: the customer's contact points match no channel the settings
 	// enable and the account can pay for.

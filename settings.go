@@ -108,11 +108,14 @@ var (
 	ErrUnknownRegion = errors.New("unknown region")
 	// ErrUnknownLocale: the locale is not a well-formed, known BCP 47 tag.
 	ErrUnknownLocale = errors.New("unknown locale")
-	// ErrSenderNumber: the SMS sender number is not 8 to 11 digits.
-	ErrSenderNumber = errors.New("sender number must be 8 to 11 digits")
-	// ErrTemplateCode: the AlimTalk template code is longer than 20
-	// characters or holds white space or control characters.
-	ErrTemplateCode = errors.New("alimtalk template code must be 1 to 20 printable characters")
+	// ErrBadSenderNumber: the SMS sender number is not 8 to 11 digits
+	// ([notify.SenderNumberMinDigits], [notify.SenderNumberMaxDigits]),
+	// single hyphens between them allowed, as in "1588-1234".
+	ErrBadSenderNumber = errors.New("sender number must be 8 to 11 digits")
+	// ErrBadTemplateCode: the AlimTalk template code is longer than 20
+	// bytes ([notify.TemplateCodeMaxLen]) or holds anything but printable
+	// ASCII: no white space, control characters or Hangul.
+	ErrBadTemplateCode = errors.New("alimtalk template code must be 1 to 20 printable ASCII characters")
 	// ErrAlimTalkLocale: an AlimTalk template is set and the locale is not.
 	// The AlimTalk is sent in the workspace's language, the one Kakao
 	// approved its template in, and Kakao refuses a message that does not
@@ -161,7 +164,7 @@ func (s Settings) Clone() Settings {
 //     and a country allowlist entry that is well formed but no region
 //     ([ErrUnknownRegion]: "UK" where "GB" is meant);
 //   - a malformed SMS sender number or AlimTalk template code
-//     ([ErrSenderNumber], [ErrTemplateCode]), or an AlimTalk template
+//     ([ErrBadSenderNumber], [ErrBadTemplateCode]), or an AlimTalk template
 //     without the locale it is written in ([ErrAlimTalkLocale]);
 //   - a malformed country allowlist, cap or quiet hours
 //     ([policy.ErrBadRegion], [policy.ErrBadCap], [policy.ErrBadHours],
@@ -198,10 +201,10 @@ func (s Settings) Validate(a Account) error {
 		}
 	}
 	if n := s.Text.SenderNumber; n != "" && !validSenderNumber(n) {
-		add("text.senderNumber", ErrSenderNumber)
+		add("text.senderNumber", ErrBadSenderNumber)
 	}
 	if c := s.Text.AlimTalkTemplate; c != "" && !validTemplateCode(c) {
-		add("text.alimTalkTemplate", ErrTemplateCode)
+		add("text.alimTalkTemplate", ErrBadTemplateCode)
 	} else if c != "" && s.Locale == "" {
 		add("locale", ErrAlimTalkLocale)
 	}

@@ -12,9 +12,10 @@
 // [AlimTalk], [SMS], [Email] and [Push] each carry the recipient, the
 // content and an idempotency key, stable per follow-up and channel, that a
 // sender hands to its provider so a repeated request is dropped. Their
-// Validate methods refuse what a provider would refuse, with errors such as
-// [ErrTooLong] to test with errors.Is; an error names the field at fault,
-// never the recipient or the content. A message prints with every fmt verb
+// Validate methods refuse what every provider would refuse (the carriers'
+// and Kakao's limits, such as [SMSMaxBytes], not one vendor's), with errors
+// such as [ErrTooLong] to test with errors.Is; an error names the field at
+// fault, never the recipient or the content. A message prints with every fmt verb
 // and logs through slog with its recipient masked and its texts as lengths
 // only, since they hold the customer's name; a sender reads the fields.
 //

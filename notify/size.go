@@ -9,10 +9,13 @@ import (
 	"golang.org/x/text/transform"
 )
 
-// The limits Korean carriers and Kakao put on messages, in one place. Every
-// check in this package reads them from here. They are constants, so no one
-// can change them under a running dispatcher; a host whose carrier differs
-// checks its own limit before it builds the message.
+// The limits Korean carriers and Kakao put on messages, in one place. The
+// messages' Validate methods check the first five. The last two vary more
+// between providers (a template id of some vendors is longer than NHN
+// Cloud's 20 bytes), so Validate leaves them to the provider, and
+// followup.Settings.Validate checks the settings against them. They are
+// constants, so no one can change them under a running dispatcher; a host
+// whose carrier differs checks its own limit before it builds the message.
 const (
 	// SMSMaxBytes is the longest SMS text, in EUC-KR bytes. Longer text
 	// goes as LMS.
@@ -27,10 +30,11 @@ const (
 	// AlimTalkMaxButtons is how many buttons an AlimTalk message may carry.
 	AlimTalkMaxButtons = 5
 	// TemplateCodeMaxLen is the longest AlimTalk template code, in bytes
-	// (NHN Cloud's limit; the settings check it).
+	// (NHN Cloud's limit; the settings check it, [AlimTalk.Validate] does
+	// not).
 	TemplateCodeMaxLen = 20
 	// SenderNumberMinDigits and SenderNumberMaxDigits bound a registered
-	// SMS sender number (the settings check it).
+	// SMS sender number (the settings check it, [SMS.Validate] does not).
 	SenderNumberMinDigits = 8
 	SenderNumberMaxDigits = 11
 )

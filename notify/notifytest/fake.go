@@ -106,7 +106,8 @@ func (f *Fake[M]) HangIgnoringContext() (release func()) {
 // Release ends the calls held by [Fake.HangIgnoringContext], and ends the
 // hang: later calls accept again, unless a fault was programmed after
 // HangIgnoringContext ([Fake.FailAlways], [Fake.Panic], [Fake.Hang]), which
-// stays. It does nothing if no call is held so.
+// stays. It ends the hang even if no call came in the meantime, and does
+// nothing if HangIgnoringContext is not in effect.
 func (f *Fake[M]) Release() {
 	f.mu.Lock()
 	defer f.mu.Unlock()
