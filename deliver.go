@@ -258,7 +258,7 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 	refuseLost()
 
 	step := cur.Channels
-	if err := policy.Permit(policy.PurposeInquiry, c.Contact.Purpose, c.Consents, now); err != nil {
+	if err := policy.Permit(now, policy.PurposeInquiry, c.Contact.Purpose, c.Consents); err != nil {
 		for _, ch := range step.Channels() {
 			refuse(ch, err)
 		}

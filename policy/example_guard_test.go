@@ -14,10 +14,10 @@ import (
 func ExamplePermit() {
 	now := time.Date(2026, 11, 24, 12, 0, 0, 0, time.UTC)
 
-	err := policy.Permit(policy.PurposeInquiry, policy.PurposeInquiry, nil, now)
+	err := policy.Permit(now, policy.PurposeInquiry, policy.PurposeInquiry, nil)
 	fmt.Println("answer the inquiry:", err)
 
-	err = policy.Permit(policy.PurposeMarketing, policy.PurposeInquiry, nil, now)
+	err = policy.Permit(now, policy.PurposeMarketing, policy.PurposeInquiry, nil)
 	fmt.Println("send a newsletter: ", err)
 	fmt.Println("consent required:  ", errors.Is(err, policy.ErrConsentRequired))
 
@@ -27,11 +27,11 @@ func ExamplePermit() {
 		At:      now.Add(-72 * time.Hour),
 		Form:    "workflow:newsletter-signup",
 	}}
-	err = policy.Permit(policy.PurposeMarketing, policy.PurposeInquiry, consents, now)
+	err = policy.Permit(now, policy.PurposeMarketing, policy.PurposeInquiry, consents)
 	fmt.Println("with consent:      ", err)
 
 	consents[0].Withdrawn = now.Add(-time.Hour)
-	err = policy.Permit(policy.PurposeMarketing, policy.PurposeInquiry, consents, now)
+	err = policy.Permit(now, policy.PurposeMarketing, policy.PurposeInquiry, consents)
 	fmt.Println("after withdrawal:  ", err)
 	// Output:
 	// answer the inquiry: <nil>

@@ -106,7 +106,7 @@ func (c Consent) Validate() error {
 // at now: given at or before now, not withdrawn at or before now, and
 // complete (see [Consent.Validate]). That holds even when collectedFor names
 // the same purpose: a label on the data is not proof that the customer
-// agreed, so Permit(PurposeMarketing, PurposeMarketing, nil, now) is refused.
+// agreed, so Permit(now, PurposeMarketing, PurposeMarketing, nil) is refused.
 // Data collected for another purpose needs a consent to [PurposeInquiry]
 // to be used for the inquiry. A consent record that is incomplete is not
 // proof and counts as missing.
@@ -119,7 +119,7 @@ func (c Consent) Validate() error {
 // The follow-up engine only ever uses contact data for [PurposeInquiry]; it
 // calls Permit so that a host that reuses the rule elsewhere gets the same
 // answer.
-func Permit(use, collectedFor Purpose, consents []Consent, now time.Time) error {
+func Permit(now time.Time, use, collectedFor Purpose, consents []Consent) error {
 	if collectedFor == "" {
 		collectedFor = PurposeInquiry
 	}

@@ -80,7 +80,7 @@ func TestPermit(t *testing.T) {
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
-			err := policy.Permit(tt.use, tt.collectedFor, tt.consents, now)
+			err := policy.Permit(now, tt.use, tt.collectedFor, tt.consents)
 			got := ""
 			if err != nil {
 				got = err.Error()
@@ -108,7 +108,7 @@ func TestPermitBadPurpose(t *testing.T) {
 		{policy.PurposeMarketing, "x y"},
 		{policy.Purpose(make([]byte, 65)), ""},
 	} {
-		err := policy.Permit(p.use, p.collectedFor, nil, now)
+		err := policy.Permit(now, p.use, p.collectedFor, nil)
 		if !errors.Is(err, policy.ErrBadPurpose) || err.Error() != "policy: malformed purpose" {
 			t.Errorf("Permit(%q, %q) = %v, want ErrBadPurpose alone", p.use, p.collectedFor, err)
 		}
