@@ -421,7 +421,7 @@ func optedOut(c *Conversation, ch notify.Channel) bool {
 
 // settingsEnable reports whether the settings turn ch on, payment aside.
 func (e *Engine) settingsEnable(ch notify.Channel) bool {
-	return e.settings.Channels(Account{HasPaymentMethod: true}).Has(ch)
+	return e.settings.Channels(Account{HasPaymentMethod: true}).Enabled.Has(ch)
 }
 
 // holdText says whether a text follow-up must wait, until when, and why: a

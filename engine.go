@@ -127,9 +127,7 @@ func NewEngine(s Settings, a Account, senders notify.Senders, o Options) (*Engin
 		}
 	}
 	e := &Engine{settings: s.Clone(), account: a, senders: senders, opts: o, timing: s.Timing.withDefaults()}
-	for _, c := range s.Channels(a).Enabled {
-		e.enabled = e.enabled.Add(c)
-	}
+	e.enabled = s.Channels(a).Enabled
 	return e, nil
 }
 

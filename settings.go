@@ -368,10 +368,11 @@ func (s Settings) Leave(opened time.Time, admitted bool, c Contact, a Account) p
 // follow-ups go out on, and those the settings turn on but that cannot be
 // used, each with the reason.
 type EffectiveChannels struct {
-	// Enabled lists the usable channels in sending order: AlimTalk (when a
-	// template is set), SMS, Email. When both AlimTalk and SMS are listed,
-	// SMS is AlimTalk's substitute: only one of the two reaches the customer.
-	Enabled []notify.Channel
+	// Enabled is the set of usable channels: AlimTalk (when a template is
+	// set), SMS, Email; its Channels method lists them in that order, the
+	// sending order. When both AlimTalk and SMS are in it, SMS is
+	// AlimTalk's substitute: only one of the two reaches the customer.
+	Enabled notify.ChannelSet
 	// Dropped lists the channels the settings turn on that the account cannot
 	// use now, with why.
 	Dropped []DroppedChannel
@@ -386,16 +387,6 @@ type DroppedChannel struct {
 	Reason error
 }
 
-// Has reports whether c is enabled.
-func (e EffectiveChannels) Has(c notify.Channel) bool {
-	for _, x := range e.Enabled {
-		if x == c {
-			return true
-		}
-	}
-	return false
-}
-
 // Channels returns the channels follow-ups go out on for this account. The
 // phone question turns on text (AlimTalk when a template is set, and SMS);
 // the email question turns on email. A channel the account cannot pay for,
@@ -408,7 +399,7 @@ func (s Settings) Channels(a Account) EffectiveChannels {
 			e.Dropped = append(e.Dropped, DroppedChannel{Channel: c, Reason: err})
 			return
 		}
-		e.Enabled = append(e.Enabled, c)
+		e.Enabled = e.Enabled.Add(c)
 	}
 	if s.AskPhone {
 		if s.Text.AlimTalkTemplate != "" {

@@ -178,16 +178,13 @@ func TestSettingsChannels(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			got := tt.s.Channels(tt.account)
-			if diff := cmp.Diff(tt.want, got.Enabled); diff != "" {
+			if diff := cmp.Diff(tt.want, got.Enabled.Channels()); diff != "" {
 				t.Errorf("Enabled (-want +got)\n%s", diff)
 			}
 			if diff := cmp.Diff(tt.dropped, got.Dropped, errKind); diff != "" {
 				t.Errorf("Dropped (-want +got)\n%s", diff)
 			}
-			for _, c := range got.Enabled {
-				if !got.Has(c) {
-					t.Errorf("Has(%v) = false for an enabled channel", c)
-				}
+			for _, c := range got.Enabled.Channels() {
 				if err := policy.Payable(c, tt.account.HasPaymentMethod); err != nil {
 					t.Errorf("enabled channel %v the account cannot pay for", c)
 				}
