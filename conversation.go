@@ -17,9 +17,10 @@ import (
 //
 // The engine never modifies a Conversation or anything its slices hold.
 //
-// A Conversation prints and logs without the texts of its messages and with
-// its contact masked ([Conversation.LogValue]) where it is itself the value
-// printed or the slog value. Nested in a host's struct, slice or map, slog's
+// A Conversation prints and logs without the texts of its messages, with
+// its contact masked and its push target as a length ([Conversation.String],
+// [Conversation.LogValue]) where it is itself the value printed or the slog
+// value. Nested in a host's struct, slice or map, slog's
 // JSON handler writes its JSON: the contact's real values and the texts.
 // Log the Conversation itself.
 type Conversation struct {
@@ -81,9 +82,10 @@ type Conversation struct {
 
 // LogValue implements slog.LogValuer, so a host may log a conversation
 // whole with any handler: its id, how many replies are unseen and follow-ups
-// recorded, the customer's presence, language and opt-outs, and the contact
-// masked ([Contact.LogValue]). The texts of replies and messages are left
-// out: customers write their numbers and addresses into them.
+// recorded, the customer's presence, language and opt-outs, the contact
+// masked ([Contact.LogValue]), and the push target's length. The texts of
+// replies and messages are left out: customers write their numbers and
+// addresses into them.
 func (c Conversation) LogValue() slog.Value {
 	attrs := []slog.Attr{
 		slog.String("id", c.ID),
@@ -97,6 +99,9 @@ func (c Conversation) LogValue() slog.Value {
 	}
 	if len(c.OptOuts) > 0 {
 		attrs = append(attrs, slog.Any("optOuts", c.OptOuts))
+	}
+	if c.PushTarget != "" {
+		attrs = append(attrs, slog.String("pushTarget", textLength(c.PushTarget)))
 	}
 	return slog.GroupValue(attrs...)
 }

@@ -35,7 +35,8 @@ type Options struct {
 	// Workspace is the workspace's name, shown in every message.
 	Workspace string
 	// Link returns the URL that brings the customer back to the
-	// conversation. Nil means no link.
+	// conversation. Nil means no link. Deliver calls it from whatever
+	// goroutine calls Deliver, so it must be safe for concurrent use.
 	Link func(Conversation) string
 	// Renderer renders the messages. Nil means the built-in templates.
 	Renderer *Renderer

@@ -102,6 +102,30 @@ func (in ContactInput) LogValue() slog.Value {
 	return slog.GroupValue(maskedAttrs("name", MaskName(in.Name), "phone", maskAnswer(in.Phone), "email", MaskEmail(in.Email))...)
 }
 
+// String returns the conversation for logs and debugging, with what
+// [Conversation.LogValue] logs: "Conversation{id: chat-1, unseen: 2,
+// followUps: 1, open: true, contact: Contact{name: 홍*동}, locale: ko}".
+// The texts are left out, and the push target shows as its length: it
+// identifies the customer's device.
+func (c Conversation) String() string {
+	var optOuts, contact string
+	if len(c.OptOuts) > 0 {
+		optOuts = fmt.Sprint(c.OptOuts)
+	}
+	if c.Contact != (Contact{}) {
+		contact = c.Contact.String()
+	}
+	return maskedString("Conversation", "id", c.ID, "unseen", strconv.Itoa(len(c.Unseen)),
+		"followUps", strconv.Itoa(len(c.FollowUps)), "open", strconv.FormatBool(c.Presence.Open),
+		"contact", contact, "locale", c.Locale, "optOuts", optOuts,
+		"pushTarget", textLength(c.PushTarget))
+}
+
+// Format implements fmt.Formatter so that every verb prints
+// [Conversation.String]; %q quotes it, and width, precision and flags apply
+// as they do to a string.
+func (c Conversation) Format(f fmt.State, verb rune) { formatMasked(f, verb, c.String()) }
+
 // String returns the reply for logs and debugging with its text as a
 // length, since agents write the customer's name, number or address into
 // their answers: "Reply{id: r1, author: 상담원 이서연, text: 17 chars,
@@ -113,8 +137,7 @@ func (r Reply) String() string {
 
 // Format implements fmt.Formatter so that every verb prints
 // [Reply.String]; %q quotes it, and width, precision and flags apply as
-// they do to a string. A [Conversation] printed with fmt shows its replies
-// this way.
+// they do to a string.
 func (r Reply) Format(f fmt.State, verb rune) { formatMasked(f, verb, r.String()) }
 
 // LogValue implements slog.LogValuer with the fields [Reply.String] prints.

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/followup-go/followup"
+	"github.com/followup-go/followup/notify"
 	"github.com/followup-go/followup/policy"
 )
 
@@ -298,7 +299,9 @@ func TestReplyAndMessageMasked(t *testing.T) {
 	}
 
 	// A conversation printed whole, and the values logged one by one.
-	conv := followup.Conversation{ID: "chat-1", Unseen: []followup.Reply{reply}, Earlier: []followup.Message{fromCustomer, fromAgent}}
+	conv := followup.Conversation{ID: "chat-1", Unseen: []followup.Reply{reply}, Earlier: []followup.Message{fromCustomer, fromAgent},
+		PushTarget: "fcm-token-0f3a9c", OptOuts: []notify.Channel{notify.ChannelSMS}}
+	checkPrints(t, conv, "Conversation{id: chat-1, unseen: 1, followUps: 0, open: false, optOuts: [sms], pushTarget: 16 chars}")
 	var b strings.Builder
 	slog.New(slog.NewJSONHandler(&b, nil)).Info("replies", "reply", reply, "customer", fromCustomer, "agent", fromAgent)
 	printed := []string{b.String()}
@@ -306,7 +309,7 @@ func TestReplyAndMessageMasked(t *testing.T) {
 		printed = append(printed, fmt.Sprintf(verb, conv))
 	}
 	for _, p := range printed {
-		for _, raw := range []string{"홍길동", "1234-5678", "sujin", "연락드릴게요", "확인했습니다"} {
+		for _, raw := range []string{"홍길동", "1234-5678", "sujin", "연락드릴게요", "확인했습니다", "fcm-token"} {
 			if strings.Contains(p, raw) {
 				t.Errorf("%s\nholds %q", p, raw)
 			}

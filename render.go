@@ -171,6 +171,10 @@ const ellipsis = "…"
 // field the host leaves out. It refuses another language
 // ([ErrUnknownLanguage]) and an AlimTalk body with a variable Render cannot
 // fill ([ErrAlimTalkVariable]).
+//
+// The Renderer keeps the host's templates, not copies: executing a template
+// from many goroutines is safe, changing it is not, so do not change them
+// (Parse, Funcs, AddParseTree, ...) once they are given to NewRenderer.
 func NewRenderer(custom map[string]Templates) (*Renderer, error) {
 	r := &Renderer{}
 	for lang, t := range custom {

@@ -65,7 +65,9 @@ type Options struct {
 	// must not block.
 	Logger *slog.Logger
 	// Wait waits d between attempts, or returns ctx's error as soon as ctx
-	// is done. Nil means a timer. Tests set it so they never sleep.
+	// is done. Nil means a timer. Tests set it so they never sleep. It is
+	// called from the goroutines that send the messages, several at a time,
+	// so it must be safe for concurrent use, as Jitter must.
 	Wait func(ctx context.Context, d time.Duration) error
 	// Jitter returns the wait for a nominal backoff d. Nil means "equal
 	// jitter": a uniform random duration in [d/2, d], from math/rand/v2.
