@@ -67,7 +67,9 @@ type Conversation struct {
 	// earlier follow-up would stop the text and email of this one.
 	PushConfirmed bool
 	// FollowUps lists what the engine told the host to record for this
-	// conversation: one [Record] per channel sent, oldest first.
+	// conversation ([Result.Records]), oldest first. Append records; never
+	// replace one: a message sent again after a rate limit has a record
+	// for each try, and the first starts [Options.RateLimitWindow].
 	FollowUps []Record
 	// Texts is the host's history of text messages (AlimTalk and SMS) sent to
 	// the customer's phone number, across all conversations, and by the whole

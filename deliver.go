@@ -180,7 +180,8 @@ type Result struct {
 // tried, because ctx ended first, is not recorded: Next says when to send it.
 // A message providers only rate-limited is recorded as RateLimited, within
 // [Options.RateLimitWindow] of its first rate limit: it is sent again, and
-// Next is after its retry-after. Every other failure, and a rate-limited
+// Next and its RetryAt are after its retry-after (an AlimTalk past the
+// window goes as its substitute SMS). Every other failure, and a rate-limited
 // push, is recorded with Delivered false and not sent again.
 func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversation) (Result, error) {
 	if err := ctx.Err(); err != nil {
@@ -288,7 +289,11 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 	if !step.Empty() {
 		var tooLong []Refusal
 		var err error
-		if msgs, tooLong, err = e.messages(&c, &b, step); err != nil {
+		// An AlimTalk its provider rate-limited for the whole window
+		// certainly never went: the text goes as its substitute SMS.
+		asSMS := step.Has(notify.ChannelAlimTalk) && !optedOut(&c, notify.ChannelSMS) &&
+			e.alimTalkGaveUp(&c, cur.Key, now)
+		if msgs, tooLong, err = e.messages(&c, &b, step, asSMS); err != nil {
 			return Result{}, err
 		}
 		res.Refused = append(res.Refused, tooLong...)
@@ -310,19 +315,25 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 	// retry-after. Push is not: text and email follow a push that did not
 	// go at once.
 	var retryAt time.Time
-	retry := func(en notify.Entry) bool {
-		if en.Channel == notify.ChannelPush || !onlyRateLimited(en) ||
-			now.Sub(firstRateLimit(&c, cur.Key, en.Channel, now)) >= e.opts.rateLimitWindow() {
-			return false
+	retry := func(en notify.Entry) (time.Time, bool) {
+		if en.Channel == notify.ChannelPush || !onlyRateLimited(en) {
+			return time.Time{}, false
+		}
+		end := firstRateLimit(&c, cur.Key, en.Channel, now).Add(e.opts.rateLimitWindow())
+		if !now.Before(end) {
+			return time.Time{}, false
 		}
 		at := now
 		if d, _ := notify.RetryAfter(en.Attempts[len(en.Attempts)-1].Err); d > 0 {
 			at = now.Add(d)
 		}
-		if at.After(retryAt) {
-			retryAt = at
+		if en.Channel == notify.ChannelAlimTalk && at.After(end) && !optedOut(&c, notify.ChannelSMS) {
+			// Past the window the text goes as SMS (alimTalkGaveUp):
+			// no need to wait for the AlimTalk's provider.
+			at = end
 		}
-		return true
+		retryAt = later(retryAt, at)
+		return at, true
 	}
 	res.Records = e.records(cur.Key, now, b.last, res.Refused, &res.Report, retry)
 	switch {
@@ -352,13 +363,29 @@ func firstRateLimit(c *Conversation, k Key, ch notify.Channel, now time.Time) ti
 	return first
 }
 
+// alimTalkGaveUp reports whether the AlimTalk of follow-up k was
+// rate-limited and its first rate limit is RateLimitWindow ago or more.
+func (e *Engine) alimTalkGaveUp(c *Conversation, k Key, now time.Time) bool {
+	first := firstRateLimit(c, k, notify.ChannelAlimTalk, now)
+	return first.Before(now) && !now.Before(first.Add(e.opts.rateLimitWindow()))
+}
+
 // onlyRateLimited reports whether en failed with every attempt refused as a
-// rate limit: the provider took none of them.
+// rate limit, so that the provider took none of them. An AlimTalk's own
+// attempts before its substitute SMS do not count: the dispatcher sends the
+// substitute only after attempts that certainly did not deliver the
+// AlimTalk (a refusal, a rate limit), so an AlimTalk refused and whose
+// substitute was only rate-limited did not go either.
 func onlyRateLimited(en notify.Entry) bool {
-	if en.Outcome != notify.Failed || len(en.Attempts) == 0 {
+	n := len(en.Attempts)
+	if en.Outcome != notify.Failed || n == 0 {
 		return false
 	}
+	substituted := en.Attempts[n-1].Channel != en.Channel
 	for _, a := range en.Attempts {
+		if substituted && a.Channel == en.Channel {
+			continue
+		}
 		if !notify.IsRateLimited(a.Err) {
 			return false
 		}
@@ -451,7 +478,7 @@ func (e *Engine) zone(c *Conversation) *time.Location {
 // refused or dispatched, except a message the dispatcher never tried
 // because ctx ended first: it is still to be sent. A message retry (if not
 // nil) says to send again is recorded as RateLimited.
-func (e *Engine) records(k Key, now, through time.Time, refused []Refusal, r *notify.Report, retry func(notify.Entry) bool) []Record {
+func (e *Engine) records(k Key, now, through time.Time, refused []Refusal, r *notify.Report, retry func(notify.Entry) (time.Time, bool)) []Record {
 	var out []Record
 	for _, f := range refused {
 		out = append(out, Record{Key: k, Channel: f.Channel, At: now, Through: through})
@@ -463,8 +490,11 @@ func (e *Engine) records(k Key, now, through time.Time, refused []Refusal, r *no
 		if notTried(en) {
 			continue
 		}
-		out = append(out, Record{Key: k, Channel: en.Channel, At: now, Through: through, Delivered: en.Succeeded(),
-			RateLimited: retry != nil && retry(en)})
+		rec := Record{Key: k, Channel: en.Channel, At: now, Through: through, Delivered: en.Succeeded()}
+		if retry != nil {
+			rec.RetryAt, rec.RateLimited = retry(en)
+		}
+		out = append(out, rec)
 	}
 	return out
 }
@@ -486,8 +516,8 @@ func (e *Engine) dispatcher() *notify.Dispatcher {
 // messages renders the step's messages. A text message that does not fit
 // its channel is refused rather than failing the step: it never would fit,
 // and the rest of the step still goes. An AlimTalk that does not fit goes
-// out as its SMS.
-func (e *Engine) messages(c *Conversation, b *batch, step notify.ChannelSet) (notify.Batch, []Refusal, error) {
+// out as its SMS, and so does one with asSMS set, as its substitute alone.
+func (e *Engine) messages(c *Conversation, b *batch, step notify.ChannelSet, asSMS bool) (notify.Batch, []Refusal, error) {
 	var replies []Reply
 	for i := range c.Unseen {
 		if r := &c.Unseen[i]; b.holds(r) {
@@ -522,7 +552,10 @@ func (e *Engine) messages(c *Conversation, b *batch, step notify.ChannelSet) (no
 		return m
 	}
 	switch text := step.Intersect(textChannels); {
-	case step.Has(notify.ChannelAlimTalk) && content.AlimTalkText != "":
+	case asSMS && content.SubstituteText != "":
+		// The AlimTalk's provider gave up on it: its substitute goes alone.
+		out.SMS = sms(content.SubstituteText, content.SubstituteSubject)
+	case step.Has(notify.ChannelAlimTalk) && content.AlimTalkText != "" && !asSMS:
 		a := &notify.AlimTalk{Key: b.key.For(notify.ChannelAlimTalk), To: phone, SenderKey: e.opts.KakaoSenderKey,
 			TemplateCode: e.settings.Text.AlimTalkTemplate, Variables: content.AlimTalkVariables,
 			Text: content.AlimTalkText}

@@ -974,17 +974,19 @@ func TestPlanJSONRoundTrip(t *testing.T) {
 // A message providers only rate-limited did not go: Deliver records it as
 // RateLimited, which planning does not count as sent, and says when to send
 // it again, after its retry-after, until Options.RateLimitWindow has passed
-// since its first rate limit. Any other failure is recorded as before.
+// since its first rate limit. Any other failure is recorded as before. (An
+// AlimTalk past the window goes as SMS instead: see
+// TestDeliverAlimTalkRateLimitedGoesAsSMS.)
 func TestDeliverRateLimitedIsSentAgain(t *testing.T) {
 	due := t0.Add(3 * time.Minute)
 	retryAfter := 2 * time.Minute // over the dispatcher's MaxRetryAfter: it gives up at once
 	rateLimited := func(at time.Time) []followup.Record {
 		return []followup.Record{
-			{Key: k1, Channel: notify.ChannelAlimTalk, At: at, Through: t0, RateLimited: true},
-			rec(k1, notify.ChannelEmail, at, t0, true),
+			rec(k1, notify.ChannelAlimTalk, at, t0, true),
+			{Key: k1, Channel: notify.ChannelEmail, At: at, Through: t0, RateLimited: true, RetryAt: at.Add(retryAfter)},
 		}
 	}
-	limit := func(f *notifytest.Fakes) { f.AlimTalk.RateLimit(1, retryAfter) }
+	limit := func(f *notifytest.Fakes) { f.Email.RateLimit(1, retryAfter) }
 	tests := []struct {
 		name        string
 		at          time.Time
@@ -994,14 +996,14 @@ func TestDeliverRateLimitedIsSentAgain(t *testing.T) {
 		wantRetried bool
 	}{
 		{"rate-limited: sent again", due, nil, 0, limit, true},
-		// Held back by quiet hours or a cap until long after it was due:
-		// the window starts at the first rate limit, not at the due time.
+		// Held back until long after it was due: the window starts at the
+		// first rate limit, not at the due time.
 		{"rate-limited ten hours after it was due", due.Add(10 * time.Hour), nil, 0, limit, true},
 		{"rate-limited again within the window", due.Add(50 * time.Minute), rateLimited(due), 0, limit, true},
 		{"rate-limited for an hour: given up", due.Add(followup.DefaultRateLimitWindow), rateLimited(due), 0, limit, false},
 		{"a window of its own", due.Add(2 * time.Hour), rateLimited(due), 3 * time.Hour, limit, true},
 		{"rate-limited, retries turned off", due, nil, -1, limit, false},
-		{"a transient failure: recorded", due, nil, 0, func(f *notifytest.Fakes) { f.AlimTalk.FailAlways(errors.New("503")) }, false},
+		{"a transient failure: recorded", due, nil, 0, func(f *notifytest.Fakes) { f.Email.FailAlways(errors.New("503")) }, false},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -1013,33 +1015,37 @@ func TestDeliverRateLimitedIsSentAgain(t *testing.T) {
 			c := baseConversation(t)
 			c.FollowUps = tt.history
 			p := e.Plan(tt.at, c)
-			if !p.Due() || !p.Channels.Has(notify.ChannelAlimTalk) {
-				t.Fatalf("plan %v on %v, want the AlimTalk due", p.Reason, p.Channels)
+			if !p.Due() || !p.Channels.Has(notify.ChannelEmail) {
+				t.Fatalf("plan %v on %v, want the email due", p.Reason, p.Channels)
 			}
 			res, err := e.Deliver(context.Background(), tt.at, p, c)
 			if err != nil || res.Status != followup.Sent {
 				t.Fatalf("Deliver = %v, %v", res.Status, err)
 			}
 			c.FollowUps = append(c.FollowUps, res.Records...)
-			r := res.Records[0]
-			if r.Channel != notify.ChannelAlimTalk || r.Delivered || r.RateLimited != tt.wantRetried {
-				t.Fatalf("AlimTalk record %+v, want RateLimited %v", r, tt.wantRetried)
+			r := res.Records[len(res.Records)-1]
+			if r.Channel != notify.ChannelEmail || r.Delivered || r.RateLimited != tt.wantRetried {
+				t.Fatalf("email record %+v, want RateLimited %v", r, tt.wantRetried)
 			}
 			if !tt.wantRetried {
+				if !r.RetryAt.IsZero() {
+					t.Errorf("RetryAt %v on a message not to be sent again", r.RetryAt)
+				}
 				if p := e.Plan(tt.at.Add(time.Hour), c); p.Reason != followup.AlreadyFollowedUp {
 					t.Errorf("after the record: %v, want alreadyFollowedUp", p.Reason)
 				}
 				return
 			}
-			if want := tt.at.Add(retryAfter); !res.Next.Equal(want) {
-				t.Errorf("Next = %v, want %v, after the retry-after", res.Next, want)
+			want := tt.at.Add(retryAfter)
+			if !res.Next.Equal(want) || !r.RetryAt.Equal(want) {
+				t.Errorf("Next = %v, RetryAt = %v, want %v, after the retry-after", res.Next, r.RetryAt, want)
 			}
 			// The host's job runs again at Next; the provider takes it now.
 			res, err = e.Deliver(context.Background(), res.Next, e.Plan(res.Next, c), c)
 			if err != nil || res.Status != followup.Sent {
 				t.Fatalf("second Deliver = %v, %v", res.Status, err)
 			}
-			if diff := cmp.Diff(sent{AlimTalk: 1, Email: 1 - len(tt.history)/2}, sentBy(fakes)); diff != "" {
+			if diff := cmp.Diff(sent{AlimTalk: 1 - len(tt.history)/2, Email: 1}, sentBy(fakes)); diff != "" {
 				t.Errorf("sent, both runs (-want +got):\n%s", diff)
 			}
 			c.FollowUps = append(c.FollowUps, res.Records...)
@@ -1048,6 +1054,130 @@ func TestDeliverRateLimitedIsSentAgain(t *testing.T) {
 			}
 		})
 	}
+}
+
+// A job the queue runs again before a rate limit's retry-after (a lost ack)
+// does not call the provider: the step is not due until RetryAt.
+func TestDeliverRateLimitedWaitsForRetryAfterOnRedelivery(t *testing.T) {
+	e, fakes := deliverEngineWith(t, fullSettings, paying, func(o *followup.Options) { o.Dispatch.MaxAttempts = 1 })
+	fakes.Email.RateLimit(1, 5*time.Minute)
+	c := baseConversation(t)
+	now := t0.Add(3 * time.Minute)
+	p := e.Plan(now, c)
+	res, err := e.Deliver(context.Background(), now, p, c)
+	if err != nil || !res.Next.Equal(now.Add(5*time.Minute)) {
+		t.Fatalf("Deliver = %v, Next %v, %v", res.Status, res.Next, err)
+	}
+	c.FollowUps = res.Records
+	again := now.Add(5 * time.Second)
+	if q := e.Plan(again, c); !q.Due() || !q.SendAt.Equal(res.Next) || q.Channels != notify.SetOf(notify.ChannelEmail) {
+		t.Errorf("Plan = %v at %v on %v, want the email at its retry-after %v", q.Reason, q.SendAt, q.Channels, res.Next)
+	}
+	res2, err := e.Deliver(context.Background(), again, p, c)
+	if err != nil || res2.Status != followup.Rescheduled || !res2.Next.Equal(res.Next) {
+		t.Errorf("redelivered early: %v, Next %v, %v; want rescheduled to %v", res2.Status, res2.Next, err, res.Next)
+	}
+	if n := fakes.Email.Calls(); n != 1 {
+		t.Errorf("the email provider was called %d times, want once", n)
+	}
+}
+
+// An AlimTalk the customer refused, whose substitute SMS was only
+// rate-limited, did not go at all: the text is sent again, not lost.
+func TestDeliverRefusedAlimTalkRateLimitedSubstituteIsSentAgain(t *testing.T) {
+	e, fakes := deliverEngineWith(t, fullSettings, paying, func(o *followup.Options) { o.Dispatch.MaxAttempts = 1 })
+	fakes.AlimTalk.FailAlways(notify.ErrRecipientRefused)
+	fakes.SMS.RateLimit(1, 5*time.Minute)
+	c := baseConversation(t)
+	now := t0.Add(3 * time.Minute)
+	res, err := e.Deliver(context.Background(), now, e.Plan(now, c), c)
+	if err != nil || res.Status != followup.Sent {
+		t.Fatalf("Deliver = %v, %v", res.Status, err)
+	}
+	r := res.Records[0]
+	if r.Channel != notify.ChannelAlimTalk || r.Delivered || !r.RateLimited || !r.RetryAt.Equal(now.Add(5*time.Minute)) {
+		t.Fatalf("text record %+v, want rate-limited until the SMS's retry-after", r)
+	}
+	c.FollowUps = res.Records
+	res, err = e.Deliver(context.Background(), r.RetryAt, e.Plan(r.RetryAt, c), c)
+	if err != nil || !res.Report.Delivered(notify.ChannelAlimTalk) {
+		t.Fatalf("second Deliver = %v, %v, report %v", res.Status, err, res.Report)
+	}
+	if e, _ := res.Report.Entry(notify.ChannelAlimTalk); e.Outcome != notify.DeliveredBySubstitute {
+		t.Errorf("text went %v, want by substitute", e.Outcome)
+	}
+	if got := len(fakes.SMS.Sent()); got != 1 {
+		t.Errorf("%d SMS sent, want 1", got)
+	}
+}
+
+// An AlimTalk its provider rate-limited for the whole RateLimitWindow
+// certainly never went: the text goes as its substitute SMS rather than
+// being given up, unless the customer opted out of SMS. Within the window,
+// a retry-after past its end is cut to the end.
+func TestDeliverAlimTalkRateLimitedGoesAsSMS(t *testing.T) {
+	due := t0.Add(3 * time.Minute)
+	history := []followup.Record{
+		{Key: k1, Channel: notify.ChannelAlimTalk, At: due, Through: t0, RateLimited: true, RetryAt: due.Add(20 * time.Minute)},
+		rec(k1, notify.ChannelEmail, due, t0, true),
+	}
+	t.Run("past the window", func(t *testing.T) {
+		e, fakes := deliverEngineWith(t, fullSettings, paying, func(o *followup.Options) { o.Dispatch.MaxAttempts = 1 })
+		fakes.AlimTalk.RateLimit(10, 20*time.Minute)
+		c := baseConversation(t)
+		c.FollowUps = history
+		now := due.Add(followup.DefaultRateLimitWindow)
+		res, err := e.Deliver(context.Background(), now, e.Plan(now, c), c)
+		if err != nil || res.Status != followup.Sent {
+			t.Fatalf("Deliver = %v, %v", res.Status, err)
+		}
+		if diff := cmp.Diff(sent{SMS: 1}, sentBy(fakes)); diff != "" {
+			t.Errorf("sent (-want +got):\n%s", diff)
+		}
+		want := []followup.Record{rec(k1, notify.ChannelSMS, now, t0, true)}
+		if diff := cmp.Diff(want, res.Records); diff != "" {
+			t.Errorf("records (-want +got):\n%s", diff)
+		}
+		// The SMS is the AlimTalk's own content, as a substitute is.
+		if m := fakes.SMS.Sent(); len(m) == 1 && !strings.Contains(m[0].Text, "https://chat.example/c/c1") {
+			t.Errorf("SMS %q lacks the AlimTalk's link", m[0].Text)
+		}
+		c.FollowUps = append(c.FollowUps, res.Records...)
+		if p := e.Plan(now.Add(time.Hour), c); p.Reason != followup.AlreadyFollowedUp {
+			t.Errorf("after the SMS: %v", p.Reason)
+		}
+	})
+	t.Run("past the window, SMS opted out", func(t *testing.T) {
+		e, fakes := deliverEngineWith(t, fullSettings, paying, func(o *followup.Options) { o.Dispatch.MaxAttempts = 1 })
+		fakes.AlimTalk.RateLimit(10, 20*time.Minute)
+		c := baseConversation(t)
+		c.FollowUps = history
+		c.OptOuts = []notify.Channel{notify.ChannelSMS}
+		now := due.Add(followup.DefaultRateLimitWindow)
+		res, err := e.Deliver(context.Background(), now, e.Plan(now, c), c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := []followup.Record{{Key: k1, Channel: notify.ChannelAlimTalk, At: now, Through: t0}}
+		if diff := cmp.Diff(want, res.Records); diff != "" || fakes.SMS.Calls() != 0 {
+			t.Errorf("records (-want +got):\n%s; %d SMS", diff, fakes.SMS.Calls())
+		}
+	})
+	t.Run("a retry-after past the window's end", func(t *testing.T) {
+		e, fakes := deliverEngineWith(t, fullSettings, paying, func(o *followup.Options) { o.Dispatch.MaxAttempts = 1 })
+		fakes.AlimTalk.RateLimit(10, 20*time.Minute)
+		c := baseConversation(t)
+		c.FollowUps = history
+		now := due.Add(50 * time.Minute)
+		res, err := e.Deliver(context.Background(), now, e.Plan(now, c), c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		end := due.Add(followup.DefaultRateLimitWindow)
+		if len(res.Records) != 1 || !res.Records[0].RateLimited || !res.Records[0].RetryAt.Equal(end) || !res.Next.Equal(end) {
+			t.Errorf("records %+v, Next %v; want rate-limited until the window's end %v", res.Records, res.Next, end)
+		}
+	})
 }
 
 // A push that was only rate-limited is not sent again: text and email

@@ -57,10 +57,13 @@ type Options struct {
 	// rate-limited (every attempt failed with a [notify.RateLimitError],
 	// so it certainly did not go): it is recorded with
 	// [Record.RateLimited], which planning does not count as sent, and
-	// Result.Next is after its retry-after, when Deliver tries it again.
-	// Once the window has passed it is recorded as not delivered. A push
-	// is never sent again: text and email follow it at once. Zero means
-	// one hour; a negative value never sends a rate-limited message again.
+	// Result.Next and [Record.RetryAt] are after its retry-after, when
+	// Deliver tries it again. Once the window has passed it is recorded as
+	// not delivered, except an AlimTalk: the text then goes as its
+	// substitute SMS (unless the customer opted out of SMS), and a
+	// retry-after past the window's end is cut to the end. A push is never
+	// sent again: text and email follow it at once. Zero means one hour; a
+	// negative value never sends a rate-limited message again.
 	RateLimitWindow time.Duration
 }
 

@@ -188,18 +188,21 @@ func TestGuardDefaultRateLimitWindowIsOneHour(t *testing.T) {
 				o.RateLimitWindow = 0
 				o.Dispatch.MaxAttempts = 1
 			})
-			fakes.AlimTalk.RateLimit(1, 2*time.Minute)
+			fakes.Email.RateLimit(1, 2*time.Minute)
 			c := baseConversation(t)
 			c.FollowUps = []followup.Record{
-				{Key: k1, Channel: notify.ChannelAlimTalk, At: due, Through: t0, RateLimited: true},
-				rec(k1, notify.ChannelEmail, due, t0, true),
+				rec(k1, notify.ChannelAlimTalk, due, t0, true),
+				{Key: k1, Channel: notify.ChannelEmail, At: due, Through: t0, RateLimited: true},
 			}
 			now := due.Add(tt.after)
 			res, err := e.Deliver(context.Background(), now, e.Plan(now, c), c)
 			if err != nil || res.Status != followup.Sent {
 				t.Fatalf("Deliver = %v, %v", res.Status, err)
 			}
-			want := []followup.Record{{Key: k1, Channel: notify.ChannelAlimTalk, At: now, Through: t0, RateLimited: tt.retried}}
+			want := []followup.Record{{Key: k1, Channel: notify.ChannelEmail, At: now, Through: t0, RateLimited: tt.retried}}
+			if tt.retried {
+				want[0].RetryAt = now.Add(2 * time.Minute)
+			}
 			if diff := cmp.Diff(want, res.Records); diff != "" {
 				t.Errorf("records (-want +got):\n%s", diff)
 			}

@@ -143,6 +143,11 @@ type Record struct {
 	// planning does not count it as sent. The first such record of a
 	// channel starts [Options.RateLimitWindow].
 	RateLimited bool `json:"rateLimited,omitempty"`
+	// RetryAt is when a RateLimited message may be sent again, after the
+	// provider's retry-after. Planning does not make its step due before
+	// then, so a job the queue runs again early does not call the provider
+	// again. Zero means at once.
+	RetryAt time.Time `json:"retryAt,omitzero"`
 }
 
 // batch is a follow-up: the non-marketing unseen replies sent in [lo, hi).
@@ -345,6 +350,7 @@ func (e *Engine) nextStep(c *Conversation, b *batch, avail notify.ChannelSet) (t
 	push := avail.Intersect(notify.SetOf(notify.ChannelPush))
 
 	var pushAt, textAt time.Time
+	var textRetry, emailRetry time.Time // the retry-after of a rate limit
 	var sent notify.ChannelSet
 	pushDelivered, textDelivered := false, false
 	start := b.sendAt
@@ -359,7 +365,13 @@ func (e *Engine) nextStep(c *Conversation, b *batch, avail notify.ChannelSet) (t
 				start = r.At
 			}
 			if r.RateLimited {
-				continue // still to be sent
+				// Still to be sent, once the provider allows.
+				if textChannels.Has(r.Channel) {
+					textRetry = later(textRetry, r.RetryAt)
+				} else if r.Channel == notify.ChannelEmail {
+					emailRetry = later(emailRetry, r.RetryAt)
+				}
+				continue
 			}
 			sent = sent.Add(r.Channel)
 			switch r.Channel {
@@ -398,7 +410,14 @@ func (e *Engine) nextStep(c *Conversation, b *batch, avail notify.ChannelSet) (t
 		step |= email.Without(sent)
 	}
 	if !step.Empty() {
-		return main, step, true
+		at := main
+		if !step.Intersect(textChannels).Empty() {
+			at = later(at, textRetry)
+		}
+		if step.Has(notify.ChannelEmail) {
+			at = later(at, emailRetry)
+		}
+		return at, step, true
 	}
 	// Step 3: email after text, when escalating: at once when no text went
 	// (none could, or it was not delivered), else EscalateAfter after it,
@@ -411,7 +430,7 @@ func (e *Engine) nextStep(c *Conversation, b *batch, avail notify.ChannelSet) (t
 				at = at.Add(e.timing.EscalateAfter)
 			}
 		}
-		return at, step, true
+		return later(at, emailRetry), step, true
 	}
 	return time.Time{}, 0, false
 }
@@ -452,4 +471,12 @@ func (t Timing) away(now time.Time, p Presence) (time.Time, int) {
 		return at, leaving
 	}
 	return at, away
+}
+
+// later returns the later of a and b.
+func later(a, b time.Time) time.Time {
+	if b.After(a) {
+		return b
+	}
+	return a
 }
