@@ -123,8 +123,8 @@ const (
 type Reply struct {
 	// ID identifies the reply within its conversation; the first unseen
 	// reply of a batch names the batch's key. [Engine.Deliver] refuses an
-	// unseen reply without one ([ErrNoID]): every batch would have the
-	// same key.
+	// unseen reply without one ([ErrNoID]), unless it is Marketing: every
+	// batch would have the same key.
 	ID string
 	// Author is the agent's display name, shown in the follow-up.
 	Author string
@@ -179,20 +179,22 @@ type TextHistory struct {
 }
 
 // ErrNoID is returned by [Engine.Deliver] for a conversation, or an unseen
-// reply, whose ID is empty. The IDs make the follow-up's [Key], and so the
+// reply that is not marketing, whose ID is empty. [Engine.Plan] does not
+// check; a job whose Deliver fails so fails the same way every time. The IDs make the follow-up's [Key], and so the
 // job id and the providers' idempotency keys: without them, follow-ups of
 // different conversations, or batches of one, would share a key, and a
 // provider would drop all but the first.
 var ErrNoID = errors.New("followup: conversation or reply without an ID")
 
 // checkIDs returns an error wrapping ErrNoID if c or one of its unseen
-// replies has no ID.
+// replies that may be followed up has no ID.
 func (c *Conversation) checkIDs() error {
 	if c.ID == "" {
 		return fmt.Errorf("%w: the conversation has none", ErrNoID)
 	}
 	for i := range c.Unseen {
-		if c.Unseen[i].ID == "" {
+		// A marketing message is never followed up and names no key.
+		if c.Unseen[i].ID == "" && !c.Unseen[i].Marketing {
 			return fmt.Errorf("%w: unseen reply %d has none", ErrNoID, i)
 		}
 	}

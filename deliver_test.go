@@ -1258,6 +1258,12 @@ func TestDeliverRefusesMissingIDs(t *testing.T) {
 	if n := fakes.SMS.Calls() + fakes.AlimTalk.Calls() + fakes.Email.Calls(); n != 0 {
 		t.Errorf("%d messages sent", n)
 	}
+	// A marketing message is never followed up: it needs no ID.
+	c := baseConversation(t)
+	c.Unseen = append(c.Unseen, followup.Reply{Text: "sale!", At: t0, Marketing: true})
+	if res, err := e.Deliver(context.Background(), now, e.Plan(now, c), c); err != nil || res.Status != followup.Sent {
+		t.Errorf("with a marketing message without an ID: %v, %v", res.Status, err)
+	}
 	if k := (followup.Key{}).For(notify.ChannelSMS); k != "" {
 		t.Errorf("Key{}.For(sms) = %q, want no key", k)
 	}
