@@ -19,8 +19,9 @@ const (
 	// fared. A channel a guard refused is listed in [Result.Refused].
 	Sent Status = iota + 1
 	// Cancelled: no follow-up is due any more, because the customer saw
-	// the replies or the conversation changed so; the result's Plan says
-	// why. Nothing was sent.
+	// the replies or the conversation changed so, or because the follow-up
+	// was sent already (a job run twice: [AlreadyFollowedUp]); the
+	// result's Plan.Reason says which. Nothing was sent.
 	Cancelled
 	// Rescheduled: the follow-up may be due, but later: more replies joined
 	// it, or the customer is back in the chat and has not seen them yet

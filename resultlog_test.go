@@ -32,7 +32,9 @@ func TestResultLogValue(t *testing.T) {
 	var line struct {
 		Result struct {
 			Status  string
+			Reason  string
 			Key     string
+			Records int
 			Refused map[string]string
 			Report  map[string]struct {
 				Outcome  string
@@ -45,8 +47,8 @@ func TestResultLogValue(t *testing.T) {
 		t.Fatalf("%v: %s", err, buf.Bytes())
 	}
 	r := line.Result
-	if r.Status != "sent" || r.Key != k1.String() {
-		t.Errorf("status %q, key %q", r.Status, r.Key)
+	if r.Status != "sent" || r.Key != k1.String() || r.Records != len(res.Records) || r.Reason != "" {
+		t.Errorf("status %q, key %q, %d records, reason %q", r.Status, r.Key, r.Records, r.Reason)
 	}
 	if got := r.Refused["alimtalk"]; got != followup.ErrOptedOut.Error() {
 		t.Errorf("refused alimtalk: %q, want the opt-out rule", got)
@@ -54,5 +56,37 @@ func TestResultLogValue(t *testing.T) {
 	email := r.Report["email"]
 	if email.Outcome != "failed" || email.Attempts != 1 || email.Err == "" || !bytes.Contains(buf.Bytes(), []byte("mailbox unavailable")) {
 		t.Errorf("email entry %+v lacks the failure:\n%s", email, buf.Bytes())
+	}
+}
+
+// A job run twice logs why the second run sent nothing, and a run that
+// texted says so: a duplicate and a customer who read the answer look
+// alike otherwise.
+func TestResultLogValueReasonAndTexted(t *testing.T) {
+	e, _ := deliverEngine(t, fullSettings, paying)
+	c := baseConversation(t)
+	now := t0.Add(3 * time.Minute)
+	p := e.Plan(now, c)
+	first, err := e.Deliver(context.Background(), now, p, c)
+	if err != nil || !first.Texted {
+		t.Fatalf("first run: %v, %v, texted %v", first.Status, err, first.Texted)
+	}
+	c.FollowUps = first.Records
+	again, err := e.Deliver(context.Background(), now, p, c)
+	if err != nil || again.Status != followup.Cancelled {
+		t.Fatalf("second run: %v, %v", again.Status, err)
+	}
+	for _, tt := range []struct {
+		res  followup.Result
+		want string
+	}{
+		{first, `"texted":true`},
+		{again, `"reason":"alreadyFollowedUp"`},
+	} {
+		var buf bytes.Buffer
+		slog.New(slog.NewJSONHandler(&buf, nil)).Info("delivered", "result", tt.res)
+		if !bytes.Contains(buf.Bytes(), []byte(tt.want)) {
+			t.Errorf("log line lacks %s:\n%s", tt.want, buf.Bytes())
+		}
 	}
 }
