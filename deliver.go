@@ -129,9 +129,12 @@ type Result struct {
 	// Records are what the host appends to [Conversation.FollowUps], in the
 	// same transaction that marks the plan's job done.
 	Records []Record
-	// Texted reports whether a text message (AlimTalk or SMS) reached the
-	// provider: the host appends now to both lists of
-	// [Conversation.Texts] for the caps.
+	// Texted reports whether a text message (AlimTalk or SMS) may have
+	// gone ([notify.Entry.MayHaveSent]): delivered, or failed in a way
+	// that does not rule out delivery, such as a timeout, which a provider
+	// may have sent and billed. The host appends now to both lists of
+	// [Conversation.Texts] for the caps, which so err on the side of the
+	// cap.
 	Texted bool
 	// Next is when to call Deliver again, with Plan: the follow-up's next
 	// step (push first, escalation to email), deferred text, a reschedule,
@@ -309,7 +312,9 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 	} else {
 		res.Report = e.dispatcher().Dispatch(ctx, msgs)
 		res.Status = Sent
-		res.Texted = res.Report.Delivered(notify.ChannelAlimTalk) || res.Report.Delivered(notify.ChannelSMS)
+		for _, en := range res.Report.Entries {
+			res.Texted = res.Texted || textChannels.Has(en.Channel) && en.MayHaveSent()
+		}
 	}
 	// A message only rate-limited did not go: within the window from its
 	// first rate limit it is recorded as such, to be sent again after its

@@ -1271,3 +1271,30 @@ func TestDeliverRefusesMissingIDs(t *testing.T) {
 		t.Errorf("Key.For(sms) = %q", k)
 	}
 }
+
+// Texted counts a text that may have gone, which the provider may have
+// billed, so that the caps err on the side of the cap; a text that
+// certainly did not go is not counted.
+func TestDeliverTextedCountsMaybeSentText(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		fault func(f *notifytest.Fakes)
+		want  bool
+	}{
+		{"delivered", func(*notifytest.Fakes) {}, true},
+		{"server errors: may have gone", func(f *notifytest.Fakes) { f.AlimTalk.FailAlways(errors.New("503")) }, true},
+		{"refused, and its substitute refused", func(f *notifytest.Fakes) {
+			f.AlimTalk.FailAlways(notify.ErrRecipientRefused)
+			f.SMS.FailAlways(notify.Permanent(errors.New("invalid number")))
+		}, false},
+	} {
+		e, fakes := deliverEngineWith(t, fullSettings, paying, func(o *followup.Options) { o.Dispatch.MaxAttempts = 1 })
+		tt.fault(fakes)
+		c := baseConversation(t)
+		now := t0.Add(3 * time.Minute)
+		res, err := e.Deliver(context.Background(), now, e.Plan(now, c), c)
+		if err != nil || res.Texted != tt.want {
+			t.Errorf("%s: Texted = %v, %v; want %v", tt.name, res.Texted, err, tt.want)
+		}
+	}
+}

@@ -751,3 +751,37 @@ func BenchmarkDispatch(b *testing.B) {
 		close(work)
 	})
 }
+
+// MayHaveSent is false only when no attempt could have delivered the
+// message; the caps count every other text.
+func TestEntryMayHaveSent(t *testing.T) {
+	att := func(errs ...error) []notify.Attempt {
+		var a []notify.Attempt
+		for _, err := range errs {
+			a = append(a, notify.Attempt{Channel: notify.ChannelSMS, Err: err})
+		}
+		return a
+	}
+	refused := notify.Permanent(errors.New("invalid number"))
+	limited := notify.RateLimited(errors.New("429"), time.Minute)
+	for _, tt := range []struct {
+		name string
+		e    notify.Entry
+		want bool
+	}{
+		{"delivered", notify.Entry{Outcome: notify.Delivered, Attempts: att(nil)}, true},
+		{"by substitute", notify.Entry{Outcome: notify.DeliveredBySubstitute, Attempts: att(refused, nil)}, true},
+		{"skipped", notify.Entry{Outcome: notify.Skipped}, false},
+		{"invalid", notify.Entry{Outcome: notify.Failed, Err: notify.ErrNoRecipient}, false},
+		{"refused", notify.Entry{Outcome: notify.Failed, Attempts: att(refused)}, false},
+		{"rate-limited, then refused", notify.Entry{Outcome: notify.Failed, Attempts: att(limited, refused)}, false},
+		{"a server error", notify.Entry{Outcome: notify.Failed, Attempts: att(errors.New("503"))}, true},
+		{"a timeout, then refused", notify.Entry{Outcome: notify.Failed, Attempts: att(context.DeadlineExceeded, refused)}, true},
+		{"a panic", notify.Entry{Outcome: notify.Failed, Attempts: att(&notify.PanicError{Type: "string"})}, true},
+		{"abandoned", notify.Entry{Outcome: notify.Failed, Attempts: att(fmt.Errorf("%w: %w", notify.ErrAbandoned, context.DeadlineExceeded))}, true},
+	} {
+		if got := tt.e.MayHaveSent(); got != tt.want {
+			t.Errorf("%s: MayHaveSent = %v, want %v", tt.name, got, tt.want)
+		}
+	}
+}

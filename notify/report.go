@@ -83,6 +83,16 @@ type Entry struct {
 // substitute.
 func (e Entry) Succeeded() bool { return e.Outcome == Delivered || e.Outcome == DeliveredBySubstitute }
 
+// MayHaveSent reports whether the message may have reached the customer,
+// and a provider may bill for it: it succeeded, or one of its attempts
+// failed in a way that does not rule out delivery (a transient error, a
+// timeout, a panic, an abandoned call). It is false when no sender was
+// called, and when every attempt certainly did not deliver it: refused
+// permanently, rate-limited, or invalid.
+func (e Entry) MayHaveSent() bool {
+	return e.Succeeded() || len(e.Attempts) > 0 && !undelivered(e.Attempts)
+}
+
 // A Report is the outcome of a dispatch: one entry per message, in the order
 // AlimTalk, SMS, Email, Push.
 type Report struct {
