@@ -108,7 +108,10 @@ type Result struct {
 	Status Status
 	// Plan is the plan as checked again at delivery.
 	Plan Plan
-	// Report is the dispatcher's report, when Status is Sent.
+	// Report is the dispatcher's report, when Status is Sent. An entry
+	// that failed with no attempts and the context's error was never
+	// tried, because ctx ended first: it has no record, and Next covers
+	// it, though Report.Err lists it with the failures.
 	Report notify.Report
 	// Refused lists the channels a rule kept the follow-up off, each with
 	// the rule's error. Refused channels are recorded too, so they are not

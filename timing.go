@@ -210,7 +210,9 @@ const (
 	Parallel Strategy = iota
 	// Escalating sends text first and email only if the replies are still
 	// unseen [Timing.EscalateAfter] later, or at once if the text was not
-	// delivered.
+	// delivered, or is held back: text that quiet hours or a send cap
+	// defer does not hold the email back, so a reply at night goes by
+	// email at once and by text in the morning.
 	Escalating
 )
 

@@ -59,7 +59,9 @@ type Options struct {
 	MaxConcurrency int
 	// Logger receives an event per attempt: the channel, the idempotency
 	// key, the masked recipient, the attempt number, its duration and
-	// error. Nil means no logging. The dispatcher never logs message
+	// error. An attempt that delivered is logged at slog.LevelDebug, one
+	// that failed at slog.LevelWarn, so a handler at the default Info
+	// level shows the failures only. Nil means no logging. The dispatcher never logs message
 	// content; a sender's own error strings are logged as they are, so a
 	// sender must keep personal data out of them. The logger's handler
 	// must not block.

@@ -311,6 +311,10 @@ func formatWindow(d time.Duration) string {
 //
 // A send that was reserved and then failed may be released or kept; keeping
 // it errs on the side of the cap.
+//
+// followup.Engine.Deliver checks the caps and sends in one call, without a
+// reservation: its caps are exact only when the deliveries that share a
+// history run one at a time (the followup README says how).
 type Caps struct {
 	// PerRecipient caps the texts to one phone number, across all of the
 	// workspace's conversations.
