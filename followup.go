@@ -54,8 +54,10 @@
 //
 // Phone numbers, email addresses and names are personal data. They never
 // appear in an error string of this module; [Contact], [ContactInput] and
-// [Phone] print with every fmt verb and log through slog masked values only
-// ("+82 **-****-5678", "s***@example.com", "홍*동"), while their JSON form
+// [Phone] print with every fmt verb (but %p, which fmt handles without
+// calling any method; go vet reports it for a value that is not a pointer)
+// and log through slog masked values only ("+82 **-****-5678",
+// "s***@example.com", "홍*동"), while their JSON form
 // keeps the real values, because that is what a host stores. JSON without
 // them is asked for explicitly: marshal [Contact.Masked].
 // Contact data may be used only to answer the inquiry it was collected for

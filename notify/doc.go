@@ -15,9 +15,11 @@
 // Validate methods refuse what every provider would refuse (the carriers'
 // and Kakao's limits, such as [SMSMaxBytes], not one vendor's), with errors
 // such as [ErrTooLong] to test with errors.Is; an error names the field at
-// fault, never the recipient or the content. A message prints with every fmt verb
-// and logs through slog with its recipient masked and its texts as lengths
-// only, since they hold the customer's name; a sender reads the fields.
+// fault, never the recipient or the content. A message prints with every
+// fmt verb (but %p, which fmt handles without calling any method) and logs
+// through slog, alone or in a [Batch], with its recipient masked and its
+// texts as lengths only, since they hold the customer's name; a sender
+// reads the fields.
 //
 // Korean text messages are SMS up to [SMSMaxBytes] EUC-KR bytes and LMS up
 // to [LMSMaxBytes]. [EUCKRLen] counts as carriers do, with the EUC-KR

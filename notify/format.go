@@ -148,3 +148,23 @@ func logMessage(fs []field) slog.Value {
 	}
 	return slog.GroupValue(attrs...)
 }
+
+// LogValue implements slog.LogValuer: a group of the batch's messages, each
+// as its own LogValue logs it, so that a handler that would write the batch
+// as JSON (slog's JSON handler) masks it as it masks each message.
+func (b Batch) LogValue() slog.Value {
+	attrs := make([]slog.Attr, 0, 4)
+	if b.AlimTalk != nil {
+		attrs = append(attrs, slog.Any("alimtalk", *b.AlimTalk))
+	}
+	if b.SMS != nil {
+		attrs = append(attrs, slog.Any("sms", *b.SMS))
+	}
+	if b.Email != nil {
+		attrs = append(attrs, slog.Any("email", *b.Email))
+	}
+	if b.Push != nil {
+		attrs = append(attrs, slog.Any("push", *b.Push))
+	}
+	return slog.GroupValue(attrs...)
+}

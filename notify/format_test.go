@@ -75,3 +75,30 @@ func TestMessageLogValue(t *testing.T) {
 		t.Errorf("log:\n got %s\nwant %s", log.String(), want)
 	}
 }
+
+// A Batch logged through slog's JSON handler is masked as its messages are,
+// rather than written as the JSON of their fields.
+func TestBatchLogValue(t *testing.T) {
+	sms := notify.SMS{Key: "k-sms", To: "+821012345678", Text: "홍길동님, 답변입니다."}
+	b := notify.Batch{
+		AlimTalk: &notify.AlimTalk{Key: "k-at", To: "+821012345678", TemplateCode: "T1",
+			Variables: map[string]string{"customer": "홍길동"}, Text: "홍길동님", Substitute: &sms},
+		Email: &notify.Email{Key: "k-mail", To: "sujin@example.com", Subject: "홍길동님", Text: "본문"},
+		Push:  &notify.Push{Key: "k-push", To: "device-token-123456", Body: "홍길동님"},
+	}
+	var log bytes.Buffer
+	slog.New(slog.NewJSONHandler(&log, nil)).Info("dispatching", "batch", b)
+	for _, r := range []string{"+821012345678", "1012345678", "sujin@", "홍길동", "device-token"} {
+		if strings.Contains(log.String(), r) {
+			t.Errorf("log holds %q:\n%s", r, log.String())
+		}
+	}
+	for _, want := range []string{`"alimtalk":{"key":"k-at"`, `"email":{"key":"k-mail"`, `"push":{"key":"k-push"`} {
+		if !strings.Contains(log.String(), want) {
+			t.Errorf("log lacks %s:\n%s", want, log.String())
+		}
+	}
+	if strings.Contains(log.String(), `"sms"`) {
+		t.Errorf("log names a message the batch lacks:\n%s", log.String())
+	}
+}
