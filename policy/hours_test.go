@@ -3,6 +3,7 @@ package policy_test
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -129,9 +130,15 @@ func TestZone(t *testing.T) {
 		t.Errorf("Marshal(zero Schedule) = %s, %v; want {}", b, err)
 	}
 
-	for _, bad := range []string{"Not/AZone", "../../etc/passwd", string(make([]byte, 65))} {
-		if _, err := policy.LoadZone(bad); !errors.Is(err, policy.ErrBadZone) {
+	for _, bad := range []string{"Not/AZone", "../../etc/passwd", string(make([]byte, 65)), "+821012345678"} {
+		_, err := policy.LoadZone(bad)
+		if !errors.Is(err, policy.ErrBadZone) {
 			t.Errorf("LoadZone(%.20q) = %v, want ErrBadZone", bad, err)
+		}
+		// A customer's zone comes from their browser: the error never
+		// repeats it.
+		if bad != "" && err != nil && strings.Contains(err.Error(), bad) {
+			t.Errorf("LoadZone error %q repeats the name", err)
 		}
 		if err := new(policy.Zone).UnmarshalText([]byte(bad)); !errors.Is(err, policy.ErrBadZone) {
 			t.Errorf("UnmarshalText(%.20q) = %v, want ErrBadZone", bad, err)

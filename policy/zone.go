@@ -49,7 +49,8 @@ type Zone struct {
 // LoadZone returns the zone with the given IANA name, such as "Asia/Seoul"
 // or "UTC". An empty name is the zero Zone (not set). It returns an error
 // wrapping [ErrBadZone] for a name the time zone database does not hold,
-// a name longer than 64 bytes, and "Local".
+// a name longer than 64 bytes, and "Local". The error gives the name's
+// length, never the name.
 func LoadZone(name string) (Zone, error) {
 	switch {
 	case name == "":
@@ -61,7 +62,9 @@ func LoadZone(name string) (Zone, error) {
 	}
 	loc, err := time.LoadLocation(name)
 	if err != nil {
-		return Zone{}, fmt.Errorf("%w: unknown name %q", ErrBadZone, name)
+		// The length, not the name: a customer's zone comes from their
+		// browser, and may hold anything they typed.
+		return Zone{}, fmt.Errorf("%w: unknown name (%d bytes)", ErrBadZone, len(name))
 	}
 	return Zone{loc: loc}, nil
 }
