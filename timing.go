@@ -218,23 +218,17 @@ const (
 // of the constants.
 var ErrUnknownStrategy = errors.New("unknown strategy")
 
-// String returns "parallel" or "escalating".
-func (s Strategy) String() string {
-	switch s {
-	case Parallel:
-		return "parallel"
-	case Escalating:
-		return "escalating"
-	}
-	return fmt.Sprintf("Strategy(%d)", uint8(s))
-}
+var strategyNames = [...]string{Parallel: "parallel", Escalating: "escalating"}
 
-// MarshalText implements [encoding.TextMarshaler].
+// String returns "parallel" or "escalating", or "Strategy(N)" for a value
+// that is neither.
+func (s Strategy) String() string { return nameString(strategyNames[:], uint8(s), "Strategy") }
+
+// MarshalText implements [encoding.TextMarshaler]: "parallel" (the zero
+// value) or "escalating". Another value is an error wrapping both
+// [ErrUnknownStrategy] and [ErrUnknownName].
 func (s Strategy) MarshalText() ([]byte, error) {
-	if s > Escalating {
-		return nil, ErrUnknownStrategy
-	}
-	return []byte(s.String()), nil
+	return marshalName(strategyNames[:], uint8(s), "strategy", ErrUnknownStrategy)
 }
 
 // UnmarshalText implements [encoding.TextUnmarshaler]: "parallel" or
@@ -242,13 +236,10 @@ func (s Strategy) MarshalText() ([]byte, error) {
 // Parallel. Another text is an error wrapping both [ErrUnknownStrategy] and
 // [ErrUnknownName].
 func (s *Strategy) UnmarshalText(b []byte) error {
-	switch {
-	case len(b) == 0, strings.EqualFold(string(b), "parallel"):
-		*s = Parallel
-	case strings.EqualFold(string(b), "escalating"):
-		*s = Escalating
-	default:
+	i, err := lookupName(strategyNames[:], b, "strategy")
+	if err != nil {
 		return fmt.Errorf("followup: %w (%w, %d bytes)", ErrUnknownStrategy, ErrUnknownName, len(b))
 	}
+	*s = Strategy(i)
 	return nil
 }
