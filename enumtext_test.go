@@ -13,6 +13,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/followup-go/followup"
+	"github.com/followup-go/followup/policy"
 )
 
 // textEnum is an enumeration with the library's text form: String and
@@ -168,5 +169,25 @@ func TestFieldZeroMarshalsEmpty(t *testing.T) {
 	b, err := json.Marshal(struct{ F followup.Field }{})
 	if err != nil || string(b) != `{"F":""}` {
 		t.Errorf("json.Marshal(zero Field) = %s, %v; want {\"F\":\"\"}", b, err)
+	}
+}
+
+// A clock time outside the day in office or quiet hours, such as
+// policy.At(25, 0) or policy.At(-1, 0), is refused when the admin saves the
+// settings, with an error wrapping policy.ErrBadHours.
+func TestSettingsRefuseBadClocks(t *testing.T) {
+	seoul, err := policy.LoadZone("Asia/Seoul")
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, bad := range []policy.Clock{policy.At(25, 0), policy.At(-1, 0), policy.At(1093, 0)} {
+		h := policy.Hours{Days: policy.Weekdays, Start: policy.At(9, 0), End: bad}
+		s := followup.Settings{AskPhone: true, AskEmail: true,
+			Gate: policy.Gate{Mode: policy.GateOutsideOfficeHours, OfficeHours: policy.Schedule{Zone: seoul, Hours: []policy.Hours{h}}},
+			Text: followup.TextOptions{QuietHours: policy.QuietHours{Hours: []policy.Hours{h}}, TimeZone: seoul}}
+		want := []followup.SettingError{{Setting: "gate", Err: policy.ErrBadHours}, {Setting: "text.quietHours", Err: policy.ErrBadHours}}
+		if diff := cmp.Diff(want, problems(t, s.Validate(paying)), errKind); diff != "" {
+			t.Errorf("hours ending at %v: Validate problems (-want +got):\n%s", bad, diff)
+		}
 	}
 }
