@@ -136,7 +136,9 @@ func (t Timing) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads what MarshalJSON writes; durations may also be numbers
 // of nanoseconds. As encoding/json does for structs, it matches keys without
-// regard to case, preferring an exact match, and ignores unknown keys.
+// regard to case, preferring an exact match, and ignores unknown keys. A
+// duration it cannot read is an error wrapping [ErrBadDuration], and an
+// unknown strategy one wrapping [ErrUnknownStrategy].
 func (t *Timing) UnmarshalJSON(b []byte) error {
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(b, &m); err != nil {
@@ -180,9 +182,14 @@ func lookupKey(m map[string]json.RawMessage, key string) (json.RawMessage, bool)
 	return m[best], found
 }
 
+// ErrBadDuration is wrapped by the error of [Timing.UnmarshalJSON] for a
+// duration that is not a string [time.ParseDuration] reads ("3m", "4m30s")
+// of at most 32 bytes, or an integer number of nanoseconds.
+var ErrBadDuration = errors.New("malformed duration")
+
 // parseJSONDuration reads a duration as a string ("3m") or a number of
 // nanoseconds. null is the zero duration, the default, as encoding/json
-// leaves a field alone for null.
+// leaves a field alone for null. Its errors wrap ErrBadDuration.
 func parseJSONDuration(raw json.RawMessage) (time.Duration, error) {
 	if string(bytes.TrimSpace(raw)) == "null" {
 		return 0, nil
@@ -190,13 +197,17 @@ func parseJSONDuration(raw json.RawMessage) (time.Duration, error) {
 	var s string
 	if err := json.Unmarshal(raw, &s); err == nil {
 		if len(s) > 32 {
-			return 0, errors.New("duration too long")
+			return 0, fmt.Errorf("%w: longer than 32 bytes", ErrBadDuration)
 		}
-		return time.ParseDuration(s)
+		d, err := time.ParseDuration(s)
+		if err != nil {
+			return 0, fmt.Errorf("%w: %w", ErrBadDuration, err)
+		}
+		return d, nil
 	}
 	var n int64
 	if err := json.Unmarshal(raw, &n); err != nil {
-		return 0, errors.New("duration must be a string like \"3m\" or a number of nanoseconds")
+		return 0, fmt.Errorf("%w: not a string like \"3m\" or a number of nanoseconds", ErrBadDuration)
 	}
 	return time.Duration(n), nil
 }
