@@ -11,7 +11,7 @@ import (
 // gave contact information. The zero value is [GateOff].
 //
 // A GateMode marshals to and from text as "off", "always" and
-// "outsideOfficeHours".
+// "outsideOfficeHours", read in any case.
 type GateMode uint8
 
 // The gate modes.
