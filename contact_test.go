@@ -380,12 +380,19 @@ func TestFieldAndPhoneTypeText(t *testing.T) {
 	if err := pt.UnmarshalText([]byte("Mobile")); err != nil || pt != followup.PhoneMobile {
 		t.Errorf("PhoneType(Mobile) = %v, %v", pt, err)
 	}
-	for _, bad := range []string{"", "kim", "+821012345678"} {
-		if err := f.UnmarshalText([]byte(bad)); err == nil || bad != "" && strings.Contains(err.Error(), bad) {
+	for _, bad := range []string{"kim", "+821012345678"} {
+		if err := f.UnmarshalText([]byte(bad)); err == nil || strings.Contains(err.Error(), bad) {
 			t.Errorf("Field(%q): %v", bad, err)
 		}
-		if err := pt.UnmarshalText([]byte(bad)); err == nil || bad != "" && strings.Contains(err.Error(), bad) {
+		if err := pt.UnmarshalText([]byte(bad)); err == nil || strings.Contains(err.Error(), bad) {
 			t.Errorf("PhoneType(%q): %v", bad, err)
 		}
+	}
+	// "" is the zero value, as for every enumeration.
+	if err := f.UnmarshalText(nil); err != nil || f != 0 {
+		t.Errorf(`Field("") = %v, %v; want the zero Field`, f, err)
+	}
+	if err := pt.UnmarshalText(nil); err != nil || pt != followup.PhoneUnknown {
+		t.Errorf(`PhoneType("") = %v, %v; want PhoneUnknown`, pt, err)
 	}
 }

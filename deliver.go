@@ -53,21 +53,15 @@ func (s Status) String() string {
 }
 
 // MarshalText returns the status's name, and "" for the zero Status.
+// Another value is an error wrapping [ErrUnknownName].
 func (s Status) MarshalText() ([]byte, error) {
-	if s == 0 {
-		return []byte{}, nil
-	}
-	return []byte(s.String()), nil
+	return marshalName(statusNames[:], uint8(s), "status", nil)
 }
 
 // UnmarshalText implements [encoding.TextUnmarshaler]: it reads a name
 // [Status.MarshalText] writes, in any case. "" is the zero Status. Another
 // text is an error wrapping [ErrUnknownName].
 func (s *Status) UnmarshalText(b []byte) error {
-	if len(b) == 0 {
-		*s = 0
-		return nil
-	}
 	i, err := lookupName(statusNames[:], b, "status")
 	if err == nil {
 		*s = Status(i)

@@ -571,8 +571,8 @@ func TestDeliverUnfitMessage(t *testing.T) {
 			var refused []notify.Channel
 			for _, f := range res.Refused {
 				refused = append(refused, f.Channel)
-				if !errors.Is(f.Err, followup.ErrTooLong) {
-					t.Errorf("%v refused with %v, want ErrTooLong", f.Channel, f.Err)
+				if !errors.Is(f.Err, followup.ErrTooLong) || !errors.Is(f.Err, notify.ErrTooLong) {
+					t.Errorf("%v refused with %v, want ErrTooLong of both packages", f.Channel, f.Err)
 				}
 			}
 			if diff := cmp.Diff(tt.wantRefuse, refused); diff != "" {

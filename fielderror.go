@@ -2,7 +2,6 @@ package followup
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 )
 
@@ -18,24 +17,19 @@ const (
 
 var fieldNames = [...]string{FieldName: "name", FieldPhone: "phone", FieldEmail: "email"}
 
-// String returns "name", "phone" or "email".
-func (f Field) String() string {
-	if f == 0 || int(f) >= len(fieldNames) {
-		return fmt.Sprintf("Field(%d)", uint8(f))
-	}
-	return fieldNames[f]
-}
+// String returns "name", "phone" or "email", or "Field(N)" for another value.
+func (f Field) String() string { return nameString(fieldNames[:], uint8(f), "Field") }
 
-// MarshalText returns the field's name, as [Field.String] does.
+// MarshalText returns the field's name, as [Field.String] does, and "" for
+// the zero Field, which names no field (as in a [FieldError] that matches
+// any). Another value is an error wrapping [ErrUnknownName].
 func (f Field) MarshalText() ([]byte, error) {
-	if f == 0 || int(f) >= len(fieldNames) {
-		return nil, fmt.Errorf("followup: unknown field %d", uint8(f))
-	}
-	return []byte(fieldNames[f]), nil
+	return marshalName(fieldNames[:], uint8(f), "field", nil)
 }
 
 // UnmarshalText parses a field name written by [Field.MarshalText], in any
-// case. Another text is an error wrapping [ErrUnknownName].
+// case; "" is the zero Field. Another text is an error wrapping
+// [ErrUnknownName].
 func (f *Field) UnmarshalText(b []byte) error {
 	i, err := lookupName(fieldNames[:], b, "field")
 	if err == nil {

@@ -54,24 +54,19 @@ var phoneTypeNames = [...]string{
 	PhoneVoicemail:         "voicemail",
 }
 
-// String returns the type's name in camelCase, such as "fixedLine".
-func (t PhoneType) String() string {
-	if int(t) < len(phoneTypeNames) {
-		return phoneTypeNames[t]
-	}
-	return fmt.Sprintf("PhoneType(%d)", uint8(t))
-}
+// String returns the type's name in camelCase, such as "fixedLine", or
+// "PhoneType(N)" for a value that is none of the constants.
+func (t PhoneType) String() string { return nameString(phoneTypeNames[:], uint8(t), "PhoneType") }
 
-// MarshalText returns the type's name, as [PhoneType.String] does.
+// MarshalText returns the type's name, as [PhoneType.String] does; the zero
+// value is "unknown". Another value is an error wrapping [ErrUnknownName].
 func (t PhoneType) MarshalText() ([]byte, error) {
-	if int(t) >= len(phoneTypeNames) {
-		return nil, fmt.Errorf("followup: unknown phone type %d", uint8(t))
-	}
-	return []byte(phoneTypeNames[t]), nil
+	return marshalName(phoneTypeNames[:], uint8(t), "phone type", nil)
 }
 
 // UnmarshalText parses a name written by [PhoneType.MarshalText], in any
-// case. Another text is an error wrapping [ErrUnknownName].
+// case; "" is the zero value, [PhoneUnknown]. Another text is an error
+// wrapping [ErrUnknownName].
 func (t *PhoneType) UnmarshalText(b []byte) error {
 	i, err := lookupName(phoneTypeNames[:], b, "phone type")
 	if err == nil {

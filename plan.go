@@ -1,7 +1,6 @@
 package followup
 
 import (
-	"fmt"
 	"time"
 
 	"github.com/followup-go/followup/notify"
@@ -57,31 +56,21 @@ var reasonNames = [...]string{
 	NotAwayLongEnough:      "notAwayLongEnough",
 }
 
-// String returns the reason's camelCase name, "due" for [Due].
-func (r Reason) String() string {
-	if r > 0 && int(r) < len(reasonNames) {
-		return reasonNames[r]
-	}
-	return fmt.Sprintf("Reason(%d)", uint8(r))
-}
+// String returns the reason's camelCase name, "due" for [Due], or
+// "Reason(N)" for a value that is none of the constants.
+func (r Reason) String() string { return nameString(reasonNames[:], uint8(r), "Reason") }
 
 // MarshalText implements [encoding.TextMarshaler]: the reason's name, and
-// "" for the zero Reason (no plan).
+// "" for the zero Reason (no plan). Another value is an error wrapping
+// [ErrUnknownName].
 func (r Reason) MarshalText() ([]byte, error) {
-	if r == 0 {
-		return []byte{}, nil
-	}
-	return []byte(r.String()), nil
+	return marshalName(reasonNames[:], uint8(r), "reason", nil)
 }
 
 // UnmarshalText implements [encoding.TextUnmarshaler]: it reads a name
 // [Reason.MarshalText] writes, in any case. "" is the zero Reason. Another
 // text is an error wrapping [ErrUnknownName].
 func (r *Reason) UnmarshalText(b []byte) error {
-	if len(b) == 0 {
-		*r = 0
-		return nil
-	}
 	i, err := lookupName(reasonNames[:], b, "reason")
 	if err == nil {
 		*r = Reason(i)

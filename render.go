@@ -144,7 +144,9 @@ var (
 	// ErrTooLong: a message does not fit its channel's limit even with every
 	// earlier message left out and the replies cut to nothing, because the
 	// rest of it (the template, the workspace name, the link) is too long.
-	ErrTooLong = errors.New("message does not fit the channel's limit")
+	// It is a kind of [notify.ErrTooLong]: errors.Is reports both, so one
+	// test finds a message too long wherever it was refused.
+	ErrTooLong error = tooLong{}
 	// ErrUnknownLanguage: templates were given for a language other than
 	// "ko", "en" or "ja".
 	ErrUnknownLanguage = errors.New("unknown template language")
@@ -152,6 +154,13 @@ var (
 	// workspace, customer, reply and link, or has an unclosed "#{".
 	ErrAlimTalkVariable = errors.New("unknown alimtalk template variable")
 )
+
+// tooLong is ErrTooLong, a kind of notify.ErrTooLong. (A type, not a
+// value wrapping it, so that it costs nothing at init.)
+type tooLong struct{}
+
+func (tooLong) Error() string { return "message does not fit the channel's limit" }
+func (tooLong) Unwrap() error { return notify.ErrTooLong }
 
 // Limits of the channels, and how much context each one shows.
 const (

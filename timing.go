@@ -136,7 +136,9 @@ func (t Timing) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads what MarshalJSON writes; durations may also be numbers
 // of nanoseconds. As encoding/json does for structs, it matches keys without
-// regard to case, preferring an exact match, and ignores unknown keys.
+// regard to case, preferring an exact match, and ignores unknown keys. A
+// duration it cannot read is an error wrapping [ErrBadDuration], and an
+// unknown strategy one wrapping [ErrUnknownStrategy].
 func (t *Timing) UnmarshalJSON(b []byte) error {
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(b, &m); err != nil {
@@ -180,9 +182,14 @@ func lookupKey(m map[string]json.RawMessage, key string) (json.RawMessage, bool)
 	return m[best], found
 }
 
+// ErrBadDuration is wrapped by the error of [Timing.UnmarshalJSON] for a
+// duration that is not a string [time.ParseDuration] reads ("3m", "4m30s")
+// of at most 32 bytes, or an integer number of nanoseconds.
+var ErrBadDuration = errors.New("malformed duration")
+
 // parseJSONDuration reads a duration as a string ("3m") or a number of
 // nanoseconds. null is the zero duration, the default, as encoding/json
-// leaves a field alone for null.
+// leaves a field alone for null. Its errors wrap ErrBadDuration.
 func parseJSONDuration(raw json.RawMessage) (time.Duration, error) {
 	if string(bytes.TrimSpace(raw)) == "null" {
 		return 0, nil
@@ -190,13 +197,17 @@ func parseJSONDuration(raw json.RawMessage) (time.Duration, error) {
 	var s string
 	if err := json.Unmarshal(raw, &s); err == nil {
 		if len(s) > 32 {
-			return 0, errors.New("duration too long")
+			return 0, fmt.Errorf("%w: longer than 32 bytes", ErrBadDuration)
 		}
-		return time.ParseDuration(s)
+		d, err := time.ParseDuration(s)
+		if err != nil {
+			return 0, fmt.Errorf("%w: %w", ErrBadDuration, err)
+		}
+		return d, nil
 	}
 	var n int64
 	if err := json.Unmarshal(raw, &n); err != nil {
-		return 0, errors.New("duration must be a string like \"3m\" or a number of nanoseconds")
+		return 0, fmt.Errorf("%w: not a string like \"3m\" or a number of nanoseconds", ErrBadDuration)
 	}
 	return time.Duration(n), nil
 }
@@ -220,23 +231,17 @@ const (
 // of the constants.
 var ErrUnknownStrategy = errors.New("unknown strategy")
 
-// String returns "parallel" or "escalating".
-func (s Strategy) String() string {
-	switch s {
-	case Parallel:
-		return "parallel"
-	case Escalating:
-		return "escalating"
-	}
-	return fmt.Sprintf("Strategy(%d)", uint8(s))
-}
+var strategyNames = [...]string{Parallel: "parallel", Escalating: "escalating"}
 
-// MarshalText implements [encoding.TextMarshaler].
+// String returns "parallel" or "escalating", or "Strategy(N)" for a value
+// that is neither.
+func (s Strategy) String() string { return nameString(strategyNames[:], uint8(s), "Strategy") }
+
+// MarshalText implements [encoding.TextMarshaler]: "parallel" (the zero
+// value) or "escalating". Another value is an error wrapping both
+// [ErrUnknownStrategy] and [ErrUnknownName].
 func (s Strategy) MarshalText() ([]byte, error) {
-	if s > Escalating {
-		return nil, ErrUnknownStrategy
-	}
-	return []byte(s.String()), nil
+	return marshalName(strategyNames[:], uint8(s), "strategy", ErrUnknownStrategy)
 }
 
 // UnmarshalText implements [encoding.TextUnmarshaler]: "parallel" or
@@ -244,13 +249,10 @@ func (s Strategy) MarshalText() ([]byte, error) {
 // Parallel. Another text is an error wrapping both [ErrUnknownStrategy] and
 // [ErrUnknownName].
 func (s *Strategy) UnmarshalText(b []byte) error {
-	switch {
-	case len(b) == 0, strings.EqualFold(string(b), "parallel"):
-		*s = Parallel
-	case strings.EqualFold(string(b), "escalating"):
-		*s = Escalating
-	default:
+	i, err := lookupName(strategyNames[:], b, "strategy")
+	if err != nil {
 		return fmt.Errorf("followup: %w (%w, %d bytes)", ErrUnknownStrategy, ErrUnknownName, len(b))
 	}
+	*s = Strategy(i)
 	return nil
 }

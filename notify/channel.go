@@ -47,34 +47,63 @@ func (c Channel) String() string {
 
 // MarshalText implements [encoding.TextMarshaler]. The zero value, which
 // fields such as [Entry.Via] hold when there is no channel to name,
-// marshals as ""; any other value that is not a channel is refused, so it is
-// never stored.
+// marshals as ""; any other value that is not a channel is refused with an
+// error wrapping [ErrUnknownChannel], so it is never stored.
 func (c Channel) MarshalText() ([]byte, error) {
-	if c == 0 {
-		return []byte{}, nil
-	}
-	if !c.Valid() {
-		return nil, fmt.Errorf("notify: invalid channel %d", uint8(c))
+	if c != 0 && !c.Valid() {
+		return nil, fmt.Errorf("%w: Channel(%d)", ErrUnknownChannel, uint8(c))
 	}
 	return []byte(channelNames[c]), nil
 }
 
 // UnmarshalText implements [encoding.TextUnmarshaler]. It accepts the names
-// String returns, in any case, and "" for the zero value.
+// String returns, in any case, and "" for the zero value. Another text is an
+// error wrapping [ErrUnknownChannel] (and so [ErrUnknownName]).
 func (c *Channel) UnmarshalText(text []byte) error {
-	if len(text) == 0 {
-		*c = 0
-		return nil
+	i, ok := lookupName(channelNames[:], text)
+	if !ok {
+		return fmt.Errorf("%w (%d bytes)", ErrUnknownChannel, len(text))
 	}
-	for ch := ChannelAlimTalk; ch <= ChannelPush; ch++ {
-		if equalFoldASCII(string(text), channelNames[ch]) {
-			*c = ch
-			return nil
-		}
-	}
-	return fmt.Errorf("notify: unknown channel name (%d bytes)", len(text))
+	*c = Channel(i)
+	return nil
 }
 
+// nameOf returns names[i], or "typ(i)" when i has no name, for the String
+// methods of the enumerations.
+func nameOf(names []string, i uint8, typ string) string {
+	if int(i) < len(names) && names[i] != "" {
+		return names[i]
+	}
+	return fmt.Sprintf("%s(%d)", typ, i)
+}
+
+// marshalName returns names[i] for the MarshalText methods of the
+// enumerations: "" for the zero value, which means "not set", and an error
+// wrapping [ErrUnknownName] for a value with no name.
+func marshalName(names []string, i uint8, typ string) ([]byte, error) {
+	if i != 0 && (int(i) >= len(names) || names[i] == "") {
+		return nil, fmt.Errorf("%w: %s(%d)", ErrUnknownName, typ, i)
+	}
+	return []byte(names[i]), nil
+}
+
+// lookupName returns the index in names of the name text is, in any case,
+// for the UnmarshalText methods of the enumerations: 0 for "", and false
+// for a text that names nothing.
+func lookupName(names []string, text []byte) (int, bool) {
+	if len(text) == 0 {
+		return 0, true
+	}
+	for i, n := range names {
+		if n != "" && equalFoldASCII(string(text), n) {
+			return i, true
+		}
+	}
+	return 0, false
+}
+
+// equalFoldASCII reports whether a and b are equal up to the case of ASCII
+// letters.
 func equalFoldASCII(a, b string) bool {
 	if len(a) != len(b) {
 		return false
@@ -83,6 +112,9 @@ func equalFoldASCII(a, b string) bool {
 		x, y := a[i], b[i]
 		if 'A' <= x && x <= 'Z' {
 			x += 'a' - 'A'
+		}
+		if 'A' <= y && y <= 'Z' {
+			y += 'a' - 'A'
 		}
 		if x != y {
 			return false

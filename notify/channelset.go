@@ -2,6 +2,7 @@ package notify
 
 import (
 	"encoding/json"
+	"fmt"
 	"strings"
 )
 
@@ -73,9 +74,18 @@ func (s ChannelSet) String() string {
 	return b.String()
 }
 
+// channelBits are the bits of a ChannelSet that are channels.
+const channelBits = ChannelSet(1<<ChannelAlimTalk | 1<<ChannelSMS | 1<<ChannelEmail | 1<<ChannelPush)
+
 // MarshalJSON writes the set as an array of channel names, in the order of
-// [ChannelSet.Channels]: ["alimtalk","email"], [] for the empty set.
+// [ChannelSet.Channels]: ["alimtalk","email"], [] for the empty set. A set
+// holding a bit that is no channel (only a conversion such as
+// ChannelSet(1) makes one) is refused with an error wrapping
+// [ErrUnknownChannel], since it would not read back as itself.
 func (s ChannelSet) MarshalJSON() ([]byte, error) {
+	if s&^channelBits != 0 {
+		return nil, fmt.Errorf("%w: ChannelSet(%#x)", ErrUnknownChannel, uint8(s))
+	}
 	cs := s.Channels()
 	if cs == nil {
 		cs = []Channel{}
@@ -84,7 +94,8 @@ func (s ChannelSet) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON reads an array of channel names written by
-// [ChannelSet.MarshalJSON], in any order and case. null is the empty set.
+// [ChannelSet.MarshalJSON], in any order and case. null is the empty set. A
+// name that is no channel is an error wrapping [ErrUnknownChannel].
 func (s *ChannelSet) UnmarshalJSON(b []byte) error {
 	var cs []Channel
 	if err := json.Unmarshal(b, &cs); err != nil {

@@ -28,6 +28,26 @@ var (
 	ErrBadButton = errors.New("notify: bad button")
 )
 
+// Errors of the text forms of [Channel], [Outcome] and [TextKind], and of
+// [ChannelSet]'s JSON. An error for a refused text gives its length, never
+// the text.
+var (
+	// ErrUnknownName: a text names none of an enumeration's values, or a
+	// value is none of its constants and has no text to marshal as.
+	ErrUnknownName = errors.New("notify: unknown name")
+	// ErrUnknownChannel: a text names no channel, or a [Channel] or
+	// [ChannelSet] holds a value that is no channel. It is a kind of
+	// [ErrUnknownName]: errors.Is reports both.
+	ErrUnknownChannel error = unknownChannel{}
+)
+
+// unknownChannel is ErrUnknownChannel, a kind of ErrUnknownName. (A type,
+// not a value wrapping ErrUnknownName, so that it costs nothing at init.)
+type unknownChannel struct{}
+
+func (unknownChannel) Error() string { return "notify: unknown channel" }
+func (unknownChannel) Unwrap() error { return ErrUnknownName }
+
 func tooLong(what string, n, limit int, unit string) error {
 	return fmt.Errorf("notify: %s is %d %s, limit %d: %w", what, n, unit, limit, ErrTooLong)
 }

@@ -29,16 +29,28 @@ var outcomeNames = [...]string{
 	Skipped:               "skipped",
 }
 
-// String returns the outcome's camelCase name.
-func (o Outcome) String() string {
-	if o > 0 && int(o) < len(outcomeNames) {
-		return outcomeNames[o]
-	}
-	return fmt.Sprintf("Outcome(%d)", uint8(o))
+// String returns the outcome's camelCase name, or "Outcome(N)" for a value
+// that is none of the constants.
+func (o Outcome) String() string { return nameOf(outcomeNames[:], uint8(o), "Outcome") }
+
+// MarshalText implements [encoding.TextMarshaler]: the outcome's name, as
+// [Outcome.String] gives it, and "" for the zero Outcome (not yet known).
+// Another value is an error wrapping [ErrUnknownName].
+func (o Outcome) MarshalText() ([]byte, error) {
+	return marshalName(outcomeNames[:], uint8(o), "Outcome")
 }
 
-// MarshalText returns the outcome's name, as [Outcome.String] does.
-func (o Outcome) MarshalText() ([]byte, error) { return []byte(o.String()), nil }
+// UnmarshalText implements [encoding.TextUnmarshaler]: it reads a name
+// [Outcome.MarshalText] writes, in any case; "" is the zero Outcome.
+// Another text is an error wrapping [ErrUnknownName].
+func (o *Outcome) UnmarshalText(text []byte) error {
+	i, ok := lookupName(outcomeNames[:], text)
+	if !ok {
+		return fmt.Errorf("%w: outcome (%d bytes)", ErrUnknownName, len(text))
+	}
+	*o = Outcome(i)
+	return nil
+}
 
 // An Attempt is one call of a sender.
 type Attempt struct {

@@ -171,16 +171,29 @@ const (
 	KindLMS
 )
 
+var textKindNames = [...]string{KindSMS: "sms", KindLMS: "lms"}
+
 // String returns "sms" or "lms", or "TextKind(N)" for a value that is
 // neither.
-func (k TextKind) String() string {
-	switch k {
-	case KindSMS:
-		return "sms"
-	case KindLMS:
-		return "lms"
+func (k TextKind) String() string { return nameOf(textKindNames[:], uint8(k), "TextKind") }
+
+// MarshalText implements [encoding.TextMarshaler]: "sms" or "lms", and ""
+// for the zero TextKind (not known, as [KindOf] returns it with an error).
+// Another value is an error wrapping [ErrUnknownName].
+func (k TextKind) MarshalText() ([]byte, error) {
+	return marshalName(textKindNames[:], uint8(k), "TextKind")
+}
+
+// UnmarshalText implements [encoding.TextUnmarshaler]: "sms" or "lms" in
+// any case; "" is the zero TextKind. Another text is an error wrapping
+// [ErrUnknownName].
+func (k *TextKind) UnmarshalText(text []byte) error {
+	i, ok := lookupName(textKindNames[:], text)
+	if !ok {
+		return fmt.Errorf("%w: text kind (%d bytes)", ErrUnknownName, len(text))
 	}
-	return fmt.Sprintf("TextKind(%d)", uint8(k))
+	*k = TextKind(i)
+	return nil
 }
 
 // KindOf returns how text goes out by its EUC-KR length ([EUCKRLen]): SMS

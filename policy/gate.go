@@ -3,6 +3,7 @@ package policy
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -10,7 +11,7 @@ import (
 // gave contact information. The zero value is [GateOff].
 //
 // A GateMode marshals to and from text as "off", "always" and
-// "outsideOfficeHours".
+// "outsideOfficeHours", read in any case.
 type GateMode uint8
 
 // The gate modes.
@@ -28,41 +29,88 @@ const (
 
 var gateModeNames = [...]string{GateOff: "off", GateAlways: "always", GateOutsideOfficeHours: "outsideOfficeHours"}
 
-// String returns the mode's text form.
-func (m GateMode) String() string {
-	if int(m) < len(gateModeNames) {
-		return gateModeNames[m]
-	}
-	return fmt.Sprintf("GateMode(%d)", uint8(m))
-}
+// String returns the mode's text form, or "GateMode(N)" for a value that is
+// none of the constants.
+func (m GateMode) String() string { return nameString(gateModeNames[:], uint8(m), "GateMode") }
 
-// MarshalText implements [encoding.TextMarshaler].
+// MarshalText implements [encoding.TextMarshaler]: "off" (the zero value),
+// "always" or "outsideOfficeHours". Another value is an error wrapping
+// [ErrBadGateMode] (and so [ErrUnknownName]).
 func (m GateMode) MarshalText() ([]byte, error) {
-	if int(m) >= len(gateModeNames) {
-		return nil, ErrBadGateMode
-	}
-	return []byte(gateModeNames[m]), nil
+	return marshalName(gateModeNames[:], uint8(m), "GateMode", ErrBadGateMode)
 }
 
-// UnmarshalText implements [encoding.TextUnmarshaler]. An empty text is
-// [GateOff].
+// UnmarshalText implements [encoding.TextUnmarshaler]: a name
+// [GateMode.MarshalText] writes, in any case. An empty text is [GateOff].
+// Another text is an error wrapping [ErrBadGateMode] (and so
+// [ErrUnknownName]).
 func (m *GateMode) UnmarshalText(text []byte) error {
-	if len(text) == 0 {
-		*m = GateOff
-		return nil
+	i, err := lookupName(gateModeNames[:], text, "gate mode", ErrBadGateMode)
+	if err == nil {
+		*m = GateMode(i)
 	}
-	for i, n := range gateModeNames {
-		if string(text) == n {
-			*m = GateMode(i)
-			return nil
-		}
-	}
-	return ErrBadGateMode
+	return err
 }
 
 // ErrBadGateMode is returned for a gate mode that is not one of the
-// constants.
-var ErrBadGateMode = errors.New("policy: unknown gate mode")
+// constants. It is a kind of [ErrUnknownName]: errors.Is reports both.
+var ErrBadGateMode error = badGateMode{}
+
+// badGateMode is ErrBadGateMode. (A type, not a value wrapping
+// ErrUnknownName, so that it costs nothing at init.)
+type badGateMode struct{}
+
+func (badGateMode) Error() string { return "policy: unknown gate mode" }
+func (badGateMode) Unwrap() error { return ErrUnknownName }
+
+// ErrUnknownName is wrapped by the errors of the text forms of the
+// enumerations [GateMode], [Admission] and [Outcome]: by UnmarshalText for a
+// text that names none of their values, and by MarshalText for a value that
+// is none of their constants. An UnmarshalText error gives the text's
+// length, never the text.
+//
+// They follow the text rule of the module's other enumerations: String,
+// MarshalText and UnmarshalText give and take the constants' camelCase
+// names; UnmarshalText reads them in any case; "" reads as the zero value,
+// which marshals as "" where it means "not set" ([Admission], [Outcome])
+// and as its name where it is a constant ([GateOff]). String prints a value
+// with no name as "Type(N)".
+var ErrUnknownName = errors.New("policy: unknown name")
+
+// nameString returns names[i], or "typ(i)" when i has no name, for the
+// String methods of the enumerations.
+func nameString(names []string, i uint8, typ string) string {
+	if int(i) < len(names) && names[i] != "" {
+		return names[i]
+	}
+	return fmt.Sprintf("%s(%d)", typ, i)
+}
+
+// marshalName returns names[i] for the MarshalText methods of the
+// enumerations: "" for a zero value that means "not set" (whose names[0] is
+// ""), and an error wrapping kind for a value with no name.
+func marshalName(names []string, i uint8, typ string, kind error) ([]byte, error) {
+	if int(i) < len(names) && (i == 0 || names[i] != "") {
+		return []byte(names[i]), nil
+	}
+	return nil, fmt.Errorf("%w: %s(%d)", kind, typ, i)
+}
+
+// lookupName returns the index in names of the name text is, in any case,
+// for the UnmarshalText methods of the enumerations; "" is 0, the zero
+// value. Another text is an error wrapping kind that gives the text's
+// length, not the text.
+func lookupName(names []string, text []byte, what string, kind error) (int, error) {
+	if len(text) == 0 {
+		return 0, nil
+	}
+	for i, n := range names {
+		if n != "" && strings.EqualFold(n, string(text)) {
+			return i, nil
+		}
+	}
+	return 0, fmt.Errorf("%w: %s (%d bytes)", kind, what, len(text))
+}
 
 // ErrNoOfficeHours is returned by [Gate.Validate] for a
 // [GateOutsideOfficeHours] gate without office hours: such a gate would
@@ -135,15 +183,28 @@ const (
 	AwaitContact
 )
 
-// String returns "open" or "awaitContact".
-func (a Admission) String() string {
-	switch a {
-	case Open:
-		return "open"
-	case AwaitContact:
-		return "awaitContact"
+var admissionNames = [...]string{Open: "open", AwaitContact: "awaitContact"}
+
+// String returns "open" or "awaitContact", or "Admission(N)" for another
+// value.
+func (a Admission) String() string { return nameString(admissionNames[:], uint8(a), "Admission") }
+
+// MarshalText implements [encoding.TextMarshaler]: "open" or
+// "awaitContact", and "" for the zero Admission (not decided). Another
+// value is an error wrapping [ErrUnknownName].
+func (a Admission) MarshalText() ([]byte, error) {
+	return marshalName(admissionNames[:], uint8(a), "Admission", ErrUnknownName)
+}
+
+// UnmarshalText implements [encoding.TextUnmarshaler]: "open" or
+// "awaitContact" in any case; "" is the zero Admission. Another text is an
+// error wrapping [ErrUnknownName].
+func (a *Admission) UnmarshalText(text []byte) error {
+	i, err := lookupName(admissionNames[:], text, "admission", ErrUnknownName)
+	if err == nil {
+		*a = Admission(i)
 	}
-	return fmt.Sprintf("Admission(%d)", uint8(a))
+	return err
 }
 
 // Admit says whether a chat opened at the given time reaches the inbox, given
@@ -169,15 +230,27 @@ const (
 	Discard
 )
 
-// String returns "keep" or "discard".
-func (o Outcome) String() string {
-	switch o {
-	case Keep:
-		return "keep"
-	case Discard:
-		return "discard"
+var outcomeNames = [...]string{Keep: "keep", Discard: "discard"}
+
+// String returns "keep" or "discard", or "Outcome(N)" for another value.
+func (o Outcome) String() string { return nameString(outcomeNames[:], uint8(o), "Outcome") }
+
+// MarshalText implements [encoding.TextMarshaler]: "keep" or "discard", and
+// "" for the zero Outcome (not decided). Another value is an error wrapping
+// [ErrUnknownName].
+func (o Outcome) MarshalText() ([]byte, error) {
+	return marshalName(outcomeNames[:], uint8(o), "Outcome", ErrUnknownName)
+}
+
+// UnmarshalText implements [encoding.TextUnmarshaler]: "keep" or "discard"
+// in any case; "" is the zero Outcome. Another text is an error wrapping
+// [ErrUnknownName].
+func (o *Outcome) UnmarshalText(text []byte) error {
+	i, err := lookupName(outcomeNames[:], text, "outcome", ErrUnknownName)
+	if err == nil {
+		*o = Outcome(i)
 	}
-	return fmt.Sprintf("Outcome(%d)", uint8(o))
+	return err
 }
 
 // Leave says what becomes of a chat opened at the given time when the customer

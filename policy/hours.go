@@ -3,22 +3,77 @@ package policy
 import (
 	"errors"
 	"fmt"
+	"math"
 	"strings"
 	"time"
 )
 
 // Clock is a time of day in minutes since midnight, from 0 (00:00) to 1440
-// (24:00, allowed only as the end of a range). It marshals as "HH:MM".
+// (24:00, allowed only as the end of a range): [Clock.Valid] reports
+// whether it is in that range. It marshals to and from text as "HH:MM",
+// "00:00" to "24:00", so it is "09:00" in JSON, not 540.
 type Clock uint16
 
 // MinutesPerDay is 24:00 as a [Clock].
 const MinutesPerDay Clock = 24 * 60
 
-// At returns the clock time h:m.
-func At(h, m int) Clock { return Clock(h*60 + m) }
+// At returns the clock time h:m. Minutes past 59 or below 0 carry into the
+// hours, as [time.Date] normalizes them: At(9, 90) is 10:30, At(10, -30)
+// is 09:30.
+//
+// At does not fail, and does not wrap around the day: a time before 00:00
+// or past 24:00, such as At(25, 0) or At(-1, 0), is a Clock that is not
+// [Clock.Valid]. [Hours.Validate], and so [Schedule.Validate] and the
+// Validate methods of the settings that hold hours, refuse a range that
+// uses one with [ErrBadHours]; MarshalText refuses it too.
+func At(h, m int) Clock {
+	// Bounds first, so that h*60+m cannot overflow into the day.
+	const bound = 1 << 30
+	if h < -bound || h > bound || m < -bound || m > bound {
+		return invalidClock
+	}
+	n := int64(h)*60 + int64(m)
+	if n < 0 || n > int64(MinutesPerDay) {
+		return invalidClock
+	}
+	return Clock(n)
+}
 
-// String returns the clock time as "HH:MM".
-func (c Clock) String() string { return fmt.Sprintf("%02d:%02d", c/60, c%60) }
+// invalidClock is what At returns for a time outside 00:00 to 24:00.
+const invalidClock = Clock(math.MaxUint16)
+
+// Valid reports whether c is a time of day from 00:00 to 24:00.
+func (c Clock) Valid() bool { return c <= MinutesPerDay }
+
+// String returns the clock time as "HH:MM", or "Clock(N)" for a Clock that
+// is not valid.
+func (c Clock) String() string {
+	if !c.Valid() {
+		return fmt.Sprintf("Clock(%d)", uint16(c))
+	}
+	return fmt.Sprintf("%02d:%02d", c/60, c%60)
+}
+
+// MarshalText implements [encoding.TextMarshaler]: "HH:MM", from "00:00" to
+// "24:00". A Clock that is not valid is an error wrapping [ErrBadHours].
+func (c Clock) MarshalText() ([]byte, error) {
+	if !c.Valid() {
+		return nil, fmt.Errorf("%w: Clock(%d)", ErrBadHours, uint16(c))
+	}
+	return []byte(c.String()), nil
+}
+
+// UnmarshalText implements [encoding.TextUnmarshaler]: "HH:MM" with two
+// digits each, from "00:00" to "24:00". Another text, "" included (the
+// zero Clock is midnight, a time like any other), is [ErrBadHours].
+func (c *Clock) UnmarshalText(text []byte) error {
+	v, err := parseClock(string(text))
+	if err != nil {
+		return err
+	}
+	*c = v
+	return nil
+}
 
 // ErrBadHours is returned for a weekly range or clock time that does not parse
 // or makes no sense (an unknown day, 25:00, a range that starts where it
@@ -91,8 +146,13 @@ func parseDay(s string) (time.Weekday, bool) {
 }
 
 // String returns the set as comma-separated days and ranges starting on
-// Monday, as [Hours.String] writes them: "mon-fri", "sat,sun", "mon-sun".
+// Monday, as [Hours.String] writes them: "mon-fri", "sat,sun", "mon-sun",
+// and "" for the empty set; "Days(N)" for a value with a bit that is no
+// day.
 func (d Days) String() string {
+	if d > EveryDay {
+		return fmt.Sprintf("Days(%d)", uint8(d))
+	}
 	var parts []string
 	order := [7]time.Weekday{time.Monday, time.Tuesday, time.Wednesday, time.Thursday, time.Friday, time.Saturday, time.Sunday}
 	for i := 0; i < 7; {
@@ -115,6 +175,36 @@ func (d Days) String() string {
 		i = j + 1
 	}
 	return strings.Join(parts, ",")
+}
+
+// MarshalText implements [encoding.TextMarshaler]: the text [Days.String]
+// gives, "" for the empty set. A value with a bit that is no day is an
+// error wrapping [ErrBadHours].
+func (d Days) MarshalText() ([]byte, error) {
+	if d > EveryDay {
+		return nil, fmt.Errorf("%w: Days(%d)", ErrBadHours, uint8(d))
+	}
+	return []byte(d.String()), nil
+}
+
+// UnmarshalText implements [encoding.TextUnmarshaler]: comma-separated
+// three-letter English day names and ranges of them, as [ParseHours] reads
+// them ("mon-fri", "sat,sun", "mon,wed,fri-sun"), in any case; "" is the
+// empty set. Another text is [ErrBadHours].
+func (d *Days) UnmarshalText(text []byte) error {
+	if len(text) == 0 {
+		*d = 0
+		return nil
+	}
+	if len(text) > 128 {
+		return ErrBadHours
+	}
+	v, err := parseDays(string(text))
+	if err != nil {
+		return err
+	}
+	*d = v
+	return nil
 }
 
 func parseDays(s string) (Days, error) {

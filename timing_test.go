@@ -1,0 +1,37 @@
+package followup_test
+
+import (
+	"encoding/json"
+	"errors"
+	"testing"
+	"time"
+
+	"github.com/followup-go/followup"
+)
+
+// Every duration Timing cannot read is ErrBadDuration, which a host tests
+// with errors.Is; the errors used to be time's own, or bare strings.
+func TestTimingBadDuration(t *testing.T) {
+	for _, in := range []string{
+		`{"delay":"soon"}`,
+		`{"delay":"99999999999h"}`,
+		`{"maxWait":"` + "1000000000000000000000000000000000h" + `"}`,
+		`{"pushWait":true}`,
+		`{"pushWait":1.5}`,
+		`{"Delay":{"m":3}}`,
+	} {
+		var tm followup.Timing
+		if err := json.Unmarshal([]byte(in), &tm); !errors.Is(err, followup.ErrBadDuration) {
+			t.Errorf("%s: %v; want ErrBadDuration", in, err)
+		}
+	}
+	var tm followup.Timing
+	if err := json.Unmarshal([]byte(`{"delay":"3m","maxWait":600000000000,"pushWait":null}`), &tm); err != nil ||
+		tm != (followup.Timing{Delay: 3 * time.Minute, MaxWait: 10 * time.Minute}) {
+		t.Errorf("good durations: %+v, %v", tm, err)
+	}
+	if err := json.Unmarshal([]byte(`{"strategy":"sometimes"}`), &tm); errors.Is(err, followup.ErrBadDuration) ||
+		!errors.Is(err, followup.ErrUnknownStrategy) {
+		t.Errorf("unknown strategy: %v; want ErrUnknownStrategy, not ErrBadDuration", err)
+	}
+}
