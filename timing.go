@@ -138,7 +138,8 @@ func (t Timing) MarshalJSON() ([]byte, error) {
 // of nanoseconds. As encoding/json does for structs, it matches keys without
 // regard to case, preferring an exact match, and ignores unknown keys. A
 // duration it cannot read is an error wrapping [ErrBadDuration], and an
-// unknown strategy one wrapping [ErrUnknownStrategy].
+// unknown strategy one wrapping [ErrUnknownStrategy]; neither repeats the
+// text it could not read.
 func (t *Timing) UnmarshalJSON(b []byte) error {
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(b, &m); err != nil {
@@ -201,7 +202,9 @@ func parseJSONDuration(raw json.RawMessage) (time.Duration, error) {
 		}
 		d, err := time.ParseDuration(s)
 		if err != nil {
-			return 0, fmt.Errorf("%w: %w", ErrBadDuration, err)
+			// Not time's error, which quotes the text: settings are
+			// decoded from what a person typed.
+			return 0, fmt.Errorf("%w: %d bytes that are not a duration like \"3m\"", ErrBadDuration, len(s))
 		}
 		return d, nil
 	}

@@ -3,6 +3,7 @@ package followup_test
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -19,10 +20,19 @@ func TestTimingBadDuration(t *testing.T) {
 		`{"pushWait":true}`,
 		`{"pushWait":1.5}`,
 		`{"Delay":{"m":3}}`,
+		`{"delay":"kim@example.com"}`,
+		`{"maxWait":"010-1234-5678"}`,
 	} {
 		var tm followup.Timing
-		if err := json.Unmarshal([]byte(in), &tm); !errors.Is(err, followup.ErrBadDuration) {
+		err := json.Unmarshal([]byte(in), &tm)
+		if !errors.Is(err, followup.ErrBadDuration) {
 			t.Errorf("%s: %v; want ErrBadDuration", in, err)
+		}
+		// The error never repeats what was typed.
+		for _, raw := range []string{"soon", "kim@", "1234-5678"} {
+			if err != nil && strings.Contains(err.Error(), raw) {
+				t.Errorf("%s: error %q repeats the text", in, err)
+			}
 		}
 	}
 	var tm followup.Timing
