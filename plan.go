@@ -400,10 +400,10 @@ func (e *Engine) nextStep(c *Conversation, b *batch, avail notify.ChannelSet) (t
 	}
 	if !step.Empty() {
 		at := main
-		if !step.Intersect(textChannels).Empty() {
+		if !textRetry.IsZero() && !step.Intersect(textChannels).Empty() {
 			at = later(at, textRetry)
 		}
-		if step.Has(notify.ChannelEmail) {
+		if !emailRetry.IsZero() && step.Has(notify.ChannelEmail) {
 			at = later(at, emailRetry)
 		}
 		return at, step, true
@@ -419,7 +419,10 @@ func (e *Engine) nextStep(c *Conversation, b *batch, avail notify.ChannelSet) (t
 				at = at.Add(e.timing.EscalateAfter)
 			}
 		}
-		return later(at, emailRetry), step, true
+		if !emailRetry.IsZero() {
+			at = later(at, emailRetry)
+		}
+		return at, step, true
 	}
 	return time.Time{}, 0, false
 }
