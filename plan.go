@@ -143,16 +143,13 @@ type Record struct {
 type batch struct {
 	key         Key
 	lo, hi      time.Time
-	first, last time.Time // the batch's first and newest reply
+	last        time.Time // the batch's newest reply
 	count       int
 	sendAt      time.Time // when its first step is due, for a new batch
 	fromHistory bool      // a follow-up in progress, found through the records
 }
 
 func (b *batch) add(at time.Time) {
-	if b.count == 0 || at.Before(b.first) {
-		b.first = at
-	}
 	if b.count == 0 || at.After(b.last) {
 		b.last = at
 	}
