@@ -9,6 +9,7 @@ import (
 	"github.com/google/go-cmp/cmp"
 
 	"github.com/followup-go/followup"
+	"github.com/followup-go/followup/internal/enumtext"
 )
 
 // A Plan comes back from the host's queue as JSON, which may be old,
@@ -63,17 +64,17 @@ func FuzzEnumText(f *testing.F) {
 		f.Add(s, uint8(i*17))
 	}
 	f.Fuzz(func(t *testing.T, s string, n uint8) {
-		checkEnumText[followup.Field](t, s, followup.ErrUnknownName)
-		checkEnumText[followup.Party](t, s, followup.ErrUnknownName)
-		checkEnumText[followup.PhoneType](t, s, followup.ErrUnknownName)
-		checkEnumText[followup.Reason](t, s, followup.ErrUnknownName)
-		checkEnumText[followup.Status](t, s, followup.ErrUnknownName)
-		checkEnumText[followup.Strategy](t, s, followup.ErrUnknownStrategy)
-		checkEnumValue[followup.Field](t, followup.Field(n), followup.ErrUnknownName)
-		checkEnumValue[followup.Party](t, followup.Party(n), followup.ErrUnknownName)
-		checkEnumValue[followup.PhoneType](t, followup.PhoneType(n), followup.ErrUnknownName)
-		checkEnumValue[followup.Reason](t, followup.Reason(n), followup.ErrUnknownName)
-		checkEnumValue[followup.Status](t, followup.Status(n), followup.ErrUnknownName)
-		checkEnumValue[followup.Strategy](t, followup.Strategy(n), followup.ErrUnknownStrategy)
+		enumtext.Text[followup.Field](t, s, followup.ErrUnknownName)
+		enumtext.Text[followup.Party](t, s, followup.ErrUnknownName)
+		enumtext.Text[followup.PhoneType](t, s, followup.ErrUnknownName)
+		enumtext.Text[followup.Reason](t, s, followup.ErrUnknownName)
+		enumtext.Text[followup.Status](t, s, followup.ErrUnknownName)
+		enumtext.Text[followup.Strategy](t, s, followup.ErrUnknownStrategy)
+		enumtext.Value[followup.Field](t, followup.Field(n), followup.ErrUnknownName)
+		enumtext.Value[followup.Party](t, followup.Party(n), followup.ErrUnknownName)
+		enumtext.Value[followup.PhoneType](t, followup.PhoneType(n), followup.ErrUnknownName)
+		enumtext.Value[followup.Reason](t, followup.Reason(n), followup.ErrUnknownName)
+		enumtext.Value[followup.Status](t, followup.Status(n), followup.ErrUnknownName)
+		enumtext.Value[followup.Strategy](t, followup.Strategy(n), followup.ErrUnknownStrategy)
 	})
 }
