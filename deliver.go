@@ -84,10 +84,10 @@ var ErrQuietHours = errors.New("followup: quiet hours")
 
 // A Refusal is a channel a rule kept a follow-up off, and the rule's error:
 // [policy.ErrPaymentMethodRequired], [ErrOptedOut], [ErrChannelDisabled],
-// [policy.ErrConsentRequired], [policy.ErrBadPurpose] (the contact's
-// Purpose is not one the policy knows), [policy.ErrRegionNotAllowed], or
-// [ErrTooLong] for a text that fits no text message. A send cap does not refuse a text:
-// it defers it ([Result.Deferred]) until the cap has room.
+// [policy.ErrConsentRequired], [policy.ErrBadPurpose] (the contact's Purpose
+// is not one the policy knows), [policy.ErrRegionNotAllowed], or [ErrTooLong]
+// for a text that fits no text message. A send cap does not refuse a text: it
+// defers it ([Result.Deferred]) until the cap has room.
 type Refusal struct {
 	// Channel is the channel refused. A text refusal names the step's text
 	// channel, AlimTalk or SMS.
@@ -176,14 +176,14 @@ type Result struct {
 // the report. The error is non-nil only when Deliver could not do its job,
 // and then the Result is zero, nothing was sent and nothing is to be
 // recorded: a context already done, a conversation or reply without an ID
-// ([ErrNoID]), or a template that failed to render. A
-// failed send is a report entry, not an error. A message the dispatcher never
-// tried, because ctx ended first, is not recorded: Next says when to send it.
-// A message providers only rate-limited is recorded as RateLimited, within
+// ([ErrNoID]), or a template that failed to render. A failed send is a report
+// entry, not an error. A message the dispatcher never tried, because ctx
+// ended first, is not recorded: Next says when to send it. A message
+// providers only rate-limited is recorded as RateLimited, within
 // [Options.RateLimitWindow] of its first rate limit: it is sent again, and
-// Next and its RetryAt are after its retry-after (an AlimTalk past the
-// window goes as its substitute SMS). Every other failure, and a rate-limited
-// push, is recorded with Delivered false and not sent again.
+// Next and its RetryAt are after its retry-after (an AlimTalk past the window
+// goes as its substitute SMS). Every other failure, and a rate-limited push,
+// is recorded with Delivered false and not sent again.
 func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversation) (Result, error) {
 	if err := ctx.Err(); err != nil {
 		// Nothing can be sent: the queue runs the job again.
