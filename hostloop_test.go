@@ -2,6 +2,7 @@ package followup_test
 
 import (
 	"context"
+	"errors"
 	"math/rand/v2"
 	"regexp"
 	"sort"
@@ -65,8 +66,12 @@ func (h *loopHost) event() {
 func (h *loopHost) fire(id string, j *loopJob) {
 	delete(h.jobs, id)
 	res, err := h.e.Deliver(h.ctx(), h.now, j.plan, h.c)
-	if err != nil {
+	switch {
+	case errors.Is(err, context.Canceled), errors.Is(err, context.DeadlineExceeded):
 		h.jobs[id] = &loopJob{plan: j.plan, at: h.now.Add(time.Minute)} // the queue retries
+		return
+	case err != nil:
+		h.t.Errorf("%v: Deliver: %v, which a retry would repeat", h.now, err)
 		return
 	}
 	h.c.FollowUps = append(h.c.FollowUps, res.Records...)

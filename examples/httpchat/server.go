@@ -6,6 +6,7 @@ import (
 	"crypto/subtle"
 	"encoding/base64"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"log"
 	"net/http"
@@ -400,13 +401,16 @@ func (s *Server) RunDue(ctx context.Context, now time.Time) int {
 		res, err := s.engine.Deliver(dctx, now, j.plan, snap)
 		cancel()
 		if err != nil {
-			// Nothing was sent: keep the job and try again later. The key
-			// and the error hold no personal data.
+			// Nothing was sent. The key and the error hold no personal data.
 			log.Printf("httpchat: follow-up %s: %v", k, err)
-			s.mu.Lock()
-			j.at = now.Add(time.Minute)
-			s.jobs[k] = j
-			s.mu.Unlock()
+			if errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded) {
+				// Keep the job and try again later. Any other error (a
+				// template that fails) would fail the same way again.
+				s.mu.Lock()
+				j.at = now.Add(time.Minute)
+				s.jobs[k] = j
+				s.mu.Unlock()
+			}
 			continue
 		}
 		s.mu.Lock()
