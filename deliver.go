@@ -267,6 +267,7 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 		step = 0
 	}
 	text := step.Intersect(textChannels)
+	var emailWait time.Time // an escalation email's retry-after, past now
 	if !text.Empty() {
 		if err := e.settings.textRegionError(c.Contact.Phone); err != nil {
 			for _, ch := range text.Channels() {
@@ -279,10 +280,13 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 		}
 		// An escalating follow-up's email waits for the text. With the text
 		// refused or held back, it goes now, as it does when the text was
-		// not delivered.
-		if !step.Has(notify.ChannelEmail) && step.Intersect(text) != text &&
-			e.timing.Strategy == Escalating && e.emailPending(&c, cur.Key) {
-			step = step.Add(notify.ChannelEmail)
+		// not delivered, or once its own rate limit allows.
+		if !step.Has(notify.ChannelEmail) && step.Intersect(text) != text && e.timing.Strategy == Escalating {
+			if pending, wait := e.emailPending(now, &c, cur.Key); pending && wait.IsZero() {
+				step = step.Add(notify.ChannelEmail)
+			} else if pending {
+				emailWait = wait
+			}
 		}
 	}
 
@@ -330,9 +334,11 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 		if d, _ := notify.RetryAfter(en.Attempts[len(en.Attempts)-1].Err); d > 0 {
 			at = now.Add(d)
 		}
-		if en.Channel == notify.ChannelAlimTalk && at.After(end) && !optedOut(&c, notify.ChannelSMS) {
-			// Past the window the text goes as SMS (alimTalkGaveUp):
-			// no need to wait for the AlimTalk's provider.
+		if en.Channel == notify.ChannelAlimTalk && en.Attempts[len(en.Attempts)-1].Channel == notify.ChannelAlimTalk &&
+			at.After(end) && !optedOut(&c, notify.ChannelSMS) {
+			// Past the window the text goes as SMS (alimTalkGaveUp): no
+			// need to wait for the AlimTalk's provider. A retry-after of
+			// the substitute's SMS provider is waited for in full.
 			at = end
 		}
 		retryAt = later(retryAt, at)
@@ -343,8 +349,10 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 	case !res.Deferred.Empty():
 		// The deferred text is the next step: steps after it wait for it.
 		res.Next = res.DeferredUntil
-		if !retryAt.IsZero() && retryAt.Before(res.Next) {
-			res.Next = retryAt
+		for _, at := range [...]time.Time{retryAt, emailWait} {
+			if !at.IsZero() && at.Before(res.Next) {
+				res.Next = at
+			}
 		}
 	case !retryAt.IsZero():
 		res.Next = retryAt
@@ -426,17 +434,26 @@ func (e *Engine) lostBecause(ch notify.Channel, c *Conversation) error {
 const textChannels = notify.ChannelSet(1<<notify.ChannelAlimTalk | 1<<notify.ChannelSMS)
 
 // emailPending reports whether the follow-up k can still go out by email:
-// the customer can be reached by email and k has no email on the record.
-func (e *Engine) emailPending(c *Conversation, k Key) bool {
+// the customer can be reached by email and k has no email on the record
+// but rate-limited ones. If a rate limit asks to wait past now
+// (Record.RetryAt), it also returns until when.
+func (e *Engine) emailPending(now time.Time, c *Conversation, k Key) (bool, time.Time) {
 	if avail, _ := e.available(c); !avail.Has(notify.ChannelEmail) {
-		return false
+		return false, time.Time{}
 	}
+	var wait time.Time
 	for _, r := range c.FollowUps {
-		if r.Key == k && r.Channel == notify.ChannelEmail && !r.RateLimited {
-			return false
+		if r.Key != k || r.Channel != notify.ChannelEmail {
+			continue
+		}
+		if !r.RateLimited {
+			return false, time.Time{}
+		}
+		if r.RetryAt.After(now) {
+			wait = later(wait, r.RetryAt)
 		}
 	}
-	return true
+	return true, wait
 }
 
 // optedOut reports whether the customer opted out of ch.

@@ -1163,6 +1163,24 @@ func TestDeliverAlimTalkRateLimitedGoesAsSMS(t *testing.T) {
 			t.Errorf("records (-want +got):\n%s; %d SMS", diff, fakes.SMS.Calls())
 		}
 	})
+	t.Run("the substitute's retry-after is not cut", func(t *testing.T) {
+		// The SMS provider asked for the wait, and the SMS that follows the
+		// window goes through it: it is waited for in full.
+		e, fakes := deliverEngineWith(t, fullSettings, paying, func(o *followup.Options) { o.Dispatch.MaxAttempts = 1 })
+		fakes.AlimTalk.FailAlways(notify.ErrRecipientRefused)
+		fakes.SMS.RateLimit(1, 20*time.Minute)
+		c := baseConversation(t)
+		c.FollowUps = history
+		now := due.Add(50 * time.Minute)
+		res, err := e.Deliver(context.Background(), now, e.Plan(now, c), c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := now.Add(20 * time.Minute)
+		if len(res.Records) != 1 || !res.Records[0].RateLimited || !res.Records[0].RetryAt.Equal(want) || !res.Next.Equal(want) {
+			t.Errorf("records %+v, Next %v; want rate-limited until the SMS's retry-after %v", res.Records, res.Next, want)
+		}
+	})
 	t.Run("a retry-after past the window's end", func(t *testing.T) {
 		e, fakes := deliverEngineWith(t, fullSettings, paying, func(o *followup.Options) { o.Dispatch.MaxAttempts = 1 })
 		fakes.AlimTalk.RateLimit(10, 20*time.Minute)
@@ -1296,5 +1314,38 @@ func TestDeliverTextedCountsMaybeSentText(t *testing.T) {
 		if err != nil || res.Texted != tt.want {
 			t.Errorf("%s: Texted = %v, %v; want %v", tt.name, res.Texted, err, tt.want)
 		}
+	}
+}
+
+// An escalating follow-up whose text quiet hours hold back sends its email
+// at once; a job run again before that email's retry-after does not call
+// the email provider, and is due again at the retry-after, not in the
+// morning.
+func TestDeliverEscalatingEmailWaitsForRetryAfterOnRedelivery(t *testing.T) {
+	s, morning := guardNight(t)
+	s.Timing.Strategy = followup.Escalating
+	e, fakes := deliverEngineWith(t, s, paying, func(o *followup.Options) { o.Dispatch.MaxAttempts = 1 })
+	fakes.Email.RateLimit(1, 5*time.Minute)
+	c := baseConversation(t)
+	now := t0.Add(3 * time.Minute) // 23:03 in Seoul
+	p := e.Plan(now, c)
+	res, err := e.Deliver(context.Background(), now, p, c)
+	retry := now.Add(5 * time.Minute)
+	if err != nil || len(res.Records) != 1 || !res.Records[0].RateLimited || !res.Next.Equal(retry) {
+		t.Fatalf("first run: %v, %v, records %+v, Next %v", res.Status, err, res.Records, res.Next)
+	}
+	c.FollowUps = res.Records
+	early := now.Add(5 * time.Second)
+	res, err = e.Deliver(context.Background(), early, p, c)
+	if err != nil || !res.Next.Equal(retry) || len(res.Records) != 0 {
+		t.Errorf("early rerun: %v, %v, records %+v, Next %v; want nothing sent, Next %v", res.Status, err, res.Records, res.Next, retry)
+	}
+	if n := fakes.Email.Calls(); n != 1 {
+		t.Errorf("the email provider was called %d times before its retry-after, want once", n)
+	}
+	res, err = e.Deliver(context.Background(), retry, p, c)
+	if err != nil || !res.Report.Delivered(notify.ChannelEmail) || !res.Next.Equal(morning) {
+		t.Errorf("at the retry-after: %v, %v, email delivered %v, Next %v; want the email, then the text at %v",
+			res.Status, err, res.Report.Delivered(notify.ChannelEmail), res.Next, morning)
 	}
 }

@@ -117,7 +117,10 @@ type Record struct {
 	// Key is the follow-up's key.
 	Key Key `json:"key"`
 	// Channel is the step's channel. A text follow-up that went out as the
-	// AlimTalk message's SMS substitute is recorded as ChannelAlimTalk.
+	// AlimTalk message's SMS substitute is recorded as ChannelAlimTalk; one
+	// sent as SMS in its place (an AlimTalk that could not be built, or
+	// rate-limited past [Options.RateLimitWindow]) as ChannelSMS. Planning
+	// counts either as the text step.
 	Channel notify.Channel `json:"channel"`
 	// At is when the step was handled.
 	At time.Time `json:"at"`

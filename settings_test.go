@@ -1,6 +1,7 @@
 package followup_test
 
 import (
+	"context"
 	"encoding/json"
 	"errors"
 	"reflect"
@@ -402,30 +403,30 @@ func TestSettingsCloneSharesNothing(t *testing.T) {
 
 // TestEngineKeepsItsOwnSettings: the engine's decisions do not change when
 // the caller changes the settings it built the engine with, or the copy
-// Engine.Settings returns (under -race, neither is a data race).
+// Engine.Settings returns (under -race, neither is a data race). Deliver
+// reads the country allowlist: a Japanese number stays allowed.
 func TestEngineKeepsItsOwnSettings(t *testing.T) {
 	s := fullSettings
-	s.Text.AllowedRegions = []string{"KR"}
-	e := mustEngine(t, s, paying, notify.Senders{})
-	c := baseConversation(t)
-	now := t0.Add(5 * time.Minute)
-	want := e.Plan(now, c)
-	if !want.Channels.Has(notify.ChannelAlimTalk) {
-		t.Fatalf("plan %+v: want AlimTalk for a KR number", want)
-	}
-	s.Text.AllowedRegions[0] = "JP"
-	e.Settings().Text.AllowedRegions[0] = "JP"
+	s.Region = "KR"
+	s.Text.AllowedRegions = []string{"JP"}
+	e, fakes := deliverEngine(t, s, paying)
+	s.Text.AllowedRegions[0] = "CN"
+	e.Settings().Text.AllowedRegions[0] = "CN"
 	done := make(chan struct{})
 	go func() {
 		defer close(done)
 		e.Settings().Text.AllowedRegions[0] = "US"
 	}()
-	got := e.Plan(now, c)
+	c := baseConversation(t)
+	c.Contact.Phone = mustPhone(t, "+81 90-1234-5678")
+	now := t0.Add(5 * time.Minute)
+	res, err := e.Deliver(context.Background(), now, e.Plan(now, c), c)
 	<-done
-	if diff := cmp.Diff(want, got); diff != "" {
-		t.Errorf("plan changed with the caller's settings (-before +after):\n%s", diff)
+	if err != nil || len(res.Refused) != 0 || len(fakes.AlimTalk.Sent()) != 1 {
+		t.Errorf("Deliver = %v, %v, refused %v, %d AlimTalks; want the AlimTalk to the JP number sent",
+			res.Status, err, res.Refused, len(fakes.AlimTalk.Sent()))
 	}
-	if r := e.Settings().Text.AllowedRegions; !cmp.Equal(r, []string{"KR"}) {
+	if r := e.Settings().Text.AllowedRegions; !cmp.Equal(r, []string{"JP"}) {
 		t.Errorf("Engine.Settings().Text.AllowedRegions = %v", r)
 	}
 }
