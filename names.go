@@ -3,7 +3,8 @@ package followup
 import (
 	"errors"
 	"fmt"
-	"strings"
+
+	"github.com/followup-go/followup/internal/enumname"
 )
 
 // ErrUnknownName is wrapped by the errors of the text forms of the
@@ -26,10 +27,7 @@ var ErrUnknownName = errors.New("unknown name")
 // nameString returns names[i], or "typ(i)" when i has no name, for the
 // String methods of the enumerations.
 func nameString(names []string, i uint8, typ string) string {
-	if int(i) < len(names) && names[i] != "" {
-		return names[i]
-	}
-	return fmt.Sprintf("%s(%d)", typ, i)
+	return enumname.String(names, int(i), typ)
 }
 
 // marshalName returns names[i] for the MarshalText methods of the
@@ -37,8 +35,8 @@ func nameString(names []string, i uint8, typ string) string {
 // ""), and, for a value with no name, an error wrapping ErrUnknownName and
 // also, if not nil.
 func marshalName(names []string, i uint8, what string, also error) ([]byte, error) {
-	if int(i) < len(names) && (i == 0 || names[i] != "") {
-		return []byte(names[i]), nil
+	if b, ok := enumname.Name(names, int(i)); ok {
+		return b, nil
 	}
 	if also != nil {
 		return nil, fmt.Errorf("followup: %s %d: %w (%w)", what, i, also, ErrUnknownName)
@@ -48,17 +46,11 @@ func marshalName(names []string, i uint8, what string, also error) ([]byte, erro
 
 // lookupName returns the index in names of the name b is, in any case, for
 // the UnmarshalText methods of the enumerations; "" is 0, the zero value.
-// An empty name in names matches nothing else. The error gives b's length,
-// not b: the text may come from a customer's request and hold anything, a
-// phone number included.
+// The error gives b's length, not b: the text may come from a customer's
+// request and hold anything, a phone number included.
 func lookupName(names []string, b []byte, what string) (int, error) {
-	if len(b) == 0 {
-		return 0, nil
-	}
-	for i, n := range names {
-		if n != "" && strings.EqualFold(n, string(b)) {
-			return i, nil
-		}
+	if i, ok := enumname.Index(names, b); ok {
+		return i, nil
 	}
 	return 0, fmt.Errorf("followup: %s: %w (%d bytes)", what, ErrUnknownName, len(b))
 }

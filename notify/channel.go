@@ -1,6 +1,10 @@
 package notify
 
-import "fmt"
+import (
+	"fmt"
+
+	"github.com/followup-go/followup/internal/enumname"
+)
 
 // Channel names a way of reaching a customer. The zero value is not a
 // channel: it stands for "none", as in the Via of a failed [Entry]; Valid
@@ -71,54 +75,20 @@ func (c *Channel) UnmarshalText(text []byte) error {
 // nameOf returns names[i], or "typ(i)" when i has no name, for the String
 // methods of the enumerations.
 func nameOf(names []string, i uint8, typ string) string {
-	if int(i) < len(names) && names[i] != "" {
-		return names[i]
-	}
-	return fmt.Sprintf("%s(%d)", typ, i)
+	return enumname.String(names, int(i), typ)
 }
 
 // marshalName returns names[i] for the MarshalText methods of the
 // enumerations: "" for the zero value, which means "not set", and an error
 // wrapping [ErrUnknownName] for a value with no name.
 func marshalName(names []string, i uint8, typ string) ([]byte, error) {
-	if i != 0 && (int(i) >= len(names) || names[i] == "") {
-		return nil, fmt.Errorf("%w: %s(%d)", ErrUnknownName, typ, i)
+	if b, ok := enumname.Name(names, int(i)); ok {
+		return b, nil
 	}
-	return []byte(names[i]), nil
+	return nil, fmt.Errorf("%w: %s(%d)", ErrUnknownName, typ, i)
 }
 
 // lookupName returns the index in names of the name text is, in any case,
 // for the UnmarshalText methods of the enumerations: 0 for "", and false
 // for a text that names nothing.
-func lookupName(names []string, text []byte) (int, bool) {
-	if len(text) == 0 {
-		return 0, true
-	}
-	for i, n := range names {
-		if n != "" && equalFoldASCII(string(text), n) {
-			return i, true
-		}
-	}
-	return 0, false
-}
-
-// equalFoldASCII reports whether a and b are equal up to the case of ASCII
-// letters.
-func equalFoldASCII(a, b string) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := 0; i < len(a); i++ {
-		x, y := a[i], b[i]
-		if 'A' <= x && x <= 'Z' {
-			x += 'a' - 'A'
-		}
-		if 'A' <= y && y <= 'Z' {
-			y += 'a' - 'A'
-		}
-		if x != y {
-			return false
-		}
-	}
-	return true
-}
+func lookupName(names []string, text []byte) (int, bool) { return enumname.Index(names, text) }

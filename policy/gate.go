@@ -3,8 +3,9 @@ package policy
 import (
 	"errors"
 	"fmt"
-	"strings"
 	"time"
+
+	"github.com/followup-go/followup/internal/enumname"
 )
 
 // GateMode says when a workspace accepts inquiries only from customers who
@@ -80,18 +81,15 @@ var ErrUnknownName = errors.New("policy: unknown name")
 // nameString returns names[i], or "typ(i)" when i has no name, for the
 // String methods of the enumerations.
 func nameString(names []string, i uint8, typ string) string {
-	if int(i) < len(names) && names[i] != "" {
-		return names[i]
-	}
-	return fmt.Sprintf("%s(%d)", typ, i)
+	return enumname.String(names, int(i), typ)
 }
 
 // marshalName returns names[i] for the MarshalText methods of the
 // enumerations: "" for a zero value that means "not set" (whose names[0] is
 // ""), and an error wrapping kind for a value with no name.
 func marshalName(names []string, i uint8, typ string, kind error) ([]byte, error) {
-	if int(i) < len(names) && (i == 0 || names[i] != "") {
-		return []byte(names[i]), nil
+	if b, ok := enumname.Name(names, int(i)); ok {
+		return b, nil
 	}
 	return nil, fmt.Errorf("%w: %s(%d)", kind, typ, i)
 }
@@ -101,13 +99,8 @@ func marshalName(names []string, i uint8, typ string, kind error) ([]byte, error
 // value. Another text is an error wrapping kind that gives the text's
 // length, not the text.
 func lookupName(names []string, text []byte, what string, kind error) (int, error) {
-	if len(text) == 0 {
-		return 0, nil
-	}
-	for i, n := range names {
-		if n != "" && strings.EqualFold(n, string(text)) {
-			return i, nil
-		}
+	if i, ok := enumname.Index(names, text); ok {
+		return i, nil
 	}
 	return 0, fmt.Errorf("%w: %s (%d bytes)", kind, what, len(text))
 }
