@@ -233,6 +233,24 @@ func TestCapValidate(t *testing.T) {
 	}
 }
 
+func TestCapString(t *testing.T) {
+	for _, tt := range []struct {
+		c    policy.Cap
+		want string
+	}{
+		{policy.Cap{}, "no cap"},
+		{policy.NoCap(), "no cap"},
+		{policy.Cap{Window: time.Hour}, "no cap"},
+		{policy.Cap{Max: 1, Window: time.Hour}, "1 per 1h"},
+		{policy.Cap{Max: 5, Window: 24 * time.Hour}, "5 per 24h"},
+		{policy.Cap{Max: 3, Window: 90 * time.Minute}, "3 per 1h30m"},
+	} {
+		if diff := cmp.Diff(tt.want, tt.c.String()); diff != "" {
+			t.Errorf("Cap{Max: %d, Window: %v}.String() (-want +got)\n%s", tt.c.Max, tt.c.Window, diff)
+		}
+	}
+}
+
 func TestCapJSON(t *testing.T) {
 	tests := []struct {
 		c    policy.Cap
@@ -244,6 +262,7 @@ func TestCapJSON(t *testing.T) {
 		{policy.Cap{Max: 3, Window: time.Hour + 30*time.Second}, `{"max":3,"window":"1h0m30s"}`},
 		{policy.Cap{Max: 1, Window: 45 * time.Second}, `{"max":1,"window":"45s"}`},
 		{policy.Cap{Max: 1, Window: 1500 * time.Millisecond}, `{"max":1,"window":"1.5s"}`},
+		{policy.Cap{Max: 1, Window: 744 * time.Hour}, `{"max":1,"window":"744h"}`}, // 31 days, the longest
 		{policy.NoCap(), `{"max":-1}`},
 		{policy.Cap{}, `{"max":0}`},
 	}
@@ -265,11 +284,19 @@ func TestCapJSON(t *testing.T) {
 	}
 	for _, bad := range []string{`{"max":1}`, `{"max":1,"window":"forever"}`, `{"max":1,"window":3600}`, `{"max":1,"window":"-1h"}`,
 		`{"max":1,"window":"745h"}`, `{"max":"5","window":"1h"}`, `[]`, `{"max":1.5,"window":"1h"}`,
-		`{"max":1,"window":"` + strings.Repeat("1", 40) + `s"}`} {
+		`{"max":1,"window":"` + strings.Repeat("1", 40) + `s"}`,
+		`{"max":1,"window":"` + strings.Repeat("0", 31) + `1h"}`} { // 33 bytes, though 1h
 		var c policy.Cap
 		if err := json.Unmarshal([]byte(bad), &c); !errors.Is(err, policy.ErrBadCap) {
 			t.Errorf("Unmarshal(%s) = %v, want ErrBadCap", bad, err)
 		}
+	}
+
+	// A window of up to 32 bytes is read, even one padded with zeros.
+	padded := `{"max":1,"window":"` + strings.Repeat("0", 30) + `1h"}`
+	var c policy.Cap
+	if err := json.Unmarshal([]byte(padded), &c); err != nil || c != (policy.Cap{Max: 1, Window: time.Hour}) {
+		t.Errorf("Unmarshal(%s) = %+v, %v; want 1 per 1h", padded, c, err)
 	}
 
 	// Caps, as they sit in settings JSON.
