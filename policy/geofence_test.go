@@ -31,6 +31,9 @@ func TestGeofenceCheck(t *testing.T) {
 		{"no home, empty list", policy.Geofence{}, "", "KR", "policy: region not allowed: KR"},
 		{"malformed list entry never matches", policy.Geofence{Allow: []string{"J1", "USA"}}, "KR", "US", "policy: region not allowed: US"},
 		{"a number passed by mistake is not echoed", policy.Geofence{}, "KR", "+821012345678", "policy: region not allowed: unknown region"},
+		{"codes at the ends of the alphabet", policy.Geofence{Allow: []string{"AZ", "ZA"}}, "KR", "za", ""},
+		{"lower case at the ends of the alphabet", policy.Geofence{Allow: []string{"az"}}, "za", "AZ", ""},
+		{"refused in upper case", policy.Geofence{Allow: []string{"ZA"}}, "KR", "az", "policy: region not allowed: AZ"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -53,12 +56,13 @@ func TestGeofenceCheck(t *testing.T) {
 }
 
 func TestGeofenceValidate(t *testing.T) {
-	for _, allow := range [][]string{nil, {}, {"KR"}, {"jp", "Us", "gb"}} {
+	for _, allow := range [][]string{nil, {}, {"KR"}, {"jp", "Us", "gb"}, {"AZ", "ZA", "az", "za"}} {
 		if err := (policy.Geofence{Allow: allow}).Validate(); err != nil {
 			t.Errorf("Validate(%q) = %v", allow, err)
 		}
 	}
-	for _, allow := range [][]string{{""}, {"K"}, {"KOR"}, {"K1"}, {"KR", "zz"}, {"한국"}, {"k\x00"}, {"001"}} {
+	for _, allow := range [][]string{{""}, {"K"}, {"KOR"}, {"K1"}, {"KR", "zz"}, {"한국"}, {"k\x00"}, {"001"},
+		{"@A"}, {"A["}, {"`a"}, {"a{"}} { // the characters either side of A-Z and a-z
 		if err := (policy.Geofence{Allow: allow}).Validate(); !errors.Is(err, policy.ErrBadRegion) {
 			t.Errorf("Validate(%q) = %v, want ErrBadRegion", allow, err)
 		}
