@@ -117,12 +117,13 @@ func TestPermitBadPurpose(t *testing.T) {
 
 func TestPurposeValid(t *testing.T) {
 	for _, p := range []policy.Purpose{policy.PurposeInquiry, policy.PurposeMarketing, policy.PurposeAnalytics, policy.PurposeThirdParty,
-		"crm.export", "news_letter-2", policy.Purpose(make64('a'))} {
+		"crm.export", "news_letter-2", policy.Purpose(make64('a')), "AZaz09"} {
 		if !p.Valid() {
 			t.Errorf("%q.Valid() = false", p)
 		}
 	}
-	for _, p := range []policy.Purpose{"", " ", "a b", "a/b", "é", policy.Purpose(make64('a') + "a")} {
+	for _, p := range []policy.Purpose{"", " ", "a b", "a/b", "é", policy.Purpose(make64('a') + "a"),
+		"@", "[", "`", "{", "/", ":"} { // the characters either side of A-Z, a-z and 0-9
 		if p.Valid() {
 			t.Errorf("%q.Valid() = true", p)
 		}
