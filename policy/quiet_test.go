@@ -127,7 +127,9 @@ func TestQuietHoursAllWeek(t *testing.T) {
 		}
 	}
 	almost := policy.QuietHours{Hours: []policy.Hours{mustHours(t, "mon-sun 08:01-21:00"), policy.KoreanNight()}}
-	for _, q := range []policy.QuietHours{{}, {Hours: []policy.Hours{policy.KoreanNight()}}, almost} {
+	// The week's last minute, Saturday 23:59, is the only one left to send.
+	lastMinute := policy.QuietHours{Hours: []policy.Hours{mustHours(t, "sun-fri 00:00-24:00"), mustHours(t, "sat 00:00-23:59")}}
+	for _, q := range []policy.QuietHours{{}, {Hours: []policy.Hours{policy.KoreanNight()}}, almost, lastMinute} {
 		if err := q.Validate(); err != nil {
 			t.Errorf("Validate(%v) = %v", q.Hours, err)
 		}
