@@ -177,6 +177,33 @@ func TestZoneLocal(t *testing.T) {
 	}
 }
 
+// A zone name of up to 64 bytes is looked up; a longer one is refused
+// unread. Either way the error gives the length, not the name.
+func TestZoneNameLength(t *testing.T) {
+	for _, tt := range []struct {
+		name string
+		want string
+	}{
+		{"Asia/" + strings.Repeat("x", 59), "policy: bad time zone: unknown name (64 bytes)"},
+		{"Asia/" + strings.Repeat("x", 60), "policy: bad time zone: name too long (65 bytes)"},
+	} {
+		_, err := policy.LoadZone(tt.name)
+		if err == nil {
+			t.Fatalf("LoadZone of %d bytes succeeded", len(tt.name))
+		}
+		if diff := cmp.Diff(tt.want, err.Error()); diff != "" {
+			t.Errorf("LoadZone of %d bytes (-want +got)\n%s", len(tt.name), diff)
+		}
+		err = new(policy.Zone).UnmarshalText([]byte(tt.name))
+		if err == nil {
+			t.Fatalf("UnmarshalText of %d bytes succeeded", len(tt.name))
+		}
+		if diff := cmp.Diff(tt.want, err.Error()); diff != "" {
+			t.Errorf("UnmarshalText of %d bytes (-want +got)\n%s", len(tt.name), diff)
+		}
+	}
+}
+
 func FuzzParseHours(f *testing.F) {
 	for _, s := range []string{"mon-fri 09:00-18:00", "sat,sun 21:00-08:00", "fri-mon 00:00-24:00", "mon 24:00-01:00", ""} {
 		f.Add(s)
