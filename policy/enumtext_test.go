@@ -117,6 +117,9 @@ func TestAt(t *testing.T) {
 		{-1, 0, "", false},
 		{0, -1, "", false},
 		{1093, 0, "", false},
+		// Minutes carry up to ±2³⁰, the most At takes.
+		{-17895697, 1 << 30, "00:04", true},
+		{17895698, -(1 << 30), "00:56", true},
 		{math.MaxInt, 0, "", false},
 		{math.MinInt, math.MaxInt, "", false},
 	}
