@@ -25,6 +25,7 @@ func TestParseHours(t *testing.T) {
 		{"mon-sun 21:00-08:00", policy.Hours{Days: policy.EveryDay, Start: 1260, End: 480}, "mon-sun 21:00-08:00"},
 		{"mon,wed,fri 12:00-13:00", policy.Hours{Days: policy.DaysOf(time.Monday, time.Wednesday, time.Friday), Start: 720, End: 780}, "mon,wed,fri 12:00-13:00"},
 		{"  tue 08:00-09:00  ", policy.Hours{Days: policy.DaysOf(time.Tuesday), Start: 480, End: 540}, "tue 08:00-09:00"},
+		{"mon-fri 09:00-18:00" + strings.Repeat(" ", 109), policy.Hours{Days: policy.Weekdays, Start: 540, End: 1080}, "mon-fri 09:00-18:00"}, // 128 bytes
 	}
 	for _, tt := range tests {
 		got, err := policy.ParseHours(tt.in)
@@ -40,7 +41,8 @@ func TestParseHours(t *testing.T) {
 		}
 	}
 	for _, bad := range []string{"", "mon", "mon 09:00", "mon 9:00-18:00", "mon 09:00-25:00", "mon 24:00-09:00", "mon 09:00-09:00",
-		"mon 09:60-10:00", "funday 09:00-10:00", "mon- 09:00-10:00", "mon 09:00-18:00-19:00", "mon 0x:00-10:00"} {
+		"mon 09:60-10:00", "funday 09:00-10:00", "mon- 09:00-10:00", "mon 09:00-18:00-19:00", "mon 0x:00-10:00",
+		"mon-fri 09:00-18:00" + strings.Repeat(" ", 110)} {
 		if _, err := policy.ParseHours(bad); !errors.Is(err, policy.ErrBadHours) {
 			t.Errorf("ParseHours(%q) err = %v, want ErrBadHours", bad, err)
 		}
