@@ -76,6 +76,12 @@ func TestScheduleNextOutside(t *testing.T) {
 		{"range ends inside a daylight-saving gap", policy.Schedule{Zone: newYork, Hours: []policy.Hours{
 			{Days: policy.EveryDay, Start: policy.At(23, 0), End: policy.At(2, 30)},
 		}}, time.Date(2026, 3, 7, 23, 30, 0, 0, newYork.Location()), time.Date(2026, 3, 8, 3, 0, 0, 0, newYork.Location()), true},
+		// Validate refuses a range that starts where it ends; used anyway, it
+		// runs past midnight as any range whose end is not after its start
+		// does, for a whole day.
+		{"an unvalidated range that ends where it starts lasts a day", policy.Schedule{Zone: seoul, Hours: []policy.Hours{
+			{Days: policy.DaysOf(time.Monday), Start: policy.At(10, 0), End: policy.At(10, 0)},
+		}}, seoulTime("2026-11-23 12:00"), seoulTime("2026-11-24 10:00"), true},
 		{"the whole week has no way out", policy.Schedule{Hours: []policy.Hours{{Days: policy.EveryDay, Start: 0, End: policy.MinutesPerDay}}},
 			seoulTime("2026-11-23 10:00"), time.Time{}, false},
 	}
