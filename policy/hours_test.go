@@ -82,6 +82,12 @@ func TestScheduleNextOutside(t *testing.T) {
 		{"an unvalidated range that ends where it starts lasts a day", policy.Schedule{Zone: seoul, Hours: []policy.Hours{
 			{Days: policy.DaysOf(time.Monday), Start: policy.At(10, 0), End: policy.At(10, 0)},
 		}}, seoulTime("2026-11-23 12:00"), seoulTime("2026-11-24 10:00"), true},
+		// Before 1970 the local minutes and days count down from zero.
+		{"before 1970, ranges that touch or overlap join", policy.Schedule{Zone: policy.ZoneOf(time.UTC), Hours: []policy.Hours{
+			{Days: policy.EveryDay, Start: policy.At(21, 0), End: policy.At(24, 0)},
+			{Days: policy.EveryDay, Start: policy.At(0, 0), End: policy.At(3, 0)},
+			{Days: policy.EveryDay, Start: policy.At(2, 0), End: policy.At(8, 0)},
+		}}, time.Date(1969, 12, 30, 22, 0, 0, 0, time.UTC), time.Date(1969, 12, 31, 8, 0, 0, 0, time.UTC), true},
 		{"the whole week has no way out", policy.Schedule{Hours: []policy.Hours{{Days: policy.EveryDay, Start: 0, End: policy.MinutesPerDay}}},
 			seoulTime("2026-11-23 10:00"), time.Time{}, false},
 	}
