@@ -136,9 +136,14 @@ func validWeekday(w time.Weekday) bool { return time.Sunday <= w && w <= time.Sa
 
 var dayNames = [7]string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
 
+// parseDay reads a day name of dayNames in any case. It folds ASCII only:
+// strings.EqualFold would read "ſun", with a long s, as "sun".
 func parseDay(s string) (time.Weekday, bool) {
+	if len(s) != 3 {
+		return 0, false
+	}
 	for i, n := range dayNames {
-		if strings.EqualFold(s, n) {
+		if upperASCII(s[0]) == upperASCII(n[0]) && upperASCII(s[1]) == upperASCII(n[1]) && upperASCII(s[2]) == upperASCII(n[2]) {
 			return time.Weekday(i), true
 		}
 	}

@@ -42,7 +42,8 @@ func TestParseHours(t *testing.T) {
 	}
 	for _, bad := range []string{"", "mon", "mon 09:00", "mon 9:00-18:00", "mon 09:00-25:00", "mon 24:00-09:00", "mon 09:00-09:00",
 		"mon 09:60-10:00", "funday 09:00-10:00", "mon- 09:00-10:00", "mon 09:00-18:00-19:00", "mon 0x:00-10:00",
-		"mon-fri 09:00-18:00" + strings.Repeat(" ", 110)} {
+		"mon-fri 09:00-18:00" + strings.Repeat(" ", 110),
+		"ſun 09:00-10:00", "mon-ſat 09:00-10:00"} { // a long s is no s
 		if _, err := policy.ParseHours(bad); !errors.Is(err, policy.ErrBadHours) {
 			t.Errorf("ParseHours(%q) err = %v, want ErrBadHours", bad, err)
 		}
