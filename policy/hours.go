@@ -25,7 +25,9 @@ const MinutesPerDay Clock = 24 * 60
 // or past 24:00, such as At(25, 0) or At(-1, 0), is a Clock that is not
 // [Clock.Valid]. [Hours.Validate], and so [Schedule.Validate] and the
 // Validate methods of the settings that hold hours, refuse a range that
-// uses one with [ErrBadHours]; MarshalText refuses it too.
+// uses one with [ErrBadHours]; MarshalText refuses it too. So is the Clock
+// of an h or m beyond ±2³⁰, whatever the other: no time of day needs one,
+// and the bound keeps h*60+m from overflowing.
 func At(h, m int) Clock {
 	// Bounds first, so that h*60+m cannot overflow into the day.
 	const bound = 1 << 30
