@@ -193,8 +193,9 @@ func linkCode(name string) Code {
 		}
 		i += 1 + next
 	}
-	// A host name: a word of dotted labels, not the local part of an
-	// address ("kim.jo@…"; the address itself was judged above).
+	// A host name: a word of dotted labels. One written before an '@' is
+	// judged too: an address was refused above, and a host name before an
+	// '@' that starts none ("evil.com@") is still a link a messenger shows.
 	prevLabel := false
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
@@ -209,9 +210,7 @@ func linkCode(name string) Code {
 		}
 		h := scanHost(s[i:], false)
 		end := i + max(h.end, size)
-		switch {
-		case end < len(s) && s[end] == '@':
-		case linkHost(h, end < len(s) && s[end] == '/'):
+		if linkHost(h, end < len(s) && s[end] == '/') {
 			return CodeContainsLink
 		}
 		i, prevLabel = end, false

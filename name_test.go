@@ -161,6 +161,9 @@ func TestParseNameHostile(t *testing.T) {
 		tc{"an ideographic full stop", "evil。com", followup.CodeContainsLink},
 		tc{"a half-width ideographic full stop", "evil｡com", followup.CodeContainsLink},
 		tc{"a title glued to a two-letter surname", "Mr.Li", followup.CodeContainsLink},
+		tc{"a host name before an at sign", "visit evil.com@", followup.CodeContainsLink},
+		tc{"a host name before an at sign and no domain", "evil.com@x", followup.CodeContainsLink},
+		tc{"a host name with a trailing dot before an at sign", "evil.com.@x", followup.CodeContainsLink},
 
 		tc{"an email", "minji@example.com", followup.CodeContainsEmail},
 		tc{"an email with a dotted local part", "kim.jo@example.com", followup.CodeContainsEmail},
