@@ -51,6 +51,8 @@ func TestParseEmail(t *testing.T) {
 		{"trimmed", " \t minji@example.com\r\n", ok("minji@example.com")},
 		{"trimmed NBSP and ideographic space", "\u00a0minji@example.com\u3000", ok("minji@example.com")},
 		{"domain lower-cased, local kept", "MinJi.Kim@Example.COM", ok("MinJi.Kim@example.com")},
+		{"A and Z in the local part kept", "Zoe.Ahn@example.com", ok("Zoe.Ahn@example.com")},
+		{"A and Z in the domain lower-cased", "minji@ZARA.example.com", ok("minji@zara.example.com")},
 		{"tag and subdomains", "first.last+tag@mail.example.co.kr", ok("first.last+tag@mail.example.co.kr")},
 		{"atext symbols", "o'neil_{x}|y@example.com", ok("o'neil_{x}|y@example.com")},
 		{"hyphens and digits", "kim@mail-1.example-2.com", ok("kim@mail-1.example-2.com")},
