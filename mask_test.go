@@ -175,6 +175,12 @@ func TestMaskName(t *testing.T) {
 }
 
 func TestMaskEmail(t *testing.T) {
+	label63 := strings.Repeat("a", 63)
+	domain254 := label63 + "." + label63 + "." + label63 + "." + strings.Repeat("b", 62)
+	domain255 := domain254 + "b"
+	if len(domain254) != 254 || len(domain255) != 255 {
+		t.Fatalf("boundary domains are %d and %d bytes, want 254 and 255", len(domain254), len(domain255))
+	}
 	tests := []struct{ in, want string }{
 		{"", ""},
 		{"sujin@example.com", "s***@example.com"},
@@ -195,6 +201,10 @@ func TestMaskEmail(t *testing.T) {
 		{"kim@", "k***@***"},
 		{"@example.com", "***"},
 		{"kim@" + strings.Repeat("a.", 200) + "com", "k***@***"},
+		// A host name of 254 bytes, the most an address may hold, stays;
+		// one byte more is no host name.
+		{"k@" + domain254, "k***@" + domain254},
+		{"k@" + domain255, "k***@***"},
 	}
 	for _, tt := range tests {
 		if got := followup.MaskEmail(tt.in); got != tt.want {
@@ -265,6 +275,9 @@ func TestContactInputMasked(t *testing.T) {
 	for _, tt := range []struct{ phone, want string }{
 		{"", "ContactInput{}"},
 		{"12345", "ContactInput{phone: ***}"},
+		{"123-4567", "ContactInput{phone: ***}"},
+		{"1234-5678", "ContactInput{phone: ***5678}"},
+		{"090-9090-9090", "ContactInput{phone: ***9090}"},
 		{"전화 주세요 010 9876 5432", "ContactInput{phone: ***5432}"},
 	} {
 		if got := fmt.Sprint(followup.ContactInput{Phone: tt.phone}); got != tt.want {
@@ -302,6 +315,7 @@ func TestReplyAndMessageMasked(t *testing.T) {
 	conv := followup.Conversation{ID: "chat-1", Unseen: []followup.Reply{reply}, Earlier: []followup.Message{fromCustomer, fromAgent},
 		PushTarget: "fcm-token-0f3a9c", OptOuts: []notify.Channel{notify.ChannelSMS}}
 	checkPrints(t, conv, "Conversation{id: chat-1, unseen: 1, followUps: 0, open: false, optOuts: [sms], pushTarget: 16 chars}")
+	checkPrints(t, followup.Conversation{ID: "chat-2"}, "Conversation{id: chat-2, unseen: 0, followUps: 0, open: false}")
 	var b strings.Builder
 	slog.New(slog.NewJSONHandler(&b, nil)).Info("replies", "reply", reply, "customer", fromCustomer, "agent", fromAgent)
 	printed := []string{b.String()}
@@ -324,4 +338,24 @@ func TestReplyAndMessageMasked(t *testing.T) {
 			t.Errorf("log line %s lacks %s", b.String(), want)
 		}
 	}
+}
+
+// Render data prints the customer's name masked and the replies, earlier
+// messages and link as counts, each left out when there is none.
+func TestRenderDataMasked(t *testing.T) {
+	d := followup.RenderData{
+		Workspace:    "Acme",
+		CustomerName: "김민지",
+		Replies:      []followup.Reply{{ID: "r1", Text: "내일 출고됩니다."}, {ID: "r2", Text: "감사합니다."}},
+		Link:         "https://chat.example/c/1",
+	}
+	checkPrints(t, d, "RenderData{workspace: Acme, customer: 김*지, replies: 2, link: 24 chars}")
+	d.Earlier = []followup.Message{{FromCustomer: true, Author: "김민지", Text: "언제 오나요?"}}
+	checkPrints(t, d, "RenderData{workspace: Acme, customer: 김*지, replies: 2, earlier: 1, link: 24 chars}")
+	var b strings.Builder
+	slog.New(slog.NewJSONHandler(&b, nil)).Info("render", "data", d)
+	if want := `"data":{"workspace":"Acme","customer":"김*지","replies":"2","earlier":"1","link":"24 chars"}`; !strings.Contains(b.String(), want) {
+		t.Errorf("log line %s lacks %s", b.String(), want)
+	}
+	checkPrints(t, followup.RenderData{}, "RenderData{}")
 }
