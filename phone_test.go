@@ -89,6 +89,8 @@ func TestParsePhoneKorea(t *testing.T) {
 		{"010-l234-5678", phoneResult{Code: followup.CodeNotANumber}},
 		{"010-1234-567o", phoneResult{Code: followup.CodeNotANumber}},
 		{"010-1234-567O", phoneResult{Code: followup.CodeNotANumber}},
+		{"010-1234-567a", phoneResult{Code: followup.CodeNotANumber}},
+		{"010-1234-567Z", phoneResult{Code: followup.CodeNotANumber}},
 		{"010-CALL-KIMS", phoneResult{Code: followup.CodeNotANumber}},
 		{"1588-CALL", phoneResult{Code: followup.CodeNotANumber}},
 		{"010-１２３４-５６７ｏ", phoneResult{Code: followup.CodeNotANumber}},
@@ -105,6 +107,7 @@ func TestParsePhoneKorea(t *testing.T) {
 		{"02-123-4567 # 89", phoneResult{Code: followup.CodeNotANumber}},
 		{"12", phoneResult{Code: followup.CodeInvalidNumber}},
 		{"010-1234-56", phoneResult{Code: followup.CodeInvalidNumber}},
+		{"+82 10-1234-5678" + strings.Repeat(" ", 48), phoneResult{Phone: mobile}},
 		{"+82 10-1234-5678" + strings.Repeat(" ", 49), phoneResult{Code: followup.CodeTooLong}},
 		{strings.Repeat("1", 1<<20), phoneResult{Code: followup.CodeTooLong}},
 	}
@@ -128,6 +131,8 @@ func TestParsePhoneRegion(t *testing.T) {
 	}{
 		{"090-1234-5678", "JP", phoneResult{Phone: followup.Phone{E164: "+819012345678", Region: "JP", Type: followup.PhoneMobile}}},
 		{"090-1234-5678", "jp", phoneResult{Phone: followup.Phone{E164: "+819012345678", Region: "JP", Type: followup.PhoneMobile}}},
+		{"(416) 555-0123", "Ca", phoneResult{Phone: followup.Phone{E164: "+14165550123", Region: "CA", Type: followup.PhoneFixedLineOrMobile}}},
+		{"021 234 5678", "Nz", phoneResult{Phone: followup.Phone{E164: "+64212345678", Region: "NZ", Type: followup.PhoneMobile}}},
 		// Japanese input methods type the prolonged sound mark as a dash.
 		{"090ー1234ー5678", "JP", phoneResult{Phone: followup.Phone{E164: "+819012345678", Region: "JP", Type: followup.PhoneMobile}}},
 		{"010-1234-5678", "", phoneResult{Phone: followup.Phone{E164: "+821012345678", Region: "KR", Type: followup.PhoneMobile}}},
@@ -221,6 +226,7 @@ func TestPhoneMaskedNotANumber(t *testing.T) {
 		{"+", "***"},
 		{"1234", "***"},
 		{"1234567", "***"},
+		{"12345678", "***5678"},
 		{"01012345678", "***5678"},
 		{"+0001012345678", "***5678"},
 	}
