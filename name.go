@@ -326,10 +326,10 @@ func linkHost(h host, path bool) bool {
 	if hasPrefixFold(h.tld, "xn--") {
 		return true
 	}
-	var buf [24]byte
-	if len(h.tld) < 2 || len(h.tld) > len(buf) {
+	if len(h.tld) < 2 || len(h.tld) > maxLabel {
 		return false
 	}
+	var buf [maxLabel]byte
 	for i := 0; i < len(h.tld); i++ {
 		c := h.tld[i] | 0x20 // lower-case an ASCII letter
 		if c < 'a' || c > 'z' {
@@ -340,6 +340,9 @@ func linkHost(h host, path bool) bool {
 	tld := buf[:len(h.tld)]
 	return path || len(tld) == 2 && countryTLD(tld[0], tld[1]) || genericTLD(string(tld))
 }
+
+// maxLabel is the longest label the DNS allows, in bytes.
+const maxLabel = 63
 
 // countryTLDs are the two-letter country-code top-level domains in the DNS
 // root zone, in pairs.
