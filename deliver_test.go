@@ -313,6 +313,33 @@ func TestDeliverSubstitute(t *testing.T) {
 	}
 }
 
+// A text message goes from the sender number's digits, whatever its
+// hyphens.
+func TestDeliverSMSFromSenderNumber(t *testing.T) {
+	for _, tt := range []struct{ sender, want string }{
+		{"1588-1234", "15881234"},
+		{"02-3456-7890", "0234567890"},
+		{"1599-9009", "15999009"},
+	} {
+		s := fullSettings
+		s.Text.SenderNumber = tt.sender
+		e, fakes := deliverEngine(t, s, paying)
+		fakes.AlimTalk.FailAlways(notify.ErrRecipientRefused)
+		c := baseConversation(t)
+		now := t0.Add(3 * time.Minute)
+		if _, err := e.Deliver(context.Background(), now, e.Plan(now, c), c); err != nil {
+			t.Fatal(err)
+		}
+		sms := fakes.SMS.Sent()
+		if len(sms) != 1 {
+			t.Fatalf("sender %q: %d SMS sent, want 1", tt.sender, len(sms))
+		}
+		if sms[0].From != tt.want {
+			t.Errorf("sender %q: SMS from %q, want %q", tt.sender, sms[0].From, tt.want)
+		}
+	}
+}
+
 // The same plan delivered ten times, one after another, with the history
 // updated after each as a host does, sends once.
 func TestDeliverRedeliverySequential(t *testing.T) {
