@@ -1165,9 +1165,18 @@ func TestDeliverAlimTalkRateLimitedGoesAsSMS(t *testing.T) {
 		if diff := cmp.Diff(want, res.Records); diff != "" {
 			t.Errorf("records (-want +got):\n%s", diff)
 		}
-		// The SMS is the AlimTalk's own content, as a substitute is.
-		if m := fakes.SMS.Sent(); len(m) == 1 && !strings.Contains(m[0].Text, "https://chat.example/c/c1") {
-			t.Errorf("SMS %q lacks the AlimTalk's link", m[0].Text)
+		// The SMS is the AlimTalk's own content, as its substitute is, not
+		// the text message the engine sends when there is no AlimTalk.
+		ref, refFakes := deliverEngine(t, fullSettings, paying)
+		if _, err := ref.Deliver(context.Background(), due, ref.Plan(due, baseConversation(t)), baseConversation(t)); err != nil {
+			t.Fatal(err)
+		}
+		alimTalks := refFakes.AlimTalk.Sent()
+		if len(alimTalks) != 1 || alimTalks[0].Substitute == nil {
+			t.Fatalf("reference delivery: %d AlimTalks, want 1 with a substitute", len(alimTalks))
+		}
+		if m := fakes.SMS.Sent(); len(m) == 1 && m[0].Text != alimTalks[0].Substitute.Text {
+			t.Errorf("SMS %q, want the AlimTalk's substitute %q", m[0].Text, alimTalks[0].Substitute.Text)
 		}
 		c.FollowUps = append(c.FollowUps, res.Records...)
 		if p := e.Plan(now.Add(time.Hour), c); p.Reason != followup.AlreadyFollowedUp {
