@@ -451,6 +451,10 @@ func TestRenderSMSSubjectFit(t *testing.T) {
 		{"ko", "Acme", "[Acme] 문의 답변 안내"},
 		{"ko", "가나다라마바사아자차카", "[가나다라마바사아자차카] 문의 답변 안내"}, // 39 bytes
 		{"ko", "가나다라마바사아자차카타", "[가나다라마바사아자차…] 문의 답변 안내"},
+		{"ko", "가나다라마바사아자차카a", "[가나다라마바사아자차카a] 문의 답변 안내"}, // 40 bytes
+		{"ko", "가나다라마바사아자차카ab", "[가나다라마바사아자차…] 문의 답변 안내"},
+		{"en", "A", "[A] Reply to your inquiry"},
+		{"en", "AB", "[AB] Reply to your inquiry"},
 		{"en", "A Very Long Company Name Inc.", "[A Very Long Co…] Reply to your inquiry"},
 		{"en", "Acme\nInc.", "[Acme Inc.] Reply to your inquiry"},
 		{"ja", "株式会社", "【株式会社】お問い合わせへの返信"},
@@ -468,6 +472,67 @@ func TestRenderSMSSubjectFit(t *testing.T) {
 		}
 		if n := smsBytes(c.SMSSubject); n > notify.LMSSubjectMaxBytes {
 			t.Errorf("%s %q: SMSSubject is %d bytes", tt.lang, tt.workspace, n)
+		}
+	}
+}
+
+// A host's LMS subject is fitted as the built-in one is: the workspace name
+// is cut first, down to nothing, and then the end of the subject.
+func TestRenderSMSSubjectHostTemplateFit(t *testing.T) {
+	tests := []struct {
+		subject, workspace, want string
+	}{
+		// 35 bytes without the workspace name: 5 bytes are left for it.
+		{"[{{.Workspace}}] a reply to the inquiry you sent.", "가나", "[가나] a reply to the inquiry you sent."},
+		{"[{{.Workspace}}] a reply to the inquiry you sent.", "가나다", "[가…] a reply to the inquiry you sent."},
+		// 39 bytes without it: no room for even one character and "…".
+		{"[{{.Workspace}}] a reply to your inquiry of last week", "Acme", "[] a reply to your inquiry of last week"},
+		// Over 40 bytes without it: the end is cut.
+		{"{{.Workspace}} reply to the inquiry you sent us last week", "Acme", "reply to the inquiry you sent us last…"},
+		{"{{.Workspace}} reply to the inquiry you sent us last week", "", "reply to the inquiry you sent us last…"},
+		{"Antwort auf Ihre Anfrage vom letzten Dienstag", "", "Antwort auf Ihre Anfrage vom letzten D…"},
+	}
+	for _, tt := range tests {
+		r, err := NewRenderer(map[string]Templates{"en": {SMSSubject: texttemplate.Must(texttemplate.New("s").Parse(tt.subject))}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := renderData()
+		d.Workspace = tt.workspace
+		c, err := r.Render("en", "en", d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.SMSSubject != tt.want {
+			t.Errorf("%q with %q: SMSSubject = %q (%d bytes), want %q", tt.subject, tt.workspace, c.SMSSubject, smsBytes(c.SMSSubject), tt.want)
+		}
+	}
+}
+
+// cutToFit keeps as much of the text as fits with "…", and leaves text that
+// fits alone.
+func TestCutToFit(t *testing.T) {
+	runes := utf8.RuneCountInString
+	tests := []struct {
+		s       string
+		limit   int
+		measure func(string) int
+		want    string
+	}{
+		{"abcdef", 7, runes, "abcdef"},
+		{"abcdef", 6, runes, "abcdef"},
+		{"abcdef", 5, runes, "abcd…"},
+		{"abcdef", 2, runes, "a…"},
+		{"abcdef", 1, runes, "…"},
+		{"ab  cdef", 4, runes, "ab…"}, // no space before "…"
+		{"가나다라마", 10, smsBytes, "가나다라마"},
+		{"가나다라마", 9, smsBytes, "가나다…"},
+		{"가나다라마", 8, smsBytes, "가나다…"},
+		{"가나다라마", 7, smsBytes, "가나…"},
+	}
+	for _, tt := range tests {
+		if got := cutToFit(tt.s, tt.limit, tt.measure); got != tt.want {
+			t.Errorf("cutToFit(%q, %d) = %q, want %q", tt.s, tt.limit, got, tt.want)
 		}
 	}
 }
