@@ -537,6 +537,72 @@ func TestCutToFit(t *testing.T) {
 	}
 }
 
+// fitReplies cuts the replies as little as the limit asks, down to a lone
+// "…", and reports ErrTooLong when not even that fits.
+func TestFitReplies(t *testing.T) {
+	rs := []Reply{{ID: "1", Text: "abc"}, {ID: "2", Text: "de"}}
+	render := func(rs []Reply) (string, error) { return joinText(rs, "\n"), nil }
+	tests := []struct {
+		limit   int
+		want    []Reply
+		wantErr error
+	}{
+		{6, []Reply{{ID: "1", Text: "abc"}, {ID: "2", Text: "d…"}}, nil},
+		{5, []Reply{{ID: "1", Text: "abc…"}}, nil}, // "abc\nd…" is 6
+		{4, []Reply{{ID: "1", Text: "abc…"}}, nil},
+		{2, []Reply{{ID: "1", Text: "a…"}}, nil},
+		{1, []Reply{{ID: "1", Text: "…"}}, nil},
+		{0, nil, ErrTooLong},
+	}
+	for _, tt := range tests {
+		got, err := fitReplies(rs, tt.limit, utf8.RuneCountInString, render)
+		if !errors.Is(err, tt.wantErr) {
+			t.Errorf("fitReplies(limit %d): err = %v, want %v", tt.limit, err, tt.wantErr)
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("fitReplies(limit %d) (-want +got):\n%s", tt.limit, diff)
+		}
+	}
+}
+
+// fillAlimTalk fills each variable once, whatever the lengths of the body
+// and the values, and names what it cannot fill.
+func TestFillAlimTalk(t *testing.T) {
+	v := alimTalkVars{workspace: "Acme", customer: "민지", reply: "네", link: "https://c.example/1"}
+	// Values longer than the body and everything else together.
+	longWorkspace := alimTalkVars{workspace: "Acme Customer Support Center", reply: "네"}
+	longCustomer := alimTalkVars{workspace: "A", customer: "Alexandra Konstantinopoulou", reply: "네"}
+	tests := []struct {
+		body          string
+		v             alimTalkVars
+		want, wantErr string
+	}{
+		{body: "[#{workspace}] #{customer}님, #{reply}\n#{link}", v: v, want: "[Acme] 민지님, 네\nhttps://c.example/1"},
+		{body: "#{workspace}", v: longWorkspace, want: "Acme Customer Support Center"},
+		{body: "#{customer}", v: longCustomer, want: "Alexandra Konstantinopoulou"},
+		{body: "no variables", v: v, want: "no variables"},
+		{body: "#{}", v: v, wantErr: `"": unknown alimtalk template variable`},
+		{body: "#{이름}님", v: v, wantErr: `"이름": unknown alimtalk template variable`},
+		{body: "Hi #{customer", v: v, wantErr: `unclosed "#{": unknown alimtalk template variable`},
+	}
+	for _, tt := range tests {
+		got, err := fillAlimTalk(tt.body, tt.v)
+		if tt.wantErr != "" {
+			if err == nil || err.Error() != tt.wantErr || !errors.Is(err, ErrAlimTalkVariable) {
+				t.Errorf("fillAlimTalk(%q): err = %v, want %s", tt.body, err, tt.wantErr)
+			}
+			continue
+		}
+		if err != nil || got != tt.want {
+			t.Errorf("fillAlimTalk(%q) = %q, %v; want %q", tt.body, got, err, tt.want)
+		}
+	}
+	// A value holding "#{...}" is not filled again.
+	if got, err := fillAlimTalk("#{reply}", alimTalkVars{reply: "#{workspace}", workspace: "Acme"}); err != nil || got != "#{workspace}" {
+		t.Errorf("fillAlimTalk of a reply holding a variable = %q, %v", got, err)
+	}
+}
+
 func TestRenderHostTemplate(t *testing.T) {
 	subject := texttemplate.Must(texttemplate.New("s").Funcs(TemplateFuncs()).
 		Parse(`{{.Workspace}}: {{len .Replies}} new {{if eq (len .Replies) 1}}reply{{else}}replies{{end}}`))
