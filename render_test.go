@@ -603,6 +603,52 @@ func TestFillAlimTalk(t *testing.T) {
 	}
 }
 
+// A host's templates that leave a field out get the built-in template for
+// that field alone.
+func TestRenderBuiltinForMissingField(t *testing.T) {
+	d := renderData()
+	d.CustomerName = "" // the AlimTalk shows DefaultCustomer
+	var builtin Renderer
+	want, err := builtin.Render("ko", "ko", d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		field    string
+		leaveOut func(*Templates)
+	}{
+		{"SMS", func(t *Templates) { t.SMS = nil }},
+		{"SMSSubject", func(t *Templates) { t.SMSSubject = nil }},
+		{"AlimTalk", func(t *Templates) { t.AlimTalk = "" }},
+		{"DefaultCustomer", func(t *Templates) { t.DefaultCustomer = "" }},
+		{"EmailSubject", func(t *Templates) { t.EmailSubject = nil }},
+		{"EmailText", func(t *Templates) { t.EmailText = nil }},
+		{"EmailHTML", func(t *Templates) { t.EmailHTML = nil }},
+		{"PushTitle", func(t *Templates) { t.PushTitle = nil }},
+		{"PushBody", func(t *Templates) { t.PushBody = nil }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.field, func(t *testing.T) {
+			custom, err := DefaultTemplates("ko")
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.leaveOut(&custom)
+			r, err := NewRenderer(map[string]Templates{"ko": custom})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := r.Render("ko", "ko", d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("Render without %s (-want +got):\n%s", tt.field, diff)
+			}
+		})
+	}
+}
+
 func TestRenderHostTemplate(t *testing.T) {
 	subject := texttemplate.Must(texttemplate.New("s").Funcs(TemplateFuncs()).
 		Parse(`{{.Workspace}}: {{len .Replies}} new {{if eq (len .Replies) 1}}reply{{else}}replies{{end}}`))
