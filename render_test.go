@@ -966,6 +966,11 @@ func TestRenderSubstitute(t *testing.T) {
 	long.Replies = []Reply{{Text: strings.Repeat("가", 1200)}}
 	noLink := short
 	noLink.Link = ""
+	// With the link, 1,980 bytes of reply make an LMS of 2,000 bytes.
+	exactLMS := short
+	exactLMS.Replies = []Reply{{Text: strings.Repeat("가", 990)}}
+	overLMS := short
+	overLMS.Replies = []Reply{{Text: strings.Repeat("가", 990) + "a"}}
 	tests := []struct {
 		name     string
 		d        RenderData
@@ -979,6 +984,12 @@ func TestRenderSubstitute(t *testing.T) {
 			func(Content) string { return "내일 출고됩니다." },
 			func(Content) string { return "" }},
 		{"over an LMS with the link: the text message instead", long,
+			func(c Content) string { return c.SMSText },
+			func(c Content) string { return c.SMSSubject }},
+		{"exactly an LMS with the link", exactLMS,
+			func(Content) string { return strings.Repeat("가", 990) + "\nhttps://c.example/1" },
+			func(c Content) string { return c.SMSSubject }},
+		{"one byte over an LMS with the link: the text message instead", overLMS,
 			func(c Content) string { return c.SMSText },
 			func(c Content) string { return c.SMSSubject }},
 	}
@@ -1001,5 +1012,28 @@ func TestRenderSubstitute(t *testing.T) {
 				t.Errorf("SubstituteText is %v (%v) with subject %q", k, err, c.SubstituteSubject)
 			}
 		})
+	}
+}
+
+// When the text message does not fit any LMS, the AlimTalk's substitute
+// still goes, with a subject of its own.
+func TestRenderSubstituteSubjectWithoutTextMessage(t *testing.T) {
+	sms := texttemplate.Must(texttemplate.New("sms").Parse(strings.Repeat("가", 1001) + `{{range .Replies}}{{.Text}}{{end}}`))
+	r, err := NewRenderer(map[string]Templates{"ko": {SMS: sms, AlimTalk: "#{reply}"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := RenderData{Workspace: "Acme", Replies: []Reply{{Text: strings.Repeat("가", 100)}}}
+	c, long, err := r.render("ko", "ko", d, allChannels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !errors.Is(long.sms, ErrTooLong) || long.alimTalk != nil {
+		t.Fatalf("unfit %+v, want the text message alone too long", long)
+	}
+	want := Content{SubstituteText: strings.Repeat("가", 100), SubstituteSubject: "[Acme] 문의 답변 안내"}
+	got := Content{SubstituteText: c.SubstituteText, SubstituteSubject: c.SubstituteSubject}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("substitute (-want +got):\n%s", diff)
 	}
 }
