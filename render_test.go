@@ -649,6 +649,22 @@ func TestRenderBuiltinForMissingField(t *testing.T) {
 	}
 }
 
+// A template's error names the template, cut to 32 bytes.
+func TestTemplateErrorNamesTemplate(t *testing.T) {
+	const withheld = " failed; its error is withheld, since it may quote the data (errors.As gives it)"
+	name32 := strings.Repeat("n", 32)
+	for _, tt := range []struct{ name, want string }{
+		{"sms", `template "sms"` + withheld},
+		{name32, `template "` + name32 + `"` + withheld},
+		{name32 + "x", `template "` + name32 + `…"` + withheld},
+	} {
+		err := withhold(texttemplate.ExecError{Name: tt.name, Err: errors.New("range can't iterate over 김민지")})
+		if got := err.Error(); got != tt.want {
+			t.Errorf("template %q: error %q, want %q", tt.name, got, tt.want)
+		}
+	}
+}
+
 func TestRenderHostTemplate(t *testing.T) {
 	subject := texttemplate.Must(texttemplate.New("s").Funcs(TemplateFuncs()).
 		Parse(`{{.Workspace}}: {{len .Replies}} new {{if eq (len .Replies) 1}}reply{{else}}replies{{end}}`))
@@ -843,6 +859,20 @@ func TestTemplateFuncs(t *testing.T) {
 	} {
 		if got := truncate(tt.n, tt.in); got != tt.want {
 			t.Errorf("truncate(%d, %q) = %q, want %q", tt.n, tt.in, got, tt.want)
+		}
+	}
+	oneLine := f["oneLine"].(func(string) string)
+	for _, tt := range []struct{ in, want string }{
+		{"", ""},
+		{"a b", "a b"},
+		{"a ", "a"},
+		{" a", "a"},
+		{"a  b", "a b"},
+		{"a\n\tb\n", "a b"},
+		{"a\u00a0b", "a b"},
+	} {
+		if got := oneLine(tt.in); got != tt.want {
+			t.Errorf("oneLine(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
 	rs := []Reply{{Text: "a"}, {Text: "b"}, {Text: "c"}}
