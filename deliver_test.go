@@ -313,6 +313,33 @@ func TestDeliverSubstitute(t *testing.T) {
 	}
 }
 
+// A text message goes from the sender number's digits, whatever its
+// hyphens.
+func TestDeliverSMSFromSenderNumber(t *testing.T) {
+	for _, tt := range []struct{ sender, want string }{
+		{"1588-1234", "15881234"},
+		{"02-3456-7890", "0234567890"},
+		{"1599-9009", "15999009"},
+	} {
+		s := fullSettings
+		s.Text.SenderNumber = tt.sender
+		e, fakes := deliverEngine(t, s, paying)
+		fakes.AlimTalk.FailAlways(notify.ErrRecipientRefused)
+		c := baseConversation(t)
+		now := t0.Add(3 * time.Minute)
+		if _, err := e.Deliver(context.Background(), now, e.Plan(now, c), c); err != nil {
+			t.Fatal(err)
+		}
+		sms := fakes.SMS.Sent()
+		if len(sms) != 1 {
+			t.Fatalf("sender %q: %d SMS sent, want 1", tt.sender, len(sms))
+		}
+		if sms[0].From != tt.want {
+			t.Errorf("sender %q: SMS from %q, want %q", tt.sender, sms[0].From, tt.want)
+		}
+	}
+}
+
 // The same plan delivered ten times, one after another, with the history
 // updated after each as a host does, sends once.
 func TestDeliverRedeliverySequential(t *testing.T) {
@@ -1138,9 +1165,18 @@ func TestDeliverAlimTalkRateLimitedGoesAsSMS(t *testing.T) {
 		if diff := cmp.Diff(want, res.Records); diff != "" {
 			t.Errorf("records (-want +got):\n%s", diff)
 		}
-		// The SMS is the AlimTalk's own content, as a substitute is.
-		if m := fakes.SMS.Sent(); len(m) == 1 && !strings.Contains(m[0].Text, "https://chat.example/c/c1") {
-			t.Errorf("SMS %q lacks the AlimTalk's link", m[0].Text)
+		// The SMS is the AlimTalk's own content, as its substitute is, not
+		// the text message the engine sends when there is no AlimTalk.
+		ref, refFakes := deliverEngine(t, fullSettings, paying)
+		if _, err := ref.Deliver(context.Background(), due, ref.Plan(due, baseConversation(t)), baseConversation(t)); err != nil {
+			t.Fatal(err)
+		}
+		alimTalks := refFakes.AlimTalk.Sent()
+		if len(alimTalks) != 1 || alimTalks[0].Substitute == nil {
+			t.Fatalf("reference delivery: %d AlimTalks, want 1 with a substitute", len(alimTalks))
+		}
+		if m := fakes.SMS.Sent(); len(m) == 1 && m[0].Text != alimTalks[0].Substitute.Text {
+			t.Errorf("SMS %q, want the AlimTalk's substitute %q", m[0].Text, alimTalks[0].Substitute.Text)
 		}
 		c.FollowUps = append(c.FollowUps, res.Records...)
 		if p := e.Plan(now.Add(time.Hour), c); p.Reason != followup.AlreadyFollowedUp {

@@ -889,11 +889,16 @@ func (e templateError) Error() string {
 
 // truncateForError shortens text that is not personal data (a template's
 // name) before it goes into an error string, so a hostile caller cannot make
-// error strings arbitrarily long.
+// error strings arbitrarily long. It cuts at a character's start, so that no
+// half character shows (%q would write its bytes as \x escapes).
 func truncateForError(s string) string {
 	const max = 32
 	if len(s) <= max {
 		return s
 	}
-	return s[:max] + "…"
+	n := max
+	for n > max-utf8.UTFMax+1 && !utf8.RuneStart(s[n]) {
+		n--
+	}
+	return s[:n] + "…"
 }

@@ -451,6 +451,10 @@ func TestRenderSMSSubjectFit(t *testing.T) {
 		{"ko", "Acme", "[Acme] 문의 답변 안내"},
 		{"ko", "가나다라마바사아자차카", "[가나다라마바사아자차카] 문의 답변 안내"}, // 39 bytes
 		{"ko", "가나다라마바사아자차카타", "[가나다라마바사아자차…] 문의 답변 안내"},
+		{"ko", "가나다라마바사아자차카a", "[가나다라마바사아자차카a] 문의 답변 안내"}, // 40 bytes
+		{"ko", "가나다라마바사아자차카ab", "[가나다라마바사아자차…] 문의 답변 안내"},
+		{"en", "A", "[A] Reply to your inquiry"},
+		{"en", "AB", "[AB] Reply to your inquiry"},
 		{"en", "A Very Long Company Name Inc.", "[A Very Long Co…] Reply to your inquiry"},
 		{"en", "Acme\nInc.", "[Acme Inc.] Reply to your inquiry"},
 		{"ja", "株式会社", "【株式会社】お問い合わせへの返信"},
@@ -468,6 +472,200 @@ func TestRenderSMSSubjectFit(t *testing.T) {
 		}
 		if n := smsBytes(c.SMSSubject); n > notify.LMSSubjectMaxBytes {
 			t.Errorf("%s %q: SMSSubject is %d bytes", tt.lang, tt.workspace, n)
+		}
+	}
+}
+
+// A host's LMS subject is fitted as the built-in one is: the workspace name
+// is cut first, down to nothing, and then the end of the subject.
+func TestRenderSMSSubjectHostTemplateFit(t *testing.T) {
+	tests := []struct {
+		subject, workspace, want string
+	}{
+		// 35 bytes without the workspace name: 5 bytes are left for it.
+		{"[{{.Workspace}}] a reply to the inquiry you sent.", "가나", "[가나] a reply to the inquiry you sent."},
+		{"[{{.Workspace}}] a reply to the inquiry you sent.", "가나다", "[가…] a reply to the inquiry you sent."},
+		// 39 bytes without it: no room for even one character and "…".
+		{"[{{.Workspace}}] a reply to your inquiry of last week", "Acme", "[] a reply to your inquiry of last week"},
+		// Over 40 bytes without it: the end is cut.
+		{"{{.Workspace}} reply to the inquiry you sent us last week", "Acme", "reply to the inquiry you sent us last…"},
+		{"{{.Workspace}} reply to the inquiry you sent us last week", "", "reply to the inquiry you sent us last…"},
+		{"Antwort auf Ihre Anfrage vom letzten Dienstag", "", "Antwort auf Ihre Anfrage vom letzten D…"},
+	}
+	for _, tt := range tests {
+		r, err := NewRenderer(map[string]Templates{"en": {SMSSubject: texttemplate.Must(texttemplate.New("s").Parse(tt.subject))}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		d := renderData()
+		d.Workspace = tt.workspace
+		c, err := r.Render("en", "en", d)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if c.SMSSubject != tt.want {
+			t.Errorf("%q with %q: SMSSubject = %q (%d bytes), want %q", tt.subject, tt.workspace, c.SMSSubject, smsBytes(c.SMSSubject), tt.want)
+		}
+	}
+}
+
+// cutToFit keeps as much of the text as fits with "…", and leaves text that
+// fits alone.
+func TestCutToFit(t *testing.T) {
+	runes := utf8.RuneCountInString
+	tests := []struct {
+		s       string
+		limit   int
+		measure func(string) int
+		want    string
+	}{
+		{"abcdef", 7, runes, "abcdef"},
+		{"abcdef", 6, runes, "abcdef"},
+		{"abcdef", 5, runes, "abcd…"},
+		{"abcdef", 2, runes, "a…"},
+		{"abcdef", 1, runes, "…"},
+		{"ab  cdef", 4, runes, "ab…"}, // no space before "…"
+		{"가나다라마", 10, smsBytes, "가나다라마"},
+		{"가나다라마", 9, smsBytes, "가나다…"},
+		{"가나다라마", 8, smsBytes, "가나다…"},
+		{"가나다라마", 7, smsBytes, "가나…"},
+	}
+	for _, tt := range tests {
+		if got := cutToFit(tt.s, tt.limit, tt.measure); got != tt.want {
+			t.Errorf("cutToFit(%q, %d) = %q, want %q", tt.s, tt.limit, got, tt.want)
+		}
+	}
+}
+
+// fitReplies cuts the replies as little as the limit asks, down to a lone
+// "…", and reports ErrTooLong when not even that fits.
+func TestFitReplies(t *testing.T) {
+	rs := []Reply{{ID: "1", Text: "abc"}, {ID: "2", Text: "de"}}
+	render := func(rs []Reply) (string, error) { return joinText(rs, "\n"), nil }
+	tests := []struct {
+		limit   int
+		want    []Reply
+		wantErr error
+	}{
+		{6, []Reply{{ID: "1", Text: "abc"}, {ID: "2", Text: "d…"}}, nil},
+		{5, []Reply{{ID: "1", Text: "abc…"}}, nil}, // "abc\nd…" is 6
+		{4, []Reply{{ID: "1", Text: "abc…"}}, nil},
+		{2, []Reply{{ID: "1", Text: "a…"}}, nil},
+		{1, []Reply{{ID: "1", Text: "…"}}, nil},
+		{0, nil, ErrTooLong},
+	}
+	for _, tt := range tests {
+		got, err := fitReplies(rs, tt.limit, utf8.RuneCountInString, render)
+		if !errors.Is(err, tt.wantErr) {
+			t.Errorf("fitReplies(limit %d): err = %v, want %v", tt.limit, err, tt.wantErr)
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("fitReplies(limit %d) (-want +got):\n%s", tt.limit, diff)
+		}
+	}
+}
+
+// fillAlimTalk fills each variable once, whatever the lengths of the body
+// and the values, and names what it cannot fill.
+func TestFillAlimTalk(t *testing.T) {
+	v := alimTalkVars{workspace: "Acme", customer: "민지", reply: "네", link: "https://c.example/1"}
+	// Values longer than the body and everything else together.
+	longWorkspace := alimTalkVars{workspace: "Acme Customer Support Center", reply: "네"}
+	longCustomer := alimTalkVars{workspace: "A", customer: "Alexandra Konstantinopoulou", reply: "네"}
+	tests := []struct {
+		body          string
+		v             alimTalkVars
+		want, wantErr string
+	}{
+		{body: "[#{workspace}] #{customer}님, #{reply}\n#{link}", v: v, want: "[Acme] 민지님, 네\nhttps://c.example/1"},
+		{body: "#{workspace}", v: longWorkspace, want: "Acme Customer Support Center"},
+		{body: "#{customer}", v: longCustomer, want: "Alexandra Konstantinopoulou"},
+		{body: "no variables", v: v, want: "no variables"},
+		{body: "#{}", v: v, wantErr: `"": unknown alimtalk template variable`},
+		{body: "#{이름}님", v: v, wantErr: `"이름": unknown alimtalk template variable`},
+		{body: "Hi #{customer", v: v, wantErr: `unclosed "#{": unknown alimtalk template variable`},
+	}
+	for _, tt := range tests {
+		got, err := fillAlimTalk(tt.body, tt.v)
+		if tt.wantErr != "" {
+			if err == nil || err.Error() != tt.wantErr || !errors.Is(err, ErrAlimTalkVariable) {
+				t.Errorf("fillAlimTalk(%q): err = %v, want %s", tt.body, err, tt.wantErr)
+			}
+			continue
+		}
+		if err != nil || got != tt.want {
+			t.Errorf("fillAlimTalk(%q) = %q, %v; want %q", tt.body, got, err, tt.want)
+		}
+	}
+	// A value holding "#{...}" is not filled again.
+	if got, err := fillAlimTalk("#{reply}", alimTalkVars{reply: "#{workspace}", workspace: "Acme"}); err != nil || got != "#{workspace}" {
+		t.Errorf("fillAlimTalk of a reply holding a variable = %q, %v", got, err)
+	}
+}
+
+// A host's templates that leave a field out get the built-in template for
+// that field alone.
+func TestRenderBuiltinForMissingField(t *testing.T) {
+	d := renderData()
+	d.CustomerName = "" // the AlimTalk shows DefaultCustomer
+	var builtin Renderer
+	want, err := builtin.Render("ko", "ko", d)
+	if err != nil {
+		t.Fatal(err)
+	}
+	tests := []struct {
+		field    string
+		leaveOut func(*Templates)
+	}{
+		{"SMS", func(t *Templates) { t.SMS = nil }},
+		{"SMSSubject", func(t *Templates) { t.SMSSubject = nil }},
+		{"AlimTalk", func(t *Templates) { t.AlimTalk = "" }},
+		{"DefaultCustomer", func(t *Templates) { t.DefaultCustomer = "" }},
+		{"EmailSubject", func(t *Templates) { t.EmailSubject = nil }},
+		{"EmailText", func(t *Templates) { t.EmailText = nil }},
+		{"EmailHTML", func(t *Templates) { t.EmailHTML = nil }},
+		{"PushTitle", func(t *Templates) { t.PushTitle = nil }},
+		{"PushBody", func(t *Templates) { t.PushBody = nil }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.field, func(t *testing.T) {
+			custom, err := DefaultTemplates("ko")
+			if err != nil {
+				t.Fatal(err)
+			}
+			tt.leaveOut(&custom)
+			r, err := NewRenderer(map[string]Templates{"ko": custom})
+			if err != nil {
+				t.Fatal(err)
+			}
+			got, err := r.Render("ko", "ko", d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(want, got); diff != "" {
+				t.Errorf("Render without %s (-want +got):\n%s", tt.field, diff)
+			}
+		})
+	}
+}
+
+// A template's error names the template, cut to 32 bytes, and not inside a
+// character; a name that is not UTF-8 is cut all the same.
+func TestTemplateErrorNamesTemplate(t *testing.T) {
+	const withheld = " failed; its error is withheld, since it may quote the data (errors.As gives it)"
+	name32 := strings.Repeat("n", 32)
+	for _, tt := range []struct{ name, want string }{
+		{"sms", `template "sms"` + withheld},
+		{name32, `template "` + name32 + `"` + withheld},
+		{name32 + "x", `template "` + name32 + `…"` + withheld},
+		{strings.Repeat("답", 11), `template "` + strings.Repeat("답", 10) + `…"` + withheld},
+		{strings.Repeat("a", 28) + "😀x", `template "` + strings.Repeat("a", 28) + `😀…"` + withheld},
+		{strings.Repeat("a", 29) + "😀x", `template "` + strings.Repeat("a", 29) + `…"` + withheld},
+		{strings.Repeat("\x80", 40), `template "` + strings.Repeat(`\x80`, 29) + `…"` + withheld},
+	} {
+		err := withhold(texttemplate.ExecError{Name: tt.name, Err: errors.New("range can't iterate over 김민지")})
+		if got := err.Error(); got != tt.want {
+			t.Errorf("template %q: error %q, want %q", tt.name, got, tt.want)
 		}
 	}
 }
@@ -668,6 +866,20 @@ func TestTemplateFuncs(t *testing.T) {
 			t.Errorf("truncate(%d, %q) = %q, want %q", tt.n, tt.in, got, tt.want)
 		}
 	}
+	oneLine := f["oneLine"].(func(string) string)
+	for _, tt := range []struct{ in, want string }{
+		{"", ""},
+		{"a b", "a b"},
+		{"a ", "a"},
+		{" a", "a"},
+		{"a  b", "a b"},
+		{"a\n\tb\n", "a b"},
+		{"a\u00a0b", "a b"},
+	} {
+		if got := oneLine(tt.in); got != tt.want {
+			t.Errorf("oneLine(%q) = %q, want %q", tt.in, got, tt.want)
+		}
+	}
 	rs := []Reply{{Text: "a"}, {Text: "b"}, {Text: "c"}}
 	if got := joinText(rs, ", "); got != "a, b, c" {
 		t.Errorf("joinText = %q", got)
@@ -789,6 +1001,11 @@ func TestRenderSubstitute(t *testing.T) {
 	long.Replies = []Reply{{Text: strings.Repeat("가", 1200)}}
 	noLink := short
 	noLink.Link = ""
+	// With the link, 1,980 bytes of reply make an LMS of 2,000 bytes.
+	exactLMS := short
+	exactLMS.Replies = []Reply{{Text: strings.Repeat("가", 990)}}
+	overLMS := short
+	overLMS.Replies = []Reply{{Text: strings.Repeat("가", 990) + "a"}}
 	tests := []struct {
 		name     string
 		d        RenderData
@@ -802,6 +1019,12 @@ func TestRenderSubstitute(t *testing.T) {
 			func(Content) string { return "내일 출고됩니다." },
 			func(Content) string { return "" }},
 		{"over an LMS with the link: the text message instead", long,
+			func(c Content) string { return c.SMSText },
+			func(c Content) string { return c.SMSSubject }},
+		{"exactly an LMS with the link", exactLMS,
+			func(Content) string { return strings.Repeat("가", 990) + "\nhttps://c.example/1" },
+			func(c Content) string { return c.SMSSubject }},
+		{"one byte over an LMS with the link: the text message instead", overLMS,
 			func(c Content) string { return c.SMSText },
 			func(c Content) string { return c.SMSSubject }},
 	}
@@ -824,5 +1047,28 @@ func TestRenderSubstitute(t *testing.T) {
 				t.Errorf("SubstituteText is %v (%v) with subject %q", k, err, c.SubstituteSubject)
 			}
 		})
+	}
+}
+
+// When the text message does not fit any LMS, the AlimTalk's substitute
+// still goes, with a subject of its own.
+func TestRenderSubstituteSubjectWithoutTextMessage(t *testing.T) {
+	sms := texttemplate.Must(texttemplate.New("sms").Parse(strings.Repeat("가", 1001) + `{{range .Replies}}{{.Text}}{{end}}`))
+	r, err := NewRenderer(map[string]Templates{"ko": {SMS: sms, AlimTalk: "#{reply}"}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	d := RenderData{Workspace: "Acme", Replies: []Reply{{Text: strings.Repeat("가", 100)}}}
+	c, long, err := r.render("ko", "ko", d, allChannels)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !errors.Is(long.sms, ErrTooLong) || long.alimTalk != nil {
+		t.Fatalf("unfit %+v, want the text message alone too long", long)
+	}
+	want := Content{SubstituteText: strings.Repeat("가", 100), SubstituteSubject: "[Acme] 문의 답변 안내"}
+	got := Content{SubstituteText: c.SubstituteText, SubstituteSubject: c.SubstituteSubject}
+	if diff := cmp.Diff(want, got); diff != "" {
+		t.Errorf("substitute (-want +got):\n%s", diff)
 	}
 }

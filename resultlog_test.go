@@ -61,7 +61,7 @@ func TestResultLogValue(t *testing.T) {
 
 // A job run twice logs why the second run sent nothing, and a run that
 // texted says so: a duplicate and a customer who read the answer look
-// alike otherwise.
+// alike otherwise. A run that sent nothing logs no records to store.
 func TestResultLogValueReasonAndTexted(t *testing.T) {
 	e, _ := deliverEngine(t, fullSettings, paying)
 	c := baseConversation(t)
@@ -77,16 +77,20 @@ func TestResultLogValueReasonAndTexted(t *testing.T) {
 		t.Fatalf("second run: %v, %v", again.Status, err)
 	}
 	for _, tt := range []struct {
-		res  followup.Result
-		want string
+		res     followup.Result
+		want    string
+		notWant string
 	}{
-		{first, `"texted":true`},
-		{again, `"reason":"alreadyFollowedUp"`},
+		{first, `"texted":true`, `"reason"`},
+		{again, `"reason":"alreadyFollowedUp"`, `"records"`},
 	} {
 		var buf bytes.Buffer
 		slog.New(slog.NewJSONHandler(&buf, nil)).Info("delivered", "result", tt.res)
 		if !bytes.Contains(buf.Bytes(), []byte(tt.want)) {
 			t.Errorf("log line lacks %s:\n%s", tt.want, buf.Bytes())
+		}
+		if bytes.Contains(buf.Bytes(), []byte(tt.notWant)) {
+			t.Errorf("log line holds %s:\n%s", tt.notWant, buf.Bytes())
 		}
 	}
 }

@@ -45,3 +45,36 @@ func TestTimingBadDuration(t *testing.T) {
 		t.Errorf("unknown strategy: %v; want ErrUnknownStrategy, not ErrBadDuration", err)
 	}
 }
+
+// A duration string is read up to 32 bytes long, and refused past that.
+func TestTimingDurationLength(t *testing.T) {
+	for _, tt := range []struct {
+		s       string
+		want    time.Duration
+		wantErr error
+	}{
+		{strings.Repeat("0", 30) + "3m", 3 * time.Minute, nil},
+		{strings.Repeat("0", 31) + "3m", 0, followup.ErrBadDuration},
+	} {
+		var tm followup.Timing
+		err := json.Unmarshal([]byte(`{"delay":"`+tt.s+`"}`), &tm)
+		if !errors.Is(err, tt.wantErr) || tm.Delay != tt.want {
+			t.Errorf("delay of %d bytes: %v, %v; want %v, %v", len(tt.s), tm.Delay, err, tt.want, tt.wantErr)
+		}
+	}
+}
+
+// Of several keys that match a field only without regard to case, the least
+// one is read, whatever their order in the input.
+func TestTimingCaseFoldedKeys(t *testing.T) {
+	for _, in := range []string{
+		`{"Delay":"2m","DELAY":"1m","dElAy":"3m"}`,
+		`{"DELAY":"1m","dElAy":"3m","Delay":"2m"}`,
+		`{"dElAy":"3m","Delay":"2m","DELAY":"1m"}`,
+	} {
+		var tm followup.Timing
+		if err := json.Unmarshal([]byte(in), &tm); err != nil || tm.Delay != time.Minute {
+			t.Errorf("%s: delay %v, %v; want the DELAY key's 1m", in, tm.Delay, err)
+		}
+	}
+}
