@@ -346,14 +346,14 @@ func MaskName(name string) string {
 	case n == 1:
 		return "*"
 	}
-	first, size := utf8.DecodeRuneInString(name)
+	first, _ := utf8.DecodeRuneInString(name)
 	if n == 2 {
 		return string(first) + "*"
 	}
-	last, lastSize := utf8.DecodeLastRuneInString(name)
-	if size+lastSize > len(name) {
-		return "*"
-	}
+	// With three characters or more, the last cannot overlap the first,
+	// even in invalid UTF-8: a valid sequence found from the end starts at
+	// a character boundary the count also found.
+	last, _ := utf8.DecodeLastRuneInString(name)
 	return string(first) + strings.Repeat("*", n-2) + string(last)
 }
 
