@@ -12,6 +12,9 @@ import (
 	"testing"
 	"time"
 
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
+
 	"github.com/followup-go/followup/notify"
 	"github.com/followup-go/followup/notify/notifytest"
 )
@@ -97,6 +100,43 @@ func TestFakeFaults(t *testing.T) {
 	f.Release() // a second Release does nothing
 	if err := f.SendSMS(cctx, validSMS()); !errors.Is(err, context.Canceled) {
 		t.Errorf("a done context: %v", err)
+	}
+}
+
+// Hook sees every call first: its error is the call's result, ahead of any
+// fault, and a nil from it lets the call go on as programmed.
+func TestFakeHook(t *testing.T) {
+	refused := errors.New("refused by the hook")
+	boom := errors.New("boom")
+	tests := []struct {
+		name     string
+		hook     error
+		fault    error // FailAlways, if not nil
+		want     error
+		wantSent int
+	}{
+		{"a nil from the hook lets the call through", nil, nil, nil, 1},
+		{"a nil from the hook leaves the fault to play", nil, boom, boom, 0},
+		{"the hook's error is the call's result", refused, nil, refused, 0},
+		{"the hook's error comes before the fault", refused, boom, refused, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var f notifytest.SMS
+			if tt.fault != nil {
+				f.FailAlways(tt.fault)
+			}
+			hooked := 0
+			f.Hook(func(context.Context) error { hooked++; return tt.hook })
+			err := f.SendSMS(context.Background(), validSMS())
+			if diff := cmp.Diff(tt.want, err, cmpopts.EquateErrors()); diff != "" {
+				t.Errorf("SendSMS error (-want +got):\n%s", diff)
+			}
+			got := []int{len(f.Sent()), f.Calls(), hooked}
+			if diff := cmp.Diff([]int{tt.wantSent, 1, 1}, got); diff != "" {
+				t.Errorf("[sent, calls, hook calls] (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
 
