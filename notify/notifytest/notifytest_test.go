@@ -9,6 +9,7 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
 
@@ -276,6 +277,9 @@ func TestConformanceAcceptsTheFakes(t *testing.T) {
 }
 
 func TestConformanceCatchesBadSenders(t *testing.T) {
+	// release ends the calls the suite gave up on, with the test.
+	release := make(chan struct{})
+	defer close(release)
 	c := notifytest.Conformance[notify.Email]{Valid: validEmail, Timeout: 50 * time.Millisecond,
 		InvalidRecipient: func() notify.Email { m := longEmail(); m.To = "nobody"; return m }}
 	tests := []struct {
@@ -323,6 +327,26 @@ func TestConformanceCatchesBadSenders(t *testing.T) {
 			time.Sleep(200 * time.Millisecond)
 			return ctx.Err()
 		}, "did not return within"},
+		{"never returns for a valid message", func() notify.EmailFunc {
+			var first atomic.Bool
+			return func(ctx context.Context, m notify.Email) error {
+				if !first.Swap(true) {
+					<-release // the suite's first call: a valid message
+					return nil
+				}
+				return ctx.Err()
+			}
+		}(), "a valid message: the sender did not return within 500ms"},
+		{"never returns for an invalid recipient", func(ctx context.Context, m notify.Email) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if m.To == "nobody" {
+				<-release
+				return notify.Permanent(errors.New("550 no such user"))
+			}
+			return nil
+		}, "an invalid recipient: the sender did not return within 500ms"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
