@@ -327,6 +327,9 @@ func TestConformanceCatchesBadSenders(t *testing.T) {
 			time.Sleep(200 * time.Millisecond)
 			return ctx.Err()
 		}, "did not return within"},
+		{"panics", func(ctx context.Context, m notify.Email) error {
+			panic("nil map")
+		}, "a valid message was refused: panicked with a string"},
 		{"never returns for a valid message", func() notify.EmailFunc {
 			var first atomic.Bool
 			return func(ctx context.Context, m notify.Email) error {
