@@ -3,8 +3,11 @@ package notify
 import (
 	"context"
 	"errors"
+	"fmt"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
 )
 
 type ctxKey struct{}
@@ -142,5 +145,28 @@ func TestAttemptCtxReleaseStopsWatching(t *testing.T) {
 	}
 	if d.timer.Stop() {
 		t.Error("the timer still runs after release")
+	}
+}
+
+// A sender that prints or logs its context, or one derived from it, gets a
+// name: not the parent's values, which context.WithValue prints and may hold
+// personal data, and not the attempt's fields, which printing would read
+// while its timer may write them.
+func TestAttemptCtxPrintsItsName(t *testing.T) {
+	parent := context.WithValue(context.Background(), ctxKey{}, "김민지")
+	var printed []string
+	d := &Dispatcher{Senders: Senders{SMS: SMSFunc(func(ctx context.Context, m SMS) error {
+		child, cancel := context.WithCancel(ctx)
+		defer cancel()
+		printed = append(printed, fmt.Sprint(ctx), fmt.Sprintf("%+v", ctx), fmt.Sprint(child))
+		return nil
+	})}}
+	r := d.Dispatch(parent, Batch{SMS: &SMS{Key: "k", To: "+821012345678", Text: "답변"}})
+	if err := r.Err(); err != nil {
+		t.Fatal(err)
+	}
+	want := []string{"notify.attemptContext", "notify.attemptContext", "notify.attemptContext.WithCancel"}
+	if diff := cmp.Diff(want, printed); diff != "" {
+		t.Errorf("printed contexts (-want +got):\n%s", diff)
 	}
 }

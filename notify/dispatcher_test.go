@@ -609,6 +609,35 @@ func TestDispatchAbandonsASenderThatIgnoresItsContext(t *testing.T) {
 	settleGoroutines(t, before)
 }
 
+// A call the dispatcher abandoned stays abandoned: when the caller's
+// goroutine looks for overdue calls again, here because ctx ends while the
+// push's call runs, the email's gets no second abandoned attempt.
+func TestDispatchAbandonsACallOnce(t *testing.T) {
+	release := make(chan struct{})
+	defer close(release)
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	d := &notify.Dispatcher{Senders: notify.Senders{
+		Email: notify.EmailFunc(func(context.Context, notify.Email) error { <-release; return nil }),
+		Push: notify.PushFunc(func(context.Context, notify.Push) error {
+			cancel() // after the email's call was abandoned: the push waited for its place
+			<-release
+			return nil
+		}),
+	}, Options: notify.Options{MaxConcurrency: 1, AttemptTimeout: 5 * time.Millisecond, Grace: 5 * time.Millisecond}}
+	r := d.Dispatch(ctx, notify.Batch{Email: testEmail(), Push: testPush()})
+	want := []summary{{em, notify.Failed, 0, []notify.Channel{em}}, {pu, notify.Failed, 0, []notify.Channel{pu}}}
+	if diff := cmp.Diff(want, summarize(r)); diff != "" {
+		t.Errorf("(-want +got):\n%s", diff)
+	}
+	if e, _ := r.Entry(em); !errors.Is(e.Err, notify.ErrAbandoned) || !errors.Is(e.Err, context.DeadlineExceeded) {
+		t.Errorf("email error = %v, want abandoned at its deadline", e.Err)
+	}
+	if e, _ := r.Entry(pu); !errors.Is(e.Err, notify.ErrAbandoned) || !errors.Is(e.Err, context.Canceled) {
+		t.Errorf("push error = %v, want abandoned once ctx ended", e.Err)
+	}
+}
+
 func TestDispatchLogsMaskedRecipients(t *testing.T) {
 	var b strings.Builder
 	var mu sync.Mutex

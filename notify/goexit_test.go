@@ -150,6 +150,31 @@ func TestDispatchLoggerGoexit(t *testing.T) {
 	settleGoroutines(t, before)
 }
 
+// A sender and the Logger's handler may both end the goroutine: the
+// handler's exit as it logs the sender's does not keep the message from its
+// outcome, nor Dispatch from returning.
+func TestDispatchSenderAndLoggerGoexit(t *testing.T) {
+	fakes, senders := notifytest.NewSenders()
+	fakes.SMS.Hook(goexit)
+	d := newDispatcher(senders, &waits{})
+	d.Options.Logger = slog.New(goexitHandler{})
+	done := make(chan notify.Report, 1)
+	go func() { done <- d.Dispatch(context.Background(), notify.Batch{SMS: testSMS(), Email: testEmail()}) }()
+	var r notify.Report
+	select {
+	case r = <-done:
+	case <-time.After(5 * time.Second):
+		t.Fatal("Dispatch did not return")
+	}
+	want := []summary{{sms, notify.Failed, 0, []notify.Channel{sms}}, {em, notify.Delivered, em, []notify.Channel{em}}}
+	if diff := cmp.Diff(want, summarize(r)); diff != "" {
+		t.Errorf("report (-want +got):\n%s", diff)
+	}
+	if e, _ := r.Entry(sms); !errors.Is(e.Err, notify.ErrSenderExited) {
+		t.Errorf("entry error = %v, want the sender's exit", e.Err)
+	}
+}
+
 // goexitHandler is a slog handler that ends the goroutine it handles on.
 type goexitHandler struct{}
 

@@ -120,7 +120,6 @@ func (st *dispatch) goexit(w *worker) {
 		j.actx.release()
 		d := time.Since(st.t0) - time.Duration(start)
 		e.Attempts = append(e.Attempts, Attempt{Channel: ch, Start: st.t0.Add(time.Duration(start)), Duration: d, Err: ErrSenderExited})
-		st.log(i, len(e.Attempts))
 		err = fmt.Errorf("notify: %v: %w", ch, ErrSenderExited)
 	case n > 0 && e.Attempts[n-1].Err == nil:
 		// The Logger's handler exited as it logged the attempt that
@@ -143,8 +142,13 @@ func (st *dispatch) goexit(w *worker) {
 	st.workers.Add(-1)
 	st.spawn()
 	w.fresh = false
-	st.finish(w, i, outcome, via, err)
-	st.release()
+	// The Logger's handler may end the goroutine again as it logs the
+	// attempt in the sender: the job ends all the same.
+	defer st.release()
+	defer st.finish(w, i, outcome, via, err)
+	if start >= 0 {
+		st.log(i, len(e.Attempts))
+	}
 }
 
 // fallback ends job i, whose message failed with err: an AlimTalk's

@@ -9,8 +9,12 @@ import (
 	"net/url"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"time"
+
+	"github.com/google/go-cmp/cmp"
+	"github.com/google/go-cmp/cmp/cmpopts"
 
 	"github.com/followup-go/followup/notify"
 	"github.com/followup-go/followup/notify/notifytest"
@@ -97,6 +101,43 @@ func TestFakeFaults(t *testing.T) {
 	f.Release() // a second Release does nothing
 	if err := f.SendSMS(cctx, validSMS()); !errors.Is(err, context.Canceled) {
 		t.Errorf("a done context: %v", err)
+	}
+}
+
+// Hook sees every call first: its error is the call's result, ahead of any
+// fault, and a nil from it lets the call go on as programmed.
+func TestFakeHook(t *testing.T) {
+	refused := errors.New("refused by the hook")
+	boom := errors.New("boom")
+	tests := []struct {
+		name     string
+		hook     error
+		fault    error // FailAlways, if not nil
+		want     error
+		wantSent int
+	}{
+		{"a nil from the hook lets the call through", nil, nil, nil, 1},
+		{"a nil from the hook leaves the fault to play", nil, boom, boom, 0},
+		{"the hook's error is the call's result", refused, nil, refused, 0},
+		{"the hook's error comes before the fault", refused, boom, refused, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			var f notifytest.SMS
+			if tt.fault != nil {
+				f.FailAlways(tt.fault)
+			}
+			hooked := 0
+			f.Hook(func(context.Context) error { hooked++; return tt.hook })
+			err := f.SendSMS(context.Background(), validSMS())
+			if diff := cmp.Diff(tt.want, err, cmpopts.EquateErrors()); diff != "" {
+				t.Errorf("SendSMS error (-want +got):\n%s", diff)
+			}
+			got := []int{len(f.Sent()), f.Calls(), hooked}
+			if diff := cmp.Diff([]int{tt.wantSent, 1, 1}, got); diff != "" {
+				t.Errorf("[sent, calls, hook calls] (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
 
@@ -236,6 +277,9 @@ func TestConformanceAcceptsTheFakes(t *testing.T) {
 }
 
 func TestConformanceCatchesBadSenders(t *testing.T) {
+	// release ends the calls the suite gave up on, with the test.
+	release := make(chan struct{})
+	defer close(release)
 	c := notifytest.Conformance[notify.Email]{Valid: validEmail, Timeout: 50 * time.Millisecond,
 		InvalidRecipient: func() notify.Email { m := longEmail(); m.To = "nobody"; return m }}
 	tests := []struct {
@@ -283,6 +327,29 @@ func TestConformanceCatchesBadSenders(t *testing.T) {
 			time.Sleep(200 * time.Millisecond)
 			return ctx.Err()
 		}, "did not return within"},
+		{"panics", func(ctx context.Context, m notify.Email) error {
+			panic("nil map")
+		}, "a valid message was refused: panicked with a string"},
+		{"never returns for a valid message", func() notify.EmailFunc {
+			var first atomic.Bool
+			return func(ctx context.Context, m notify.Email) error {
+				if !first.Swap(true) {
+					<-release // the suite's first call: a valid message
+					return nil
+				}
+				return ctx.Err()
+			}
+		}(), "a valid message: the sender did not return within 500ms"},
+		{"never returns for an invalid recipient", func(ctx context.Context, m notify.Email) error {
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			if m.To == "nobody" {
+				<-release
+				return notify.Permanent(errors.New("550 no such user"))
+			}
+			return nil
+		}, "an invalid recipient: the sender did not return within 500ms"},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {

@@ -49,11 +49,13 @@ func TestHoldsRecipient(t *testing.T) {
 		{"to=+82-10-1234-5678: blocked", "+82 10-1234-5678", true},
 		{"no such subscriber 010/0000/1234", "+821000001234", true},
 		{"no such subscriber 010_0000_1234", "+821000001234", true},
+		{"no such subscriber 010-9999-1239", "+821099991239", true},
 		// Masked, or other numbers.
 		{"invalid recipient +82 10-****-1234", "+821000001234", false},
 		{"invalid recipient +82******1234", "+821000001234", false},
 		{"provider 503 after 1234 ms, request 10000", "+821000001234", false},
 		{"provider 503, code 0000, attempt 1234", "+821000001234", false},
+		{"provider 503, code 0000 / 1234", "+821000001234", false}, // three separators in a row end a run
 		// An address, or its local part.
 		{"550 no such user <MINJI@EXAMPLE.COM>", "minji@example.com", true},
 		{"550 no such user minji", "minji@example.com", true},
