@@ -61,10 +61,10 @@ type Options struct {
 	// key, the masked recipient, the attempt number, its duration and
 	// error. An attempt that delivered is logged at slog.LevelDebug, one
 	// that failed at slog.LevelWarn, so a handler at the default Info
-	// level shows the failures only. Nil means no logging. The dispatcher never logs message
-	// content; a sender's own error strings are logged as they are, so a
-	// sender must keep personal data out of them. The logger's handler
-	// must not block.
+	// level shows the failures only. Nil means no logging. The dispatcher
+	// never logs message content; a sender's own error strings are logged
+	// as they are, so a sender must keep personal data out of them. The
+	// logger's handler must not block.
 	Logger *slog.Logger
 	// Wait waits d between attempts, or returns ctx's error as soon as ctx
 	// is done. Nil means a timer. Tests set it so they never sleep. It is
@@ -457,30 +457,32 @@ func (st *dispatch) run() {
 	if st.pending.Load() == 0 {
 		return
 	}
-	w := waiters.Get().(*waiter)
+	// No call can be overdue before the timer fires.
+	w := newWaiter(min(st.timeout, st.pdl) + st.grace)
 	st.w.Store(w)
 	st.spawn()
-	// No call can be overdue before this.
-	w.timer.Reset(min(st.timeout, st.pdl) + st.grace)
 	st.wait(w)
 	w.timer.Stop()
-	waiters.Put(w)
 }
 
 // A waiter is how the caller's goroutine sleeps until the jobs have their
-// outcomes or a call may be overdue. Waiters are recycled: a stray wake-up
-// left by an earlier dispatch only makes the next one look again.
+// outcomes or a call may be overdue. Each dispatch that has to wait makes
+// its own, rather than taking one from a pool: a channel and a timer made
+// inside a testing/synctest bubble belong to it, and using them outside (or
+// the reverse) is a fatal error, so a host's synctest tests and its other
+// tests could not share the package. A waiter costs little next to a
+// sender that does not return at once.
 type waiter struct {
 	wake  chan struct{} // buffered: one wake-up is enough
 	timer *time.Timer   // wakes the caller to look for overdue calls
 }
 
-var waiters = sync.Pool{New: func() any {
+// newWaiter returns a waiter whose timer fires after d.
+func newWaiter(d time.Duration) *waiter {
 	w := &waiter{wake: make(chan struct{}, 1)}
-	w.timer = time.AfterFunc(time.Hour, w.signal)
-	w.timer.Stop()
+	w.timer = time.AfterFunc(d, w.signal)
 	return w
-}}
+}
 
 func (w *waiter) signal() {
 	select {

@@ -83,7 +83,9 @@
 // by default): then the message fails at once, as a rate limit, for the host
 // to send again later. A permanent failure is never retried, and nothing is
 // sent or retried once the caller's context is done. Options.Wait replaces
-// the timer, so tests never sleep.
+// the timer, so tests never sleep. Dispatch also runs inside a
+// testing/synctest bubble, with every wait and deadline in the bubble's fake
+// time, and a test outside the bubble in the same process is not disturbed.
 //
 // # Goroutines
 //
