@@ -145,6 +145,7 @@ func TestParseNameHostile(t *testing.T) {
 		tc{"any TLD with a trailing dot and a path", "example.family./x", followup.CodeContainsLink},
 		tc{"a 24-letter TLD with a path", "example." + strings.Repeat("x", 24) + "/x", followup.CodeContainsLink},
 		tc{"a 60-letter TLD with a path, in a name of 64 characters", "x." + strings.Repeat("x", 60) + "/x", followup.CodeContainsLink},
+		tc{"a 63-letter TLD folded from ligatures, with a path", "x." + strings.Repeat("ﬃ", 21) + "/x", followup.CodeContainsLink},
 		tc{"a generic TLD ending in z", "x.xyz", followup.CodeContainsLink},
 		tc{"an upper-case generic TLD ending in Z", "EVIL.XYZ", followup.CodeContainsLink},
 		tc{"an upper-case country code starting with A", "EVIL.AU", followup.CodeContainsLink},
