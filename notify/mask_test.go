@@ -1,6 +1,9 @@
 package notify
 
-import "testing"
+import (
+	"strings"
+	"testing"
+)
 
 func TestMaskRecipient(t *testing.T) {
 	tests := []struct{ in, want string }{
@@ -16,6 +19,11 @@ func TestMaskRecipient(t *testing.T) {
 		{"kim@example.com 010-9876-5432", "k***@***"},
 		{"kim@localhost", "k***@***"},
 		{"kim@-bad.example", "k***@***"},
+		{"kim@Mail-AZ.az09.example", "k***@Mail-AZ.az09.example"}, // every end of each character range
+		{"kim@" + maskLabel(63) + ".example", "k***@" + maskLabel(63) + ".example"},
+		{"kim@" + maskLabel(64) + ".example", "k***@***"},
+		{"kim@" + maskHost(253), "k***@" + maskHost(253)},
+		{"kim@" + maskHost(254), "k***@***"},
 		{"user-12", "*******"},
 		{"device-token-abcdef", "dev************cdef"},
 		{"", ""},
@@ -25,4 +33,13 @@ func TestMaskRecipient(t *testing.T) {
 			t.Errorf("maskRecipient(%q) = %q, want %q", tt.in, got, tt.want)
 		}
 	}
+}
+
+// maskLabel returns a host name label of n bytes.
+func maskLabel(n int) string { return strings.Repeat("a", n) }
+
+// maskHost returns a host name of n bytes, 192 or more: three labels of 63 bytes
+// and a last one of the rest.
+func maskHost(n int) string {
+	return maskLabel(63) + "." + maskLabel(63) + "." + maskLabel(63) + "." + maskLabel(n-192)
 }
