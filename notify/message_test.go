@@ -6,6 +6,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/google/go-cmp/cmp"
+
 	"github.com/followup-go/followup/notify"
 )
 
@@ -78,6 +80,8 @@ func TestValidate(t *testing.T) {
 		{"email from injection", email(func(m *notify.Email) { m.From = "a@example.com\rBcc: x@evil.example" }).Validate(), notify.ErrBadHeader},
 		{"email reply-to injection", email(func(m *notify.Email) { m.ReplyTo = "a@example.com\nBcc: x@evil.example" }).Validate(), notify.ErrBadHeader},
 		{"email bad header name", email(func(m *notify.Email) { m.Headers["Bad Name"] = "1" }).Validate(), notify.ErrBadHeader},
+		{"email header name with DEL", email(func(m *notify.Email) { m.Headers["X-\x7f"] = "1" }).Validate(), notify.ErrBadHeader},
+		{"email header name with tilde", email(func(m *notify.Email) { m.Headers["X-~"] = "1" }).Validate(), nil},
 		{"push ok", push(nil).Validate(), nil},
 		{"push no recipient", push(func(m *notify.Push) { m.To = "" }).Validate(), notify.ErrNoRecipient},
 		{"push no content", push(func(m *notify.Push) { m.Title = "" }).Validate(), notify.ErrNoContent},
@@ -118,5 +122,38 @@ func TestErrorClassification(t *testing.T) {
 	if !errors.Is(fmt.Errorf("kakao: %w", notify.ErrRecipientRefused), notify.ErrRecipientRefused) ||
 		!notify.IsPermanent(fmt.Errorf("kakao: %w", notify.ErrRecipientRefused)) {
 		t.Error("a wrapped ErrRecipientRefused is not recognised")
+	}
+}
+
+// A bad button's error says which button, counting from 1 as the host's
+// template editor does.
+func TestValidateNamesTheBadButton(t *testing.T) {
+	m := notify.AlimTalk{Key: "k", To: "+821012345678", TemplateCode: "FOLLOWUP", Text: "답변", Buttons: []notify.Button{
+		{Name: "채팅으로 돌아가기", MobileURL: "https://chat.example/c/1"},
+		{Name: "상담 평가하기"},
+	}}
+	err := m.Validate()
+	if !errors.Is(err, notify.ErrBadButton) {
+		t.Fatalf("Validate() = %v, want ErrBadButton", err)
+	}
+	if diff := cmp.Diff("notify: alimtalk button 2: notify: bad button", err.Error()); diff != "" {
+		t.Errorf("Validate() error (-want +got):\n%s", diff)
+	}
+}
+
+// Clone copies the substitute, so a change to the copy's leaves the
+// original's as it was, and keeps a missing substitute missing.
+func TestAlimTalkCloneCopiesSubstitute(t *testing.T) {
+	sub := notify.SMS{Key: "k", To: "+821012345678", Text: "답변이 도착했습니다."}
+	orig := notify.AlimTalk{Key: "k", To: "+821012345678", TemplateCode: "FOLLOWUP", Text: "답변", Substitute: &sub}
+	c := orig.Clone()
+	c.Substitute.Text = "changed"
+	if diff := cmp.Diff(notify.SMS{Key: "k", To: "+821012345678", Text: "답변이 도착했습니다."}, *orig.Substitute); diff != "" {
+		t.Errorf("the original's substitute changed with the clone's (-want +got):\n%s", diff)
+	}
+
+	none := notify.AlimTalk{Key: "k", To: "+821012345678", TemplateCode: "FOLLOWUP", Text: "답변"}
+	if c := none.Clone(); c.Substitute != nil {
+		t.Errorf("Clone() of an AlimTalk without a substitute has one: %+v", c.Substitute)
 	}
 }
