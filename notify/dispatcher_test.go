@@ -10,6 +10,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -813,4 +814,119 @@ func TestEntryMayHaveSent(t *testing.T) {
 			t.Errorf("%s: MayHaveSent = %v, want %v", tt.name, got, tt.want)
 		}
 	}
+}
+
+// An attempt's timing, as offsets from the start of the dispatch, for the
+// tests that run in fake time, where they are exact.
+type attemptTime struct {
+	Start, Duration time.Duration
+	Abandoned       bool
+}
+
+func attemptTimes(t0 time.Time, e notify.Entry) []attemptTime {
+	var out []attemptTime
+	for _, a := range e.Attempts {
+		out = append(out, attemptTime{a.Start.Sub(t0), a.Duration, errors.Is(a.Err, notify.ErrAbandoned)})
+	}
+	return out
+}
+
+// A call that ignores its context is abandoned at its deadline plus Grace,
+// not before and not later; zero Grace means 100 milliseconds.
+func TestDispatchAbandonsAtTheDeadlinePlusGrace(t *testing.T) {
+	for _, tt := range []struct {
+		grace, want time.Duration
+	}{
+		{0, 100 * time.Millisecond},
+		{30 * time.Millisecond, 30 * time.Millisecond},
+	} {
+		synctest.Test(t, func(t *testing.T) {
+			d := &notify.Dispatcher{Senders: notify.Senders{
+				Email: notify.EmailFunc(func(context.Context, notify.Email) error { time.Sleep(time.Hour); return nil }),
+			}, Options: notify.Options{MaxAttempts: 1, AttemptTimeout: 200 * time.Millisecond, Grace: tt.grace}}
+			t0 := time.Now()
+			r := d.Dispatch(context.Background(), notify.Batch{Email: testEmail()})
+			time.Sleep(time.Hour) // the abandoned call returns
+			e := r.Entries[0]
+			want := []attemptTime{{0, 200*time.Millisecond + tt.want, true}}
+			if diff := cmp.Diff(want, attemptTimes(t0, e)); diff != "" {
+				t.Errorf("Grace %v: attempts (-want +got):\n%s", tt.grace, diff)
+			}
+			if e.Duration != 200*time.Millisecond+tt.want {
+				t.Errorf("Grace %v: entry took %v, want %v", tt.grace, e.Duration, 200*time.Millisecond+tt.want)
+			}
+		})
+	}
+}
+
+// When ctx ends, a call that ignores its context is abandoned Grace later,
+// not at its own deadline.
+func TestDispatchAbandonsGraceAfterTheContextEnds(t *testing.T) {
+	for _, after := range []time.Duration{0, 10 * time.Millisecond} {
+		synctest.Test(t, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			d := &notify.Dispatcher{Senders: notify.Senders{
+				Email: notify.EmailFunc(func(context.Context, notify.Email) error {
+					time.Sleep(after)
+					cancel()
+					time.Sleep(time.Hour)
+					return nil
+				}),
+			}, Options: notify.Options{AttemptTimeout: time.Minute, Grace: 50 * time.Millisecond}}
+			t0 := time.Now()
+			r := d.Dispatch(ctx, notify.Batch{Email: testEmail()})
+			time.Sleep(time.Hour) // the abandoned call returns
+			e := r.Entries[0]
+			want := []attemptTime{{0, after + 50*time.Millisecond, true}}
+			if diff := cmp.Diff(want, attemptTimes(t0, e)); diff != "" {
+				t.Errorf("ctx ended after %v: attempts (-want +got):\n%s", after, diff)
+			}
+			if !errors.Is(e.Err, context.Canceled) {
+				t.Errorf("ctx ended after %v: entry error %v, want context.Canceled", after, e.Err)
+			}
+		})
+	}
+}
+
+// The report times an abandoned retry from its own start, and the message
+// from when it was taken, the backoff between its attempts included; the
+// default Wait sleeps the backoff.
+func TestDispatchTimesAnAbandonedRetry(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		pushes := 0
+		d := &notify.Dispatcher{Senders: notify.Senders{
+			Email: notify.EmailFunc(func(context.Context, notify.Email) error { time.Sleep(time.Second); return nil }),
+			Push: notify.PushFunc(func(context.Context, notify.Push) error {
+				if pushes++; pushes == 1 {
+					return errors.New("503")
+				}
+				time.Sleep(time.Hour)
+				return nil
+			}),
+		}, Options: notify.Options{MaxConcurrency: 1, MinBackoff: 2 * time.Second, Jitter: noJitter,
+			AttemptTimeout: 5 * time.Second, Grace: 30 * time.Millisecond}}
+		t0 := time.Now()
+		r := d.Dispatch(context.Background(), notify.Batch{Email: testEmail(), Push: testPush()})
+		time.Sleep(time.Hour) // the abandoned call returns
+		type times struct {
+			Started  time.Duration
+			Duration time.Duration
+			Attempts []attemptTime
+		}
+		var got []times
+		for _, e := range r.Entries {
+			got = append(got, times{e.Started.Sub(t0), e.Duration, attemptTimes(t0, e)})
+		}
+		want := []times{
+			{0, time.Second, []attemptTime{{0, time.Second, false}}},
+			{time.Second, 7030 * time.Millisecond, []attemptTime{
+				{time.Second, 0, false},
+				{3 * time.Second, 5030 * time.Millisecond, true},
+			}},
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("(-want +got):\n%s", diff)
+		}
+	})
 }
