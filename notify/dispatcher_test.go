@@ -930,3 +930,67 @@ func TestDispatchTimesAnAbandonedRetry(t *testing.T) {
 		}
 	})
 }
+
+// Zero MinBackoff and MaxBackoff mean 200 milliseconds and 5 seconds.
+func TestDispatchDefaultBackoffBounds(t *testing.T) {
+	for _, tt := range []struct {
+		min, max time.Duration
+		want     []time.Duration
+	}{
+		{0, time.Second, []time.Duration{200 * time.Millisecond, 400 * time.Millisecond, 800 * time.Millisecond, time.Second}},
+		{time.Second, 0, []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 5 * time.Second}},
+	} {
+		fakes, senders := notifytest.NewSenders()
+		fakes.Email.FailTimes(4, errors.New("503"))
+		w := &waits{}
+		d := newDispatcher(senders, w)
+		d.Options.MaxAttempts, d.Options.MinBackoff, d.Options.MaxBackoff = 5, tt.min, tt.max
+		if r := d.Dispatch(context.Background(), notify.Batch{Email: testEmail()}); !r.Delivered(em) {
+			t.Fatalf("MinBackoff %v, MaxBackoff %v: not delivered: %v", tt.min, tt.max, r.Err())
+		}
+		if diff := cmp.Diff(tt.want, w.all()); diff != "" {
+			t.Errorf("MinBackoff %v, MaxBackoff %v: waits (-want +got):\n%s", tt.min, tt.max, diff)
+		}
+	}
+}
+
+// The default jitter reaches both ends of [d/2, d], even for the shortest
+// backoffs.
+func TestDispatchDefaultJitterCoversItsRange(t *testing.T) {
+	fakes, senders := notifytest.NewSenders()
+	w := &waits{}
+	d := newDispatcher(senders, w)
+	d.Options.Jitter, d.Options.MinBackoff, d.Options.MaxBackoff = nil, 2, 2
+	seen := map[time.Duration]bool{}
+	for range 64 {
+		fakes.Email.FailTimes(1, errors.New("503"))
+		if r := d.Dispatch(context.Background(), notify.Batch{Email: testEmail()}); !r.Delivered(em) {
+			t.Fatalf("not delivered: %v", r.Err())
+		}
+	}
+	for _, got := range w.all() {
+		seen[got] = true
+	}
+	if diff := cmp.Diff(map[time.Duration]bool{1: true, 2: true}, seen); diff != "" {
+		t.Errorf("waits for a 2ns backoff (-want +got):\n%s", diff)
+	}
+}
+
+// When ctx ends just before a retry's wait, even one of zero, the retry is
+// not made and the entry keeps the error of the attempt that failed.
+func TestDispatchContextEndingBeforeAZeroWait(t *testing.T) {
+	transient := errors.New("503")
+	for range 20 {
+		fakes, senders := notifytest.NewSenders()
+		fakes.Email.FailAlways(transient)
+		ctx, cancel := context.WithCancel(context.Background())
+		d := &notify.Dispatcher{Senders: senders, Options: notify.Options{
+			Jitter: func(time.Duration) time.Duration { cancel(); return 0 }}}
+		r := d.Dispatch(ctx, notify.Batch{Email: testEmail()})
+		cancel()
+		e := r.Entries[0]
+		if fakes.Email.Calls() != 1 || !errors.Is(e.Err, transient) || !errors.Is(e.Err, context.Canceled) {
+			t.Fatalf("%d calls, entry error %v; want one call, the 503 and context.Canceled", fakes.Email.Calls(), e.Err)
+		}
+	}
+}
