@@ -2,6 +2,7 @@ package notify_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -991,6 +992,57 @@ func TestDispatchContextEndingBeforeAZeroWait(t *testing.T) {
 		e := r.Entries[0]
 		if fakes.Email.Calls() != 1 || !errors.Is(e.Err, transient) || !errors.Is(e.Err, context.Canceled) {
 			t.Fatalf("%d calls, entry error %v; want one call, the 503 and context.Canceled", fakes.Email.Calls(), e.Err)
+		}
+	}
+}
+
+// An AlimTalk that is invalid itself and whose substitute is invalid too
+// fails with both reasons.
+func TestDispatchInvalidAlimTalkAndSubstitute(t *testing.T) {
+	fakes, senders := notifytest.NewSenders()
+	a := testAlimTalk()
+	a.TemplateCode = ""
+	a.Substitute.Text = ""
+	r := newDispatcher(senders, &waits{}).Dispatch(context.Background(), notify.Batch{AlimTalk: a})
+	e := r.Entries[0]
+	if e.Outcome != notify.Failed || !errors.Is(e.Err, notify.ErrNoTemplate) || !errors.Is(e.Err, notify.ErrNoContent) {
+		t.Errorf("entry %v, %v; want failed with ErrNoTemplate and ErrNoContent", e.Outcome, e.Err)
+	}
+	if fakes.AlimTalk.Calls()+fakes.SMS.Calls() != 0 {
+		t.Error("an invalid message reached a sender")
+	}
+}
+
+// An attempt that delivered is logged at Debug as sent, one that failed at
+// Warn: a handler at Info shows the failures only.
+func TestDispatchLogLevels(t *testing.T) {
+	type record struct {
+		Level, Msg, Channel string
+		Attempt             int
+	}
+	for _, tt := range []struct {
+		level slog.Level
+		want  []record
+	}{
+		{slog.LevelDebug, []record{{"WARN", "notify: attempt failed", "email", 1}, {"DEBUG", "notify: sent", "email", 2}}},
+		{slog.LevelInfo, []record{{"WARN", "notify: attempt failed", "email", 1}}},
+	} {
+		var b strings.Builder
+		fakes, senders := notifytest.NewSenders()
+		fakes.Email.FailTimes(1, errors.New("503"))
+		d := newDispatcher(senders, &waits{})
+		d.Options.Logger = slog.New(slog.NewJSONHandler(&b, &slog.HandlerOptions{Level: tt.level}))
+		d.Dispatch(context.Background(), notify.Batch{Email: testEmail()})
+		var got []record
+		for line := range strings.Lines(b.String()) {
+			var r record
+			if err := json.Unmarshal([]byte(line), &r); err != nil {
+				t.Fatalf("log line %q: %v", line, err)
+			}
+			got = append(got, r)
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("handler at %v: records (-want +got):\n%s", tt.level, diff)
 		}
 	}
 }
