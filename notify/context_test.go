@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -169,4 +170,18 @@ func TestAttemptCtxPrintsItsName(t *testing.T) {
 	if diff := cmp.Diff(want, printed); diff != "" {
 		t.Errorf("printed contexts (-want +got):\n%s", diff)
 	}
+}
+
+// An attempt context is done at its deadline itself, as one of
+// context.WithTimeout is: in fake time, where no time passes, a deadline of
+// now has been reached.
+func TestAttemptCtxDoneAtItsDeadline(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		want, cancel := context.WithTimeout(context.Background(), 0)
+		defer cancel()
+		c := newAttemptCtx(context.Background(), 0)
+		if got := c.Err(); got != want.Err() {
+			t.Errorf("Err = %v at the deadline, want %v as context.WithTimeout", got, want.Err())
+		}
+	})
 }

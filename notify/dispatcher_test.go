@@ -2,6 +2,7 @@ package notify_test
 
 import (
 	"context"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
@@ -10,6 +11,7 @@ import (
 	"sync"
 	"sync/atomic"
 	"testing"
+	"testing/synctest"
 	"time"
 
 	"github.com/google/go-cmp/cmp"
@@ -812,5 +814,247 @@ func TestEntryMayHaveSent(t *testing.T) {
 		if got := tt.e.MayHaveSent(); got != tt.want {
 			t.Errorf("%s: MayHaveSent = %v, want %v", tt.name, got, tt.want)
 		}
+	}
+}
+
+// An attempt's timing, as offsets from the start of the dispatch, for the
+// tests that run in fake time, where they are exact.
+type attemptTime struct {
+	Start, Duration time.Duration
+	Abandoned       bool
+}
+
+func attemptTimes(t0 time.Time, e notify.Entry) []attemptTime {
+	var out []attemptTime
+	for _, a := range e.Attempts {
+		out = append(out, attemptTime{a.Start.Sub(t0), a.Duration, errors.Is(a.Err, notify.ErrAbandoned)})
+	}
+	return out
+}
+
+// A call that ignores its context is abandoned at its deadline plus Grace,
+// not before and not later; zero Grace means 100 milliseconds.
+func TestDispatchAbandonsAtTheDeadlinePlusGrace(t *testing.T) {
+	for _, tt := range []struct {
+		grace, want time.Duration
+	}{
+		{0, 100 * time.Millisecond},
+		{30 * time.Millisecond, 30 * time.Millisecond},
+	} {
+		synctest.Test(t, func(t *testing.T) {
+			d := &notify.Dispatcher{Senders: notify.Senders{
+				Email: notify.EmailFunc(func(context.Context, notify.Email) error { time.Sleep(time.Hour); return nil }),
+			}, Options: notify.Options{MaxAttempts: 1, AttemptTimeout: 200 * time.Millisecond, Grace: tt.grace}}
+			t0 := time.Now()
+			r := d.Dispatch(context.Background(), notify.Batch{Email: testEmail()})
+			time.Sleep(time.Hour) // the abandoned call returns
+			e := r.Entries[0]
+			want := []attemptTime{{0, 200*time.Millisecond + tt.want, true}}
+			if diff := cmp.Diff(want, attemptTimes(t0, e)); diff != "" {
+				t.Errorf("Grace %v: attempts (-want +got):\n%s", tt.grace, diff)
+			}
+			if e.Duration != 200*time.Millisecond+tt.want {
+				t.Errorf("Grace %v: entry took %v, want %v", tt.grace, e.Duration, 200*time.Millisecond+tt.want)
+			}
+		})
+	}
+}
+
+// When ctx ends, a call that ignores its context is abandoned Grace later,
+// not at its own deadline.
+func TestDispatchAbandonsGraceAfterTheContextEnds(t *testing.T) {
+	for _, after := range []time.Duration{0, 10 * time.Millisecond} {
+		synctest.Test(t, func(t *testing.T) {
+			ctx, cancel := context.WithCancel(context.Background())
+			defer cancel()
+			d := &notify.Dispatcher{Senders: notify.Senders{
+				Email: notify.EmailFunc(func(context.Context, notify.Email) error {
+					time.Sleep(after)
+					cancel()
+					time.Sleep(time.Hour)
+					return nil
+				}),
+			}, Options: notify.Options{AttemptTimeout: time.Minute, Grace: 50 * time.Millisecond}}
+			t0 := time.Now()
+			r := d.Dispatch(ctx, notify.Batch{Email: testEmail()})
+			time.Sleep(time.Hour) // the abandoned call returns
+			e := r.Entries[0]
+			want := []attemptTime{{0, after + 50*time.Millisecond, true}}
+			if diff := cmp.Diff(want, attemptTimes(t0, e)); diff != "" {
+				t.Errorf("ctx ended after %v: attempts (-want +got):\n%s", after, diff)
+			}
+			if !errors.Is(e.Err, context.Canceled) {
+				t.Errorf("ctx ended after %v: entry error %v, want context.Canceled", after, e.Err)
+			}
+		})
+	}
+}
+
+// The report times an abandoned retry from its own start, and the message
+// from when it was taken, the backoff between its attempts included; the
+// default Wait sleeps the backoff.
+func TestDispatchTimesAnAbandonedRetry(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		pushes := 0
+		d := &notify.Dispatcher{Senders: notify.Senders{
+			Email: notify.EmailFunc(func(context.Context, notify.Email) error { time.Sleep(time.Second); return nil }),
+			Push: notify.PushFunc(func(context.Context, notify.Push) error {
+				if pushes++; pushes == 1 {
+					return errors.New("503")
+				}
+				time.Sleep(time.Hour)
+				return nil
+			}),
+		}, Options: notify.Options{MaxConcurrency: 1, MinBackoff: 2 * time.Second, Jitter: noJitter,
+			AttemptTimeout: 5 * time.Second, Grace: 30 * time.Millisecond}}
+		t0 := time.Now()
+		r := d.Dispatch(context.Background(), notify.Batch{Email: testEmail(), Push: testPush()})
+		time.Sleep(time.Hour) // the abandoned call returns
+		type times struct {
+			Started  time.Duration
+			Duration time.Duration
+			Attempts []attemptTime
+		}
+		var got []times
+		for _, e := range r.Entries {
+			got = append(got, times{e.Started.Sub(t0), e.Duration, attemptTimes(t0, e)})
+		}
+		want := []times{
+			{0, time.Second, []attemptTime{{0, time.Second, false}}},
+			{time.Second, 7030 * time.Millisecond, []attemptTime{
+				{time.Second, 0, false},
+				{3 * time.Second, 5030 * time.Millisecond, true},
+			}},
+		}
+		if diff := cmp.Diff(want, got); diff != "" {
+			t.Errorf("(-want +got):\n%s", diff)
+		}
+	})
+}
+
+// Zero MinBackoff and MaxBackoff mean 200 milliseconds and 5 seconds.
+func TestDispatchDefaultBackoffBounds(t *testing.T) {
+	for _, tt := range []struct {
+		min, max time.Duration
+		want     []time.Duration
+	}{
+		{0, time.Second, []time.Duration{200 * time.Millisecond, 400 * time.Millisecond, 800 * time.Millisecond, time.Second}},
+		{time.Second, 0, []time.Duration{time.Second, 2 * time.Second, 4 * time.Second, 5 * time.Second}},
+	} {
+		fakes, senders := notifytest.NewSenders()
+		fakes.Email.FailTimes(4, errors.New("503"))
+		w := &waits{}
+		d := newDispatcher(senders, w)
+		d.Options.MaxAttempts, d.Options.MinBackoff, d.Options.MaxBackoff = 5, tt.min, tt.max
+		if r := d.Dispatch(context.Background(), notify.Batch{Email: testEmail()}); !r.Delivered(em) {
+			t.Fatalf("MinBackoff %v, MaxBackoff %v: not delivered: %v", tt.min, tt.max, r.Err())
+		}
+		if diff := cmp.Diff(tt.want, w.all()); diff != "" {
+			t.Errorf("MinBackoff %v, MaxBackoff %v: waits (-want +got):\n%s", tt.min, tt.max, diff)
+		}
+	}
+}
+
+// The default jitter reaches both ends of [d/2, d], even for the shortest
+// backoffs.
+func TestDispatchDefaultJitterCoversItsRange(t *testing.T) {
+	fakes, senders := notifytest.NewSenders()
+	w := &waits{}
+	d := newDispatcher(senders, w)
+	d.Options.Jitter, d.Options.MinBackoff, d.Options.MaxBackoff = nil, 2, 2
+	seen := map[time.Duration]bool{}
+	for range 64 {
+		fakes.Email.FailTimes(1, errors.New("503"))
+		if r := d.Dispatch(context.Background(), notify.Batch{Email: testEmail()}); !r.Delivered(em) {
+			t.Fatalf("not delivered: %v", r.Err())
+		}
+	}
+	for _, got := range w.all() {
+		seen[got] = true
+	}
+	if diff := cmp.Diff(map[time.Duration]bool{1: true, 2: true}, seen); diff != "" {
+		t.Errorf("waits for a 2ns backoff (-want +got):\n%s", diff)
+	}
+}
+
+// When ctx ends just before a retry's wait, even one of zero, the retry is
+// not made and the entry keeps the error of the attempt that failed.
+func TestDispatchContextEndingBeforeAZeroWait(t *testing.T) {
+	transient := errors.New("503")
+	for range 20 {
+		fakes, senders := notifytest.NewSenders()
+		fakes.Email.FailAlways(transient)
+		ctx, cancel := context.WithCancel(context.Background())
+		d := &notify.Dispatcher{Senders: senders, Options: notify.Options{
+			Jitter: func(time.Duration) time.Duration { cancel(); return 0 }}}
+		r := d.Dispatch(ctx, notify.Batch{Email: testEmail()})
+		cancel()
+		e := r.Entries[0]
+		if fakes.Email.Calls() != 1 || !errors.Is(e.Err, transient) || !errors.Is(e.Err, context.Canceled) {
+			t.Fatalf("%d calls, entry error %v; want one call, the 503 and context.Canceled", fakes.Email.Calls(), e.Err)
+		}
+	}
+}
+
+// An AlimTalk that is invalid itself and whose substitute is invalid too
+// fails with both reasons.
+func TestDispatchInvalidAlimTalkAndSubstitute(t *testing.T) {
+	fakes, senders := notifytest.NewSenders()
+	a := testAlimTalk()
+	a.TemplateCode = ""
+	a.Substitute.Text = ""
+	r := newDispatcher(senders, &waits{}).Dispatch(context.Background(), notify.Batch{AlimTalk: a})
+	e := r.Entries[0]
+	if e.Outcome != notify.Failed || !errors.Is(e.Err, notify.ErrNoTemplate) || !errors.Is(e.Err, notify.ErrNoContent) {
+		t.Errorf("entry %v, %v; want failed with ErrNoTemplate and ErrNoContent", e.Outcome, e.Err)
+	}
+	if fakes.AlimTalk.Calls()+fakes.SMS.Calls() != 0 {
+		t.Error("an invalid message reached a sender")
+	}
+}
+
+// An attempt that delivered is logged at Debug as sent, one that failed at
+// Warn: a handler at Info shows the failures only.
+func TestDispatchLogLevels(t *testing.T) {
+	type record struct {
+		Level, Msg, Channel string
+		Attempt             int
+	}
+	for _, tt := range []struct {
+		level slog.Level
+		want  []record
+	}{
+		{slog.LevelDebug, []record{{"WARN", "notify: attempt failed", "email", 1}, {"DEBUG", "notify: sent", "email", 2}}},
+		{slog.LevelInfo, []record{{"WARN", "notify: attempt failed", "email", 1}}},
+	} {
+		var b strings.Builder
+		fakes, senders := notifytest.NewSenders()
+		fakes.Email.FailTimes(1, errors.New("503"))
+		d := newDispatcher(senders, &waits{})
+		d.Options.Logger = slog.New(slog.NewJSONHandler(&b, &slog.HandlerOptions{Level: tt.level}))
+		d.Dispatch(context.Background(), notify.Batch{Email: testEmail()})
+		var got []record
+		for line := range strings.Lines(b.String()) {
+			var r record
+			if err := json.Unmarshal([]byte(line), &r); err != nil {
+				t.Fatalf("log line %q: %v", line, err)
+			}
+			got = append(got, r)
+		}
+		if diff := cmp.Diff(tt.want, got); diff != "" {
+			t.Errorf("handler at %v: records (-want +got):\n%s", tt.level, diff)
+		}
+	}
+}
+
+// A dispatch of three messages to senders that return at once allocates
+// twice, as BENCHMARKS.md records for the same batch: the state of the
+// dispatch is recycled, not allocated afresh for every call.
+func TestDispatchRecyclesItsState(t *testing.T) {
+	d := &notify.Dispatcher{Senders: notify.Senders{AlimTalk: noopAlimTalk, SMS: noopSMS, Email: noopEmail}}
+	b := notify.Batch{AlimTalk: testAlimTalk(), SMS: testSMS(), Email: testEmail()}
+	ctx := context.Background()
+	if n := testing.AllocsPerRun(1000, func() { d.Dispatch(ctx, b) }); n > 2 {
+		t.Errorf("Dispatch allocates %v times, want 2", n)
 	}
 }
