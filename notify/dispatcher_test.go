@@ -573,7 +573,12 @@ func TestDispatchLeavesNoGoroutines(t *testing.T) {
 	fakes.Email.Hang()
 	fakes.SMS.FailAlways(errors.New("503"))
 	fakes.Push.FailAlways(notify.Permanent(errors.New("unregistered device")))
-	r := newDispatcher(senders, &waits{}).Dispatch(context.Background(), notify.Batch{
+	d := newDispatcher(senders, &waits{})
+	// The hanging sender returns at its deadline: however late a loaded
+	// machine runs it, it must not be taken for one that ignores its
+	// context. A long grace costs nothing here.
+	d.Options.Grace = 10 * time.Second
+	r := d.Dispatch(context.Background(), notify.Batch{
 		AlimTalk: testAlimTalk(), SMS: testSMS(), Email: testEmail(), Push: testPush()})
 	if len(r.Entries) != 4 {
 		t.Fatalf("%d entries", len(r.Entries))
@@ -1054,7 +1059,16 @@ func TestDispatchRecyclesItsState(t *testing.T) {
 	d := &notify.Dispatcher{Senders: notify.Senders{AlimTalk: noopAlimTalk, SMS: noopSMS, Email: noopEmail}}
 	b := notify.Batch{AlimTalk: testAlimTalk(), SMS: testSMS(), Email: testEmail()}
 	ctx := context.Background()
-	if n := testing.AllocsPerRun(1000, func() { d.Dispatch(ctx, b) }); n > 2 {
-		t.Errorf("Dispatch allocates %v times, want 2", n)
+	// A dispatch whose senders are held up makes a waiter and starts
+	// helpers, so a loaded machine may push one measure over: only three
+	// measures over in a row fail, which state never recycled always makes.
+	var allocs []float64
+	for range 3 {
+		n := testing.AllocsPerRun(1000, func() { d.Dispatch(ctx, b) })
+		if n <= 2 {
+			return
+		}
+		allocs = append(allocs, n)
 	}
+	t.Errorf("Dispatch allocates %v times, want 2", allocs)
 }
