@@ -176,3 +176,27 @@ func TestDispatchSenderGoexitAtTheStart(t *testing.T) {
 		}
 	})
 }
+
+// A rate limit that asks for longer than MaxRetryAfter fails the message at
+// once even when the backoff is as long or longer: the provider has run out
+// of a quota, whatever the dispatcher would have waited.
+func TestDispatchRetryAfterOverMaxFailsEvenUnderTheBackoff(t *testing.T) {
+	for _, ra := range []time.Duration{2 * time.Second, 3 * time.Second} {
+		calls := 0
+		senders := notify.Senders{Email: notify.EmailFunc(func(context.Context, notify.Email) error {
+			calls++
+			return notify.RateLimited(errors.New("429"), ra)
+		})}
+		var w waits
+		d := newDispatcher(senders, &w)
+		d.Options.MinBackoff, d.Options.MaxBackoff, d.Options.MaxRetryAfter = 3*time.Second, 3*time.Second, time.Second
+		r := d.Dispatch(context.Background(), notify.Batch{Email: testEmail()})
+		e, _ := r.Entry(em)
+		if got, ok := notify.RetryAfter(e.Err); e.Outcome != notify.Failed || !ok || got != ra {
+			t.Errorf("retry-after %v: %v, %v; want failed with the rate limit", ra, e.Outcome, e.Err)
+		}
+		if diff := cmp.Diff([]time.Duration(nil), w.all()); calls != 1 || diff != "" {
+			t.Errorf("retry-after %v: %d calls, waits (-want +got):\n%s", ra, calls, diff)
+		}
+	}
+}
