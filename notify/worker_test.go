@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"runtime"
 	"sync"
+	"sync/atomic"
 	"testing"
 	"testing/synctest"
 	"time"
@@ -198,5 +199,31 @@ func TestDispatchRetryAfterOverMaxFailsEvenUnderTheBackoff(t *testing.T) {
 		if diff := cmp.Diff([]time.Duration(nil), w.all()); calls != 1 || diff != "" {
 			t.Errorf("retry-after %v: %d calls, waits (-want +got):\n%s", ra, calls, diff)
 		}
+	}
+}
+
+// exitingCtx is a context whose Err exits the goroutine from its second
+// call on: the first is the caller's, before any sender runs.
+type exitingCtx struct {
+	context.Context
+	calls atomic.Int32
+}
+
+func (c *exitingCtx) Err() error {
+	if c.calls.Add(1) > 1 {
+		runtime.Goexit()
+	}
+	return nil
+}
+
+// A worker whose goroutine ends before the message's first attempt fails
+// the message without one.
+func TestDispatchGoexitBeforeTheFirstAttempt(t *testing.T) {
+	var w waits
+	d := newDispatcher(notify.Senders{Email: notify.EmailFunc(func(context.Context, notify.Email) error { return nil })}, &w)
+	r := d.Dispatch(&exitingCtx{Context: context.Background()}, notify.Batch{Email: testEmail()})
+	e, _ := r.Entry(em)
+	if e.Outcome != notify.Failed || e.Err == nil || len(e.Attempts) != 0 {
+		t.Errorf("email: %v, %v, %d attempts; want failed without an attempt", e.Outcome, e.Err, len(e.Attempts))
 	}
 }
