@@ -129,3 +129,42 @@ func BenchmarkEUCKRLen(b *testing.B) {
 		notify.EUCKRLen(text)
 	}
 }
+
+// Bytes that look like a Hangul syllable's but are no valid UTF-8 count as
+// unencodable, one by one, never as the syllable they spell.
+func TestEUCKRLenMalformedSyllables(t *testing.T) {
+	type result struct{ Bytes, Unencodable int }
+	tests := []struct {
+		name, text string
+		want       result
+	}{
+		{"a continuation byte leads", "\xba\xb0\x80", result{6, 3}},
+		{"a lead byte past 0xED", "\xfa\xb0\x80", result{6, 3}},
+		{"the second byte is ASCII", "\xea0\x80", result{5, 2}},
+		{"the third byte is ASCII", "\xea\xb00", result{5, 2}},
+		{"the first and last syllables", "\xea\xb0\x80\xed\x9e\xa3", result{4, 0}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			n, u := notify.EUCKRLen(tt.text)
+			if diff := cmp.Diff(tt.want, result{n, u}); diff != "" {
+				t.Errorf("EUCKRLen(%q) (-want +got):\n%s", tt.text, diff)
+			}
+		})
+	}
+}
+
+func TestUnencodableBounds(t *testing.T) {
+	tests := []struct {
+		text string
+		want []rune
+	}{
+		{"\u007f\u0080", []rune{0x80}},
+		{"가힣", nil},
+	}
+	for _, tt := range tests {
+		if diff := cmp.Diff(tt.want, notify.Unencodable(tt.text)); diff != "" {
+			t.Errorf("Unencodable(%q) (-want +got):\n%s", tt.text, diff)
+		}
+	}
+}

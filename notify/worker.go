@@ -315,11 +315,11 @@ func (st *dispatch) retry(w *worker, i int, sub bool, n int, err error) (error, 
 		return errors.Join(err, fmt.Errorf("notify: %v: not retried: %w", ch, cerr)), true
 	}
 	wait := o.backoff(n)
-	if ra, ok := RetryAfter(err); ok && ra > wait {
+	if ra, ok := RetryAfter(err); ok {
 		if limit := o.maxRetryAfter(); ra > limit {
 			return errors.Join(err, fmt.Errorf("notify: %v: not retried: the retry-after is over Options.MaxRetryAfter, %v", ch, limit)), true
 		}
-		wait = ra
+		wait = max(wait, ra)
 	}
 	werr := o.wait(st.ctx, wait)
 	w.fresh = false
