@@ -185,3 +185,17 @@ func TestAttemptCtxDoneAtItsDeadline(t *testing.T) {
 		}
 	})
 }
+
+// Done, asked for some time after the attempt began, closes at the deadline
+// counted from the attempt's start, not from the call to Done.
+func TestAttemptCtxDoneLateClosesAtTheDeadline(t *testing.T) {
+	synctest.Test(t, func(t *testing.T) {
+		start := time.Now()
+		c := newAttemptCtx(context.Background(), 100*time.Millisecond)
+		time.Sleep(30 * time.Millisecond)
+		<-c.Done()
+		if got := time.Since(start); got != 100*time.Millisecond {
+			t.Errorf("Done closed %v after the start, want 100ms", got)
+		}
+	})
+}
