@@ -6,6 +6,8 @@ import (
 	"math"
 	"strings"
 	"time"
+
+	"github.com/followup-go/followup/internal/enumname"
 )
 
 // Clock is a time of day in minutes since midnight, from 0 (00:00) to 1440
@@ -138,18 +140,15 @@ func validWeekday(w time.Weekday) bool { return time.Sunday <= w && w <= time.Sa
 
 var dayNames = [7]string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
 
-// parseDay reads a day name of dayNames in any case. It folds ASCII only:
-// strings.EqualFold would read "ſun", with a long s, as "sun".
+// parseDay reads a day name of dayNames in any case of its ASCII letters,
+// as every name of the module reads (strings.EqualFold would read "ſun",
+// with a long s, as "sun").
 func parseDay(s string) (time.Weekday, bool) {
-	if len(s) != 3 {
+	if s == "" {
 		return 0, false
 	}
-	for i, n := range dayNames {
-		if upperASCII(s[0]) == upperASCII(n[0]) && upperASCII(s[1]) == upperASCII(n[1]) && upperASCII(s[2]) == upperASCII(n[2]) {
-			return time.Weekday(i), true
-		}
-	}
-	return 0, false
+	i, ok := enumname.Index(dayNames[:], []byte(s))
+	return time.Weekday(i), ok
 }
 
 // String returns the set as comma-separated days and ranges starting on
