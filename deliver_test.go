@@ -50,13 +50,28 @@ func sentBy(f *notifytest.Fakes) sent {
 	return sent{len(f.AlimTalk.Sent()), len(f.SMS.Sent()), len(f.Email.Sent()), len(f.Push.Sent())}
 }
 
-// refusals maps each refused channel to whether its error matches want.
+// refusals maps each refused channel to its rule's error.
 func refusals(r followup.Result) map[notify.Channel]error {
 	m := map[notify.Channel]error{}
 	for _, f := range r.Refused {
 		m[f.Channel] = f.Err
 	}
 	return m
+}
+
+// checkRefused checks that r refused exactly the channels of want, each
+// with an error that matches its rule's (errors.Is).
+func checkRefused(t *testing.T, r followup.Result, want map[notify.Channel]error) {
+	t.Helper()
+	got := refusals(r)
+	if len(got) != len(want) {
+		t.Errorf("refused %v, want %v", got, want)
+	}
+	for ch, w := range want {
+		if !errors.Is(got[ch], w) {
+			t.Errorf("%v refused with %v, want %v", ch, got[ch], w)
+		}
+	}
 }
 
 func TestDeliver(t *testing.T) {
@@ -182,15 +197,7 @@ func TestDeliver(t *testing.T) {
 			if diff := cmp.Diff(tt.wantSent, sentBy(fakes)); diff != "" {
 				t.Errorf("sent (-want +got):\n%s", diff)
 			}
-			got := refusals(res)
-			if len(got) != len(tt.wantRefuse) {
-				t.Errorf("refused %v, want %v", got, tt.wantRefuse)
-			}
-			for ch, want := range tt.wantRefuse {
-				if !errors.Is(got[ch], want) {
-					t.Errorf("%v refused with %v, want %v", ch, got[ch], want)
-				}
-			}
+			checkRefused(t, res, tt.wantRefuse)
 			if !res.Next.Equal(tt.wantNext) {
 				t.Errorf("Next = %v, want %v", res.Next, tt.wantNext)
 			}
@@ -683,15 +690,7 @@ func TestDeliverRefusalsHaveErrors(t *testing.T) {
 		notify.ChannelAlimTalk: followup.ErrChannelDisabled,
 		notify.ChannelEmail:    followup.ErrChannelDisabled,
 	}
-	got := refusals(res)
-	if len(got) != len(want) {
-		t.Errorf("refused %v, want %v", got, want)
-	}
-	for ch, w := range want {
-		if !errors.Is(got[ch], w) {
-			t.Errorf("%v refused with %v, want %v", ch, got[ch], w)
-		}
-	}
+	checkRefused(t, res, want)
 	if diff := cmp.Diff(sent{}, sentBy(fakes)); diff != "" {
 		t.Errorf("sent (-want +got):\n%s", diff)
 	}
@@ -755,15 +754,7 @@ func TestDeliverStalePlan(t *testing.T) {
 			if diff := cmp.Diff(tt.wantSent, sentBy(fakes)); diff != "" {
 				t.Errorf("sent (-want +got):\n%s", diff)
 			}
-			got := refusals(res)
-			if len(got) != len(tt.wantRefused) {
-				t.Errorf("refused %v, want %v", got, tt.wantRefused)
-			}
-			for ch, w := range tt.wantRefused {
-				if !errors.Is(got[ch], w) {
-					t.Errorf("%v refused with %v, want %v", ch, got[ch], w)
-				}
-			}
+			checkRefused(t, res, tt.wantRefused)
 			records := map[notify.Channel]bool{}
 			for _, r := range res.Records {
 				records[r.Channel] = r.Delivered
