@@ -837,6 +837,21 @@ func attemptTimes(t0 time.Time, e notify.Entry) []attemptTime {
 	return out
 }
 
+// entryTime is an entry's timing and its attempts', as offsets from the
+// start of the dispatch.
+type entryTime struct {
+	Started, Duration time.Duration
+	Attempts          []attemptTime
+}
+
+func entryTimes(t0 time.Time, r notify.Report) []entryTime {
+	var out []entryTime
+	for _, e := range r.Entries {
+		out = append(out, entryTime{e.Started.Sub(t0), e.Duration, attemptTimes(t0, e)})
+	}
+	return out
+}
+
 // A call that ignores its context is abandoned at its deadline plus Grace,
 // not before and not later; zero Grace means 100 milliseconds.
 func TestDispatchAbandonsAtTheDeadlinePlusGrace(t *testing.T) {
@@ -915,23 +930,14 @@ func TestDispatchTimesAnAbandonedRetry(t *testing.T) {
 		t0 := time.Now()
 		r := d.Dispatch(context.Background(), notify.Batch{Email: testEmail(), Push: testPush()})
 		time.Sleep(time.Hour) // the abandoned call returns
-		type times struct {
-			Started  time.Duration
-			Duration time.Duration
-			Attempts []attemptTime
-		}
-		var got []times
-		for _, e := range r.Entries {
-			got = append(got, times{e.Started.Sub(t0), e.Duration, attemptTimes(t0, e)})
-		}
-		want := []times{
+		want := []entryTime{
 			{0, time.Second, []attemptTime{{0, time.Second, false}}},
 			{time.Second, 7030 * time.Millisecond, []attemptTime{
 				{time.Second, 0, false},
 				{3 * time.Second, 5030 * time.Millisecond, true},
 			}},
 		}
-		if diff := cmp.Diff(want, got); diff != "" {
+		if diff := cmp.Diff(want, entryTimes(t0, r)); diff != "" {
 			t.Errorf("(-want +got):\n%s", diff)
 		}
 	})

@@ -17,20 +17,6 @@ import (
 	"github.com/followup-go/followup/notify"
 )
 
-// timing is an attempt or an entry's times, as offsets from the dispatch's
-// start.
-type timing struct {
-	Start, Duration time.Duration
-}
-
-func attemptTimings(e notify.Entry, t0 time.Time) []timing {
-	var out []timing
-	for _, a := range e.Attempts {
-		out = append(out, timing{a.Start.Sub(t0), a.Duration})
-	}
-	return out
-}
-
 // logged records the channel and number of every attempt the Logger logs.
 type logged struct {
 	mu   sync.Mutex
@@ -89,20 +75,12 @@ func TestDispatchTimesAttemptsAndMessages(t *testing.T) {
 		}}
 		t0 := time.Now()
 		r := d.Dispatch(context.Background(), notify.Batch{Email: testEmail(), Push: testPush()})
-		type times struct {
-			Entry    timing
-			Attempts []timing
-		}
-		var got []times
-		for _, e := range r.Entries {
-			got = append(got, times{timing{e.Started.Sub(t0), e.Duration}, attemptTimings(e, t0)})
-		}
 		ms := time.Millisecond
-		want := []times{
-			{timing{0, 120 * ms}, []timing{{0, 10 * ms}, {110 * ms, 10 * ms}}},
-			{timing{120 * ms, 10 * ms}, []timing{{120 * ms, 10 * ms}}},
+		want := []entryTime{
+			{0, 120 * ms, []attemptTime{{0, 10 * ms, false}, {110 * ms, 10 * ms, false}}},
+			{120 * ms, 10 * ms, []attemptTime{{120 * ms, 10 * ms, false}}},
 		}
-		if diff := cmp.Diff(want, got); diff != "" {
+		if diff := cmp.Diff(want, entryTimes(t0, r)); diff != "" {
 			t.Errorf("email then push (-want +got):\n%s", diff)
 		}
 	})
@@ -130,7 +108,7 @@ func TestDispatchSenderGoexitOnARetry(t *testing.T) {
 		r := d.Dispatch(context.Background(), notify.Batch{Email: testEmail()})
 		e, _ := r.Entry(em)
 		ms := time.Millisecond
-		if diff := cmp.Diff([]timing{{0, 0}, {100 * ms, 10 * ms}}, attemptTimings(e, t0)); diff != "" {
+		if diff := cmp.Diff([]attemptTime{{0, 0, false}, {100 * ms, 10 * ms, false}}, attemptTimes(t0, e)); diff != "" {
 			t.Errorf("attempts (-want +got):\n%s", diff)
 		}
 		if e.Outcome != notify.Failed || !errors.Is(e.Err, notify.ErrSenderExited) {
