@@ -2,7 +2,6 @@ package notify_test
 
 import (
 	"errors"
-	"fmt"
 	"strings"
 	"testing"
 
@@ -93,35 +92,6 @@ func TestValidate(t *testing.T) {
 		if tt.err != nil && (strings.Contains(tt.err.Error(), "1012345678") || strings.Contains(tt.err.Error(), "@example.com")) {
 			t.Errorf("%s: error %q holds the recipient", tt.name, tt.err)
 		}
-	}
-}
-
-func TestErrorClassification(t *testing.T) {
-	base := errors.New("invalid number")
-	p := notify.Permanent(base)
-	if !notify.IsPermanent(p) || !errors.Is(p, base) {
-		t.Errorf("Permanent: IsPermanent=%v, Is(base)=%v", notify.IsPermanent(p), errors.Is(p, base))
-	}
-	if notify.IsPermanent(base) || notify.Permanent(nil) != nil {
-		t.Error("a plain error is permanent, or Permanent(nil) is not nil")
-	}
-	if !notify.IsPermanent(notify.ErrRecipientRefused) {
-		t.Error("ErrRecipientRefused is not permanent")
-	}
-	rl := notify.RateLimited(base, 3e9)
-	if d, ok := notify.RetryAfter(rl); !ok || d != 3e9 || !errors.Is(rl, base) || notify.IsPermanent(rl) {
-		t.Errorf("RateLimited: RetryAfter=%v,%v", d, ok)
-	}
-	var rle *notify.RateLimitError
-	if !errors.As(rl, &rle) {
-		t.Error("errors.As(*RateLimitError) failed")
-	}
-	if wrapped := fmt.Errorf("provider: %w", rl); !notify.IsRateLimited(wrapped) || notify.IsRateLimited(base) {
-		t.Error("IsRateLimited misclassifies")
-	}
-	if !errors.Is(fmt.Errorf("kakao: %w", notify.ErrRecipientRefused), notify.ErrRecipientRefused) ||
-		!notify.IsPermanent(fmt.Errorf("kakao: %w", notify.ErrRecipientRefused)) {
-		t.Error("a wrapped ErrRecipientRefused is not recognised")
 	}
 }
 
