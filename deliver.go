@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"hash/fnv"
 	"time"
 
 	"github.com/followup-go/followup/notify"
@@ -131,7 +132,8 @@ type Result struct {
 	// that does not rule out delivery, such as a timeout, which a provider
 	// may have sent and billed. The host appends now to both lists of
 	// [Conversation.Texts] for the caps, which so err on the side of the
-	// cap.
+	// cap. A text sent again after a transient failure ([Record.Transient])
+	// was counted by the run that recorded the failure, and is not again.
 	Texted bool
 	// Next is when to call Deliver again, with Plan: the follow-up's next
 	// step (push first, escalation to email), deferred text, a reschedule,
@@ -182,8 +184,11 @@ type Result struct {
 // providers only rate-limited is recorded as RateLimited, within
 // [Options.RateLimitWindow] of its first rate limit: it is sent again, and
 // Next and its RetryAt are after its retry-after (an AlimTalk past the window
-// goes as its substitute SMS). Every other failure, and a rate-limited push,
-// is recorded with Delivered false and not sent again.
+// goes as its substitute SMS). With [Options.RetryWindow] set, a message
+// that failed transiently is recorded as Transient, and sent again within
+// the window at Next, with the same idempotency key. Every other failure,
+// and a push that failed in any way, is recorded with Delivered false and
+// not sent again.
 func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversation) (Result, error) {
 	if err := ctx.Err(); err != nil {
 		// Nothing can be sent: the queue runs the job again.
@@ -274,7 +279,7 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 				refuse(ch, err)
 			}
 			step = step.Without(text)
-		} else if until, why := e.holdText(now, &c); why != nil {
+		} else if until, why := e.holdText(now, &c, textCounted(&c, cur.Key)); why != nil {
 			res.Deferred, res.DeferredUntil, res.DeferredBy = text, until, why
 			step = step.Without(text)
 		}
@@ -313,36 +318,30 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 	} else {
 		res.Report = e.dispatcher().Dispatch(ctx, msgs)
 		res.Status = Sent
+		// A text sent again after a transient failure was counted then:
+		// at most one of its tries reaches the customer.
+		counted := textCounted(&c, cur.Key)
 		for _, en := range res.Report.Entries {
-			res.Texted = res.Texted || textChannels.Has(en.Channel) && en.MayHaveSent()
+			res.Texted = res.Texted || textChannels.Has(en.Channel) && en.MayHaveSent() && !counted
 		}
 	}
 	// A message only rate-limited did not go: within the window from its
 	// first rate limit it is recorded as such, to be sent again after its
-	// retry-after. Push is not: text and email follow a push that did not
-	// go at once.
+	// retry-after. One that failed transiently may yet go: with a
+	// RetryWindow, it is recorded to be sent again after a backoff. Push
+	// is not sent again: text and email follow a push that did not go at
+	// once.
 	var retryAt time.Time
-	retry := func(en notify.Entry) (time.Time, bool) {
-		if en.Channel == notify.ChannelPush || !onlyRateLimited(en) {
-			return time.Time{}, false
+	retry := func(en notify.Entry, rec *Record) {
+		if en.Channel == notify.ChannelPush {
+			return
 		}
-		end := firstRateLimit(&c, cur.Key, en.Channel, now).Add(e.opts.rateLimitWindow())
-		if !now.Before(end) {
-			return time.Time{}, false
+		if onlyRateLimited(en) {
+			rec.RetryAt, rec.RateLimited = e.rateLimitRetry(&c, cur.Key, en, now)
+		} else if mayPass(en) {
+			rec.RetryAt, rec.Transient = e.transientRetry(&c, cur.Key, en, now)
 		}
-		at := now
-		if d, _ := notify.RetryAfter(en.Attempts[len(en.Attempts)-1].Err); d > 0 {
-			at = now.Add(d)
-		}
-		if en.Channel == notify.ChannelAlimTalk && en.Attempts[len(en.Attempts)-1].Channel == notify.ChannelAlimTalk &&
-			at.After(end) && !optedOut(&c, notify.ChannelSMS) {
-			// Past the window the text goes as SMS (alimTalkGaveUp): no
-			// need to wait for the AlimTalk's provider. A retry-after of
-			// the substitute's SMS provider is waited for in full.
-			at = end
-		}
-		retryAt = later(retryAt, at)
-		return at, true
+		retryAt = later(retryAt, rec.RetryAt)
 	}
 	res.Records = e.records(cur.Key, now, b.last, res.Refused, &res.Report, retry)
 	switch {
@@ -362,22 +361,131 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 	return res, nil
 }
 
-// firstRateLimit returns when channel ch of follow-up k was first
-// rate-limited, from the records; now if it has no such record.
-func firstRateLimit(c *Conversation, k Key, ch notify.Channel, now time.Time) time.Time {
-	first := now
-	for _, r := range c.FollowUps {
-		if r.RateLimited && r.Key == k && r.Channel == ch && r.At.Before(first) {
+// rateLimitRetry says when en, which providers only rate-limited, is sent
+// again: after its retry-after, if its first rate limit is less than
+// RateLimitWindow ago. It returns false if it is not sent again.
+func (e *Engine) rateLimitRetry(c *Conversation, k Key, en notify.Entry, now time.Time) (time.Time, bool) {
+	first, _ := firstPending(c, k, en.Channel, now, func(r *Record) bool { return r.RateLimited })
+	end := first.Add(e.opts.rateLimitWindow())
+	if !now.Before(end) {
+		return time.Time{}, false
+	}
+	last := en.Attempts[len(en.Attempts)-1]
+	at := now
+	if d, _ := notify.RetryAfter(last.Err); d > 0 {
+		at = now.Add(d)
+	}
+	if en.Channel == notify.ChannelAlimTalk && last.Channel == notify.ChannelAlimTalk &&
+		at.After(end) && !optedOut(c, notify.ChannelSMS) {
+		// Past the window the text goes as SMS (alimTalkGaveUp): no
+		// need to wait for the AlimTalk's provider. A retry-after of
+		// the substitute's SMS provider is waited for in full.
+		at = end
+	}
+	return at, true
+}
+
+// transientRetry says when en, which failed in a way a later try may get
+// past ([mayPass]), is sent again: after the backoff of [retryDelay], or
+// the retry-after of a rate limit among its attempts if that is later, if
+// its first transient failure is less than RetryWindow ago. The time is
+// never past the window's end, so the last try is at the end. It returns
+// false if it is not sent again.
+func (e *Engine) transientRetry(c *Conversation, k Key, en notify.Entry, now time.Time) (time.Time, bool) {
+	first, n := firstPending(c, k, en.Channel, now, func(r *Record) bool { return r.Transient })
+	end := first.Add(e.opts.RetryWindow)
+	if !now.Before(end) {
+		return time.Time{}, false
+	}
+	at := now.Add(retryDelay(k, en.Channel, n+1))
+	for _, a := range en.Attempts {
+		if d, _ := notify.RetryAfter(a.Err); d > 0 {
+			at = later(at, now.Add(d))
+		}
+	}
+	if at.After(end) {
+		at = end
+	}
+	return at, true
+}
+
+// mayPass reports whether en failed in a way a later try may get past: a
+// sender was called, and its last attempt failed neither permanently (an
+// invalid recipient, a refusal, a template mismatch) nor by panicking, a
+// bug that trying again will not mend. That leaves transient errors,
+// timeouts, abandoned calls, rate limits and calls the context cut off.
+func mayPass(en notify.Entry) bool {
+	n := len(en.Attempts)
+	if en.Outcome != notify.Failed || n == 0 {
+		return false
+	}
+	err := en.Attempts[n-1].Err
+	return !notify.IsPermanent(err) && !errors.Is(err, notify.ErrSenderPanicked)
+}
+
+// Backoff across runs for a message that failed transiently: the first try
+// again waits retryBase, each later one twice as long, up to retryMax.
+const (
+	retryBase = time.Minute
+	retryMax  = 16 * time.Minute
+)
+
+// retryDelay is how long after its n-th transient failure (n ≥ 1) the
+// message of channel ch of follow-up k is tried again: retryBase, doubling
+// with each failure up to retryMax, plus up to half as much again. The
+// extra is drawn from k, ch and n, not from a clock or a random source: a
+// job the queue runs twice asks for the same time, and the follow-ups an
+// outage failed together do not all come back in the same instant.
+func retryDelay(k Key, ch notify.Channel, n int) time.Duration {
+	d := min(retryBase<<min(n-1, 8), retryMax)
+	h := fnv.New64a()
+	h.Write([]byte(k.String()))
+	h.Write([]byte{byte(ch), byte(n)})
+	return d + time.Duration(h.Sum64()%uint64(d/2))
+}
+
+// textCounted reports whether the text of follow-up k failed transiently
+// before (a Transient record): that try may have gone, so the run that
+// recorded it said [Result.Texted], and the host counted it for the caps.
+// Its tries again go under the same key, so at most one reaches the
+// customer: they count no more.
+func textCounted(c *Conversation, k Key) bool {
+	for i := range c.FollowUps {
+		if r := &c.FollowUps[i]; r.Transient && r.Key == k && textChannels.Has(r.Channel) {
+			return true
+		}
+	}
+	return false
+}
+
+// firstPending returns when channel ch of follow-up k was first recorded
+// by a record kind matches, and how many such records it has; now and 0 if
+// none.
+func firstPending(c *Conversation, k Key, ch notify.Channel, now time.Time, kind func(*Record) bool) (time.Time, int) {
+	first, n := now, 0
+	for i := range c.FollowUps {
+		r := &c.FollowUps[i]
+		if r.Key != k || r.Channel != ch || !kind(r) {
+			continue
+		}
+		n++
+		if r.At.Before(first) {
 			first = r.At
 		}
 	}
-	return first
+	return first, n
 }
 
 // alimTalkGaveUp reports whether the AlimTalk of follow-up k was
-// rate-limited and its first rate limit is RateLimitWindow ago or more.
+// rate-limited and its first rate limit is RateLimitWindow ago or more,
+// and no attempt of it may have delivered it (a Transient record): only
+// then may its substitute SMS go alone without the customer getting the
+// text twice.
 func (e *Engine) alimTalkGaveUp(c *Conversation, k Key, now time.Time) bool {
-	first := firstRateLimit(c, k, notify.ChannelAlimTalk, now)
+	first, _ := firstPending(c, k, notify.ChannelAlimTalk, now, func(r *Record) bool { return r.RateLimited })
+	if _, n := firstPending(c, k, notify.ChannelAlimTalk, now, func(r *Record) bool { return r.Transient }); n > 0 {
+		return false
+	}
 	return first.Before(now) && !now.Before(first.Add(e.opts.rateLimitWindow()))
 }
 
@@ -435,8 +543,9 @@ const textChannels = notify.ChannelSet(1<<notify.ChannelAlimTalk | 1<<notify.Cha
 
 // emailPending reports whether the follow-up k can still go out by email:
 // the customer can be reached by email and k has no email on the record
-// but rate-limited ones. If a rate limit asks to wait past now
-// (Record.RetryAt), it also returns until when.
+// but ones still to be sent (rate-limited or failed transiently). If one
+// of them asks to wait past now (Record.RetryAt), it also returns until
+// when.
 func (e *Engine) emailPending(now time.Time, c *Conversation, k Key) (bool, time.Time) {
 	if avail, _ := e.available(c); !avail.Has(notify.ChannelEmail) {
 		return false, time.Time{}
@@ -446,7 +555,7 @@ func (e *Engine) emailPending(now time.Time, c *Conversation, k Key) (bool, time
 		if r.Key != k || r.Channel != notify.ChannelEmail {
 			continue
 		}
-		if !r.RateLimited {
+		if !r.pending() {
 			return false, time.Time{}
 		}
 		if r.RetryAt.After(now) {
@@ -473,9 +582,10 @@ func (e *Engine) settingsEnable(ch notify.Channel) bool {
 
 // holdText says whether a text follow-up must wait, until when, and why: a
 // cap that has no room now ([*policy.CapError]), or quiet hours
-// ([ErrQuietHours]).
-func (e *Engine) holdText(now time.Time, c *Conversation) (time.Time, error) {
-	if err := e.settings.Text.Caps.Check(now, c.Texts.ToRecipient, c.Texts.ByWorkspace); err != nil {
+// ([ErrQuietHours]). A text counted already (textCounted) is in the caps'
+// history: it does not wait for room beside itself.
+func (e *Engine) holdText(now time.Time, c *Conversation, counted bool) (time.Time, error) {
+	if err := e.settings.Text.Caps.Check(now, c.Texts.ToRecipient, c.Texts.ByWorkspace); err != nil && !counted {
 		// Validated settings have well-formed caps: every error has a time.
 		until, _ := policy.CapRetryAt(err)
 		return until, err
@@ -496,9 +606,9 @@ func (e *Engine) zone(c *Conversation) *time.Location {
 
 // records returns what the host records for a step: one record per channel
 // refused or dispatched, except a message the dispatcher never tried
-// because ctx ended first: it is still to be sent. A message retry (if not
-// nil) says to send again is recorded as RateLimited.
-func (e *Engine) records(k Key, now, through time.Time, refused []Refusal, r *notify.Report, retry func(notify.Entry) (time.Time, bool)) []Record {
+// because ctx ended first: it is still to be sent. retry, if not nil, marks
+// a failed message's record to be sent again.
+func (e *Engine) records(k Key, now, through time.Time, refused []Refusal, r *notify.Report, retry func(notify.Entry, *Record)) []Record {
 	var out []Record
 	for _, f := range refused {
 		out = append(out, Record{Key: k, Channel: f.Channel, At: now, Through: through})
@@ -512,7 +622,7 @@ func (e *Engine) records(k Key, now, through time.Time, refused []Refusal, r *no
 		}
 		rec := Record{Key: k, Channel: en.Channel, At: now, Through: through, Delivered: en.Succeeded()}
 		if retry != nil {
-			rec.RetryAt, rec.RateLimited = retry(en)
+			retry(en, &rec)
 		}
 		out = append(out, rec)
 	}

@@ -1345,34 +1345,51 @@ func TestDeliverTextedCountsMaybeSentText(t *testing.T) {
 }
 
 // An escalating follow-up whose text quiet hours hold back sends its email
-// at once; a job run again before that email's retry-after does not call
-// the email provider, and is due again at the retry-after, not in the
-// morning.
+// at once; a job run again before that email's retry-after (a rate limit's,
+// or the backoff after a transient failure) does not call the email
+// provider, and is due again at the retry-after, not in the morning.
 func TestDeliverEscalatingEmailWaitsForRetryAfterOnRedelivery(t *testing.T) {
-	s, morning := guardNight(t)
-	s.Timing.Strategy = followup.Escalating
-	e, fakes := deliverEngineWith(t, s, paying, func(o *followup.Options) { o.Dispatch.MaxAttempts = 1 })
-	fakes.Email.RateLimit(1, 5*time.Minute)
-	c := baseConversation(t)
-	now := t0.Add(3 * time.Minute) // 23:03 in Seoul
-	p := e.Plan(now, c)
-	res, err := e.Deliver(context.Background(), now, p, c)
-	retry := now.Add(5 * time.Minute)
-	if err != nil || len(res.Records) != 1 || !res.Records[0].RateLimited || !res.Next.Equal(retry) {
-		t.Fatalf("first run: %v, %v, records %+v, Next %v", res.Status, err, res.Records, res.Next)
+	tests := []struct {
+		name  string
+		fault func(f *notifytest.Fakes)
+		kind  func(followup.Record) bool
+	}{
+		{"rate-limited", func(f *notifytest.Fakes) { f.Email.RateLimit(1, 5*time.Minute) },
+			func(r followup.Record) bool { return r.RateLimited }},
+		{"failed transiently", func(f *notifytest.Fakes) { f.Email.FailTimes(1, errors.New("503 service unavailable")) },
+			func(r followup.Record) bool { return r.Transient }},
 	}
-	c.FollowUps = res.Records
-	early := now.Add(5 * time.Second)
-	res, err = e.Deliver(context.Background(), early, p, c)
-	if err != nil || !res.Next.Equal(retry) || len(res.Records) != 0 {
-		t.Errorf("early rerun: %v, %v, records %+v, Next %v; want nothing sent, Next %v", res.Status, err, res.Records, res.Next, retry)
-	}
-	if n := fakes.Email.Calls(); n != 1 {
-		t.Errorf("the email provider was called %d times before its retry-after, want once", n)
-	}
-	res, err = e.Deliver(context.Background(), retry, p, c)
-	if err != nil || !res.Report.Delivered(notify.ChannelEmail) || !res.Next.Equal(morning) {
-		t.Errorf("at the retry-after: %v, %v, email delivered %v, Next %v; want the email, then the text at %v",
-			res.Status, err, res.Report.Delivered(notify.ChannelEmail), res.Next, morning)
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			s, morning := guardNight(t)
+			s.Timing.Strategy = followup.Escalating
+			e, fakes := deliverEngineWith(t, s, paying, func(o *followup.Options) {
+				o.Dispatch.MaxAttempts = 1
+				o.RetryWindow = time.Hour
+			})
+			tt.fault(fakes)
+			c := baseConversation(t)
+			now := t0.Add(3 * time.Minute) // 23:03 in Seoul
+			p := e.Plan(now, c)
+			res, err := e.Deliver(context.Background(), now, p, c)
+			if err != nil || len(res.Records) != 1 || !tt.kind(res.Records[0]) || !res.Next.After(now) || !res.Next.Equal(res.Records[0].RetryAt) {
+				t.Fatalf("first run: %v, %v, records %+v, Next %v", res.Status, err, res.Records, res.Next)
+			}
+			retry := res.Next
+			c.FollowUps = res.Records
+			early := now.Add(5 * time.Second)
+			res, err = e.Deliver(context.Background(), early, p, c)
+			if err != nil || !res.Next.Equal(retry) || len(res.Records) != 0 {
+				t.Errorf("early rerun: %v, %v, records %+v, Next %v; want nothing sent, Next %v", res.Status, err, res.Records, res.Next, retry)
+			}
+			if n := fakes.Email.Calls(); n != 1 {
+				t.Errorf("the email provider was called %d times before its retry-after, want once", n)
+			}
+			res, err = e.Deliver(context.Background(), retry, p, c)
+			if err != nil || !res.Report.Delivered(notify.ChannelEmail) || !res.Next.Equal(morning) {
+				t.Errorf("at the retry-after: %v, %v, email delivered %v, Next %v; want the email, then the text at %v",
+					res.Status, err, res.Report.Delivered(notify.ChannelEmail), res.Next, morning)
+			}
+		})
 	}
 }

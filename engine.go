@@ -65,6 +65,36 @@ type Options struct {
 	// sent again: text and email follow it at once. Zero means one hour; a
 	// negative value never sends a rate-limited message again.
 	RateLimitWindow time.Duration
+	// RetryWindow is how long after its first transient failure
+	// [Engine.Deliver] keeps sending again a message whose attempts all
+	// failed in ways a later try may get past: a transient error, a
+	// timeout, an abandoned call, a call the context cut off (not a
+	// permanent refusal, not a panic). Such a message is recorded with
+	// [Record.Transient], which planning does not count as sent, and
+	// Result.Next and [Record.RetryAt] say when to try it again: a minute
+	// after the first failure, twice as long after each next one up to 16
+	// minutes, plus up to half as much again, drawn from the follow-up's
+	// key so that an outage's failures do not all come back at once; never
+	// before a rate limit's retry-after, and never past the window's end,
+	// when it is tried a last time. Once the window has passed it is
+	// recorded as not delivered. A push is never sent again.
+	//
+	// Such a message may have gone, so it goes again with the same
+	// idempotency key ([notify.SMS.Key] and its siblings): set a window
+	// only if every sender passes the key to a provider that drops
+	// duplicates, and no longer than the provider remembers a key, or a
+	// customer may get the same text twice. An AlimTalk
+	// that failed so never goes as its substitute SMS alone, which has a
+	// key of its own. A text's first try counts toward the send caps
+	// ([Result.Texted]); its tries again do not, since at most one of them
+	// reaches the customer, nor do they wait for room in the caps. Quiet
+	// hours still hold them. A follow-up with a message to send again takes
+	// no more replies: if the first try went, the provider would drop a
+	// try that carried them.
+	//
+	// Zero, the default, or a negative value never sends such a message
+	// again: it is recorded as not delivered.
+	RetryWindow time.Duration
 }
 
 // DefaultRateLimitWindow is the RateLimitWindow of zero [Options].

@@ -135,12 +135,26 @@ type Record struct {
 	// planning does not count it as sent. The first such record of a
 	// channel starts [Options.RateLimitWindow].
 	RateLimited bool `json:"rateLimited,omitempty"`
-	// RetryAt is when a RateLimited message may be sent again, after the
-	// provider's retry-after. Planning does not make its step due before
-	// then, so a job the queue runs again early does not call the provider
-	// again. Zero means at once.
+	// Transient marks a message whose send failed in a way a later try may
+	// get past (a transient error, a timeout, a call the context cut off),
+	// recorded within [Options.RetryWindow] of its first such failure: it
+	// is to be sent again, with the same idempotency key, so planning does
+	// not count it as sent. Unlike a RateLimited one it may have gone
+	// ([notify.Entry.MayHaveSent]); the provider's duplicate check on the
+	// key is what keeps the customer from getting it twice. Delivered is
+	// false. Only an engine with a RetryWindow records it.
+	Transient bool `json:"transient,omitempty"`
+	// RetryAt is when a RateLimited or Transient message may be sent
+	// again: after the provider's retry-after, or the engine's backoff.
+	// Planning does not make its step due before then, so a job the queue
+	// runs again early does not call the provider again. Zero means at
+	// once.
 	RetryAt time.Time `json:"retryAt,omitzero"`
 }
+
+// pending reports whether r is a message still to be sent: rate-limited or
+// failed transiently, and recorded to be sent again.
+func (r *Record) pending() bool { return r.RateLimited || r.Transient }
 
 // batch is a follow-up: the non-marketing unseen replies sent in [lo, hi).
 type batch struct {
@@ -157,6 +171,22 @@ func (b *batch) add(at time.Time) {
 		b.last = at
 	}
 	b.count++
+}
+
+// freeze closes the follow-up in progress b to later replies once one of
+// its messages failed transiently (a Transient record): that message goes
+// again under the same idempotency key, and if it had gone the first time,
+// the provider drops the new try as a duplicate, with any reply that
+// joined since. So b keeps the replies that try carried, up to its
+// record's Through (even past MaxWait, should the settings have shortened
+// it since), and later ones start the next follow-up. Every Transient
+// record of b has the same Through: the first one froze b.
+func (b *batch) freeze(c *Conversation) {
+	for i := range c.FollowUps {
+		if r := &c.FollowUps[i]; r.Transient && r.Key == b.key {
+			b.hi = r.Through.Add(time.Nanosecond)
+		}
+	}
 }
 
 func (b *batch) holds(r *Reply) bool {
@@ -176,8 +206,9 @@ func (b *batch) holds(r *Reply) bool {
 // Batching: a follow-up carries the unseen replies from its first up to
 // [Timing.MaxWait] after it. It is due [Timing.Delay] after its newest reply,
 // and at most MaxWait after its first. A reply that arrives while a
-// follow-up still has steps to send joins it; a later one starts the next
-// batch, with a new [Key].
+// follow-up still has steps to send joins it, unless one of its messages
+// failed transiently and is to be sent again ([Record.Transient]); a later
+// one starts the next batch, with a new [Key].
 //
 // Steps: with a push target, push goes first and the rest
 // [Timing.PushWait] later unless the push was opened (at once if it was not
@@ -214,6 +245,7 @@ func (e *Engine) plan(now time.Time, c *Conversation, out *batch) Plan {
 		for i := range c.Unseen {
 			if r := &c.Unseen[i]; r.ID == cur.key.Reply && !r.At.After(done) {
 				cur.lo, cur.hi, cur.fromHistory = r.At, r.At.Add(e.timing.MaxWait), true
+				cur.freeze(c)
 				curAt, curStep, curOpen = e.nextStep(c, &cur, avail)
 				break
 			}
@@ -339,7 +371,7 @@ func (e *Engine) nextStep(c *Conversation, b *batch, avail notify.ChannelSet) (t
 	push := avail.Intersect(notify.SetOf(notify.ChannelPush))
 
 	var pushAt, textAt time.Time
-	var textRetry, emailRetry time.Time // the retry-after of a rate limit
+	var textRetry, emailRetry time.Time // when a message still to be sent may go
 	var sent notify.ChannelSet
 	pushDelivered, textDelivered := false, false
 	start := b.sendAt
@@ -353,7 +385,7 @@ func (e *Engine) nextStep(c *Conversation, b *batch, avail notify.ChannelSet) (t
 			if start.IsZero() || r.At.Before(start) {
 				start = r.At
 			}
-			if r.RateLimited {
+			if r.pending() {
 				// Still to be sent, once the provider allows.
 				if textChannels.Has(r.Channel) {
 					textRetry = later(textRetry, r.RetryAt)
