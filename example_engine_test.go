@@ -2,6 +2,7 @@ package followup_test
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"time"
 
@@ -77,4 +78,60 @@ func ExampleEngine_Deliver() {
 	// sms: "[Acme] You have a new reply to your inquiry.\n\nJisoo: It ships tomorrow."
 	// sent true 1
 	// cancelled alreadyFollowedUp
+}
+
+// An SMS gateway takes a text, but its answer is lost: the sender sees a
+// connection reset, and cannot tell whether the text went. With a
+// RetryWindow the engine records it as Transient and the host's job runs
+// again at res.Next, when it goes with the same key; the gateway, which
+// drops duplicate keys, does not send it twice.
+func ExampleOptions_retryWindow() {
+	sent := map[string]bool{} // the gateway's duplicate check, by key
+	calls := 0
+	senders := notify.Senders{
+		SMS: notify.SMSFunc(func(ctx context.Context, m notify.SMS) error {
+			calls++
+			if sent[m.Key] {
+				fmt.Printf("call %d: a duplicate key: dropped\n", calls)
+				return nil
+			}
+			sent[m.Key] = true
+			if calls == 1 {
+				fmt.Printf("call %d: sent, and the answer is lost\n", calls)
+				return errors.New("gateway: connection reset")
+			}
+			fmt.Printf("call %d: sent\n", calls)
+			return nil
+		}),
+	}
+	s := followup.Settings{AskPhone: true, Text: followup.TextOptions{SenderNumber: "1588-1234"}}
+	e, err := followup.NewEngine(s, followup.Account{HasPaymentMethod: true}, senders, followup.Options{
+		Workspace:   "Acme",
+		RetryWindow: 10 * time.Minute, // no longer than the gateway remembers a key
+		Dispatch:    notify.Options{MaxAttempts: 1},
+	})
+	if err != nil {
+		panic(err)
+	}
+	left := time.Date(2026, 11, 24, 14, 0, 0, 0, time.UTC)
+	phone, _ := followup.ParsePhone("010-1234-5678", "KR")
+	c := followup.Conversation{
+		ID: "chat-7", CustomerWrote: true, Locale: "en",
+		Presence: followup.Presence{Open: false, LastActive: left, Since: left},
+		Contact:  followup.Contact{Phone: phone},
+		Unseen:   []followup.Reply{{ID: "m1", Text: "It ships tomorrow.", At: left.Add(time.Minute)}},
+	}
+	p := e.Plan(left, c)
+	res, _ := e.Deliver(context.Background(), p.SendAt, p, c)
+	r := res.Records[0]
+	fmt.Println(res.Status, "delivered:", r.Delivered, "transient:", r.Transient, "again at", res.Next.Format("15:04:05"))
+
+	c.FollowUps = append(c.FollowUps, res.Records...)
+	res, _ = e.Deliver(context.Background(), res.Next, res.Plan, c)
+	fmt.Println(res.Status, "delivered:", res.Records[0].Delivered)
+	// Output:
+	// call 1: sent, and the answer is lost
+	// sent delivered: false transient: true again at 14:05:03
+	// call 2: a duplicate key: dropped
+	// sent delivered: true
 }

@@ -6,10 +6,12 @@ import (
 	"math/rand/v2"
 	"regexp"
 	"sort"
+	"sync"
 	"testing"
 	"time"
 
 	"github.com/followup-go/followup"
+	"github.com/followup-go/followup/notify"
 	"github.com/followup-go/followup/notify/notifytest"
 	"github.com/followup-go/followup/policy"
 )
@@ -300,6 +302,135 @@ func TestHostLoopRandom(t *testing.T) {
 			}
 			if n := got[id]; n[0] > 1 || n[1] > 1 {
 				t.Errorf("seed %d: %s went by [text email] %v", seed, id, n)
+			}
+		}
+	}
+}
+
+// flakyProvider plays a provider that drops a request whose idempotency key
+// it has seen, and that fails every request while down says so, after
+// taking every other one (its answer lost on the way back).
+type flakyProvider struct {
+	mu    sync.Mutex
+	down  func() bool
+	seen  map[string]bool
+	calls int
+}
+
+// send is a call with message key: deliver hands the message to the
+// customer (a fake's send, which records it).
+func (p *flakyProvider) send(key string, deliver func() error) error {
+	p.mu.Lock()
+	defer p.mu.Unlock()
+	if p.seen[key] {
+		return nil // a duplicate: dropped
+	}
+	p.calls++
+	if p.down() && p.calls%2 == 1 {
+		return errors.New("provider: 503 service unavailable")
+	}
+	p.seen[key] = true
+	if err := deliver(); err != nil {
+		return err
+	}
+	if p.down() {
+		return errors.New("provider: connection reset")
+	}
+	return nil
+}
+
+// senders are the fakes behind p.
+func (p *flakyProvider) senders(f *notifytest.Fakes) notify.Senders {
+	return notify.Senders{
+		AlimTalk: notify.AlimTalkFunc(func(ctx context.Context, m notify.AlimTalk) error {
+			return p.send(m.Key, func() error { return f.AlimTalk.SendAlimTalk(ctx, m) })
+		}),
+		SMS: notify.SMSFunc(func(ctx context.Context, m notify.SMS) error {
+			return p.send(m.Key, func() error { return f.SMS.SendSMS(ctx, m) })
+		}),
+		Email: notify.EmailFunc(func(ctx context.Context, m notify.Email) error {
+			return p.send(m.Key, func() error { return f.Email.SendEmail(ctx, m) })
+		}),
+	}
+}
+
+// A provider outage of up to 50 minutes, during which it fails every
+// request and takes some of them all the same: with a RetryWindow of an
+// hour and a provider that drops duplicate keys, every follow-up's text and
+// email end up delivered, and no reply reaches the customer twice on a
+// channel. (Without the window, every send in the outage is recorded as
+// not delivered.)
+func TestHostLoopOutageWithRetryWindow(t *testing.T) {
+	hit := 0 // conversations the outage failed a send of
+	defer func() {
+		if hit < 20 {
+			t.Errorf("the outage failed sends in %d conversations of 40, want 20 or more", hit)
+		}
+	}()
+	for seed := range uint64(40) {
+		r := rand.New(rand.NewPCG(seed, 2))
+		s := fullSettings
+		if r.IntN(2) == 0 {
+			s.Timing.Strategy = followup.Escalating
+		}
+		h := newLoopHost(t, s, t0, awayConversation(t, t0.Add(-time.Minute)))
+		from := t0.Add(time.Duration(r.IntN(30)) * time.Minute)
+		to := from.Add(time.Duration(10+r.IntN(40)) * time.Minute)
+		p := &flakyProvider{seen: map[string]bool{}, down: func() bool { return !h.now.Before(from) && h.now.Before(to) }}
+		e, err := followup.NewEngine(s, paying, p.senders(h.fakes), followup.Options{
+			Workspace:   "Acme",
+			Link:        func(c followup.Conversation) string { return "https://chat.example/c/" + c.ID },
+			Dispatch:    notify.Options{MaxAttempts: 1},
+			RetryWindow: time.Hour,
+		})
+		if err != nil {
+			t.Fatal(err)
+		}
+		h.e = e
+		h.late = func() time.Duration { return time.Duration(r.IntN(2)) * time.Duration(r.IntN(5)) * time.Minute }
+		h.twice = func() bool { return r.IntN(4) == 0 }
+		var ids []string
+		for i := range 1 + r.IntN(4) {
+			h.run(h.now.Add(time.Duration(r.IntN(40)) * time.Minute))
+			id := "r" + string(rune('a'+i))
+			ids = append(ids, id)
+			h.reply(id)
+		}
+		h.run(h.now.Add(72 * time.Hour))
+		got := h.carried()
+		for _, id := range ids {
+			if n := got[id]; n[0]+n[1] == 0 || n[0] > 1 || n[1] > 1 {
+				t.Errorf("seed %d: %s went by [text email] %v", seed, id, n)
+				for _, rr := range h.c.FollowUps {
+					t.Logf("%v %v at %v del %v tr %v rl %v retry %v", rr.Key, rr.Channel, rr.At.Sub(t0), rr.Delivered, rr.Transient, rr.RateLimited, rr.RetryAt.Sub(t0))
+				}
+				for _, u := range h.c.Unseen {
+					t.Logf("reply %s at %v", u.ID, u.At.Sub(t0))
+				}
+				t.Logf("down %v to %v strategy %v", from.Sub(t0), to.Sub(t0), s.Timing.Strategy)
+			}
+		}
+		delivered := map[followup.Key]notify.ChannelSet{}
+		failures := 0
+		for _, rec := range h.c.FollowUps {
+			switch {
+			case rec.Delivered:
+				delivered[rec.Key] = delivered[rec.Key].Add(rec.Channel)
+			case rec.Transient:
+				failures++
+			}
+		}
+		if failures > 0 {
+			hit++
+		}
+		for k, set := range delivered {
+			if set != notify.SetOf(notify.ChannelAlimTalk, notify.ChannelEmail) {
+				t.Errorf("seed %d: follow-up %v delivered on %v, want alimtalk and email", seed, k, set)
+			}
+		}
+		for _, rec := range h.c.FollowUps {
+			if !delivered[rec.Key].Has(rec.Channel) {
+				t.Errorf("seed %d: %v of %v never delivered", seed, rec.Channel, rec.Key)
 			}
 		}
 	}
