@@ -80,14 +80,23 @@ var (
 	ErrChannelDisabled = errors.New("followup: the settings no longer enable the channel")
 )
 
+// ErrMayHaveGone refuses a message that failed transiently
+// ([Record.Transient]) and may have gone, when sending it again is not
+// safe: its first transient failure is [Options.RetryWindow] ago or more, so
+// the provider may have forgotten its key, or it would now go as the other
+// text message (an opt-out or the settings changed since), under another
+// key.
+var ErrMayHaveGone = errors.New("followup: the message may have gone, and sending it again is not safe")
+
 // ErrQuietHours is [Result.DeferredBy] when quiet hours hold a text back.
 var ErrQuietHours = errors.New("followup: quiet hours")
 
 // A Refusal is a channel a rule kept a follow-up off, and the rule's error:
 // [policy.ErrPaymentMethodRequired], [ErrOptedOut], [ErrChannelDisabled],
 // [policy.ErrConsentRequired], [policy.ErrBadPurpose] (the contact's Purpose
-// is not one the policy knows), [policy.ErrRegionNotAllowed], or [ErrTooLong]
-// for a text that fits no text message. A send cap does not refuse a text: it
+// is not one the policy knows), [policy.ErrRegionNotAllowed], [ErrTooLong]
+// for a text that fits no text message, or [ErrMayHaveGone] for a message
+// that failed transiently and cannot safely go again. A send cap does not refuse a text: it
 // defers it ([Result.Deferred]) until the cap has room.
 type Refusal struct {
 	// Channel is the channel refused. A text refusal names the step's text
@@ -133,7 +142,10 @@ type Result struct {
 	// may have sent and billed. The host appends now to both lists of
 	// [Conversation.Texts] for the caps, which so err on the side of the
 	// cap. A text sent again after a transient failure ([Record.Transient])
-	// was counted by the run that recorded the failure, and is not again.
+	// was counted by the run that recorded the failure, and is not again:
+	// the caps count it up to [Options.RetryWindow] before the try that
+	// delivers it, so a sliding cap can let one more text through at the
+	// edge of its window.
 	Texted bool
 	// Next is when to call Deliver again, with Plan: the follow-up's next
 	// step (push first, escalation to email), deferred text, a reschedule,
@@ -186,7 +198,8 @@ type Result struct {
 // Next and its RetryAt are after its retry-after (an AlimTalk past the window
 // goes as its substitute SMS). With [Options.RetryWindow] set, a message
 // that failed transiently is recorded as Transient, and sent again within
-// the window at Next, with the same idempotency key. Every other failure,
+// the window at Next, with the same idempotency key; past the window it is
+// refused with [ErrMayHaveGone]. Every other failure,
 // and a push that failed in any way, is recorded with Delivered false and
 // not sent again.
 func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversation) (Result, error) {
@@ -273,13 +286,19 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 	}
 	text := step.Intersect(textChannels)
 	var emailWait time.Time // an escalation email's retry-after, past now
+	_, textTried := transientText(&c, cur.Key)
 	if !text.Empty() {
 		if err := e.settings.textRegionError(c.Contact.Phone); err != nil {
 			for _, ch := range text.Channels() {
 				refuse(ch, err)
 			}
 			step = step.Without(text)
-		} else if until, why := e.holdText(now, &c, textCounted(&c, cur.Key)); why != nil {
+		} else if e.retryExpired(&c, cur.Key, textChannels, now) {
+			for _, ch := range text.Channels() {
+				refuse(ch, ErrMayHaveGone)
+			}
+			step = step.Without(text)
+		} else if until, why := e.holdText(now, &c, textTried); why != nil {
 			res.Deferred, res.DeferredUntil, res.DeferredBy = text, until, why
 			step = step.Without(text)
 		}
@@ -295,6 +314,11 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 		}
 	}
 
+	if step.Has(notify.ChannelEmail) && e.retryExpired(&c, cur.Key, notify.SetOf(notify.ChannelEmail), now) {
+		refuse(notify.ChannelEmail, ErrMayHaveGone)
+		step = step.Without(notify.SetOf(notify.ChannelEmail))
+	}
+
 	var msgs notify.Batch
 	if !step.Empty() {
 		var tooLong []Refusal
@@ -307,6 +331,16 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 			return Result{}, err
 		}
 		res.Refused = append(res.Refused, tooLong...)
+		// A text that may have gone goes again only as itself, under its
+		// own key: not as the other text message (an opt-out or the
+		// settings changed since), which has a key of its own.
+		if tried, ok := transientText(&c, cur.Key); ok && (msgs.AlimTalk != nil && tried != notify.ChannelAlimTalk ||
+			msgs.SMS != nil && tried != notify.ChannelSMS) {
+			msgs.AlimTalk, msgs.SMS = nil, nil
+			for _, ch := range step.Intersect(textChannels).Channels() {
+				refuse(ch, ErrMayHaveGone)
+			}
+		}
 	}
 	if msgs == (notify.Batch{}) {
 		// Nothing to send: every channel was refused or deferred, or only
@@ -320,9 +354,8 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 		res.Status = Sent
 		// A text sent again after a transient failure was counted then:
 		// at most one of its tries reaches the customer.
-		counted := textCounted(&c, cur.Key)
 		for _, en := range res.Report.Entries {
-			res.Texted = res.Texted || textChannels.Has(en.Channel) && en.MayHaveSent() && !counted
+			res.Texted = res.Texted || textChannels.Has(en.Channel) && en.MayHaveSent() && !textTried
 		}
 	}
 	// A message only rate-limited did not go: within the window from its
@@ -336,7 +369,10 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 		if en.Channel == notify.ChannelPush {
 			return
 		}
-		if onlyRateLimited(en) {
+		// A message only rate-limited now that failed transiently before
+		// may have gone then: it is sent again as Transient, under
+		// RetryWindow.
+		if onlyRateLimited(en) && !transientBefore(&c, cur.Key, en.Channel) {
 			rec.RetryAt, rec.RateLimited = e.rateLimitRetry(&c, cur.Key, en, now)
 		} else if mayPass(en) {
 			rec.RetryAt, rec.Transient = e.transientRetry(&c, cur.Key, en, now)
@@ -387,32 +423,50 @@ func (e *Engine) rateLimitRetry(c *Conversation, k Key, en notify.Entry, now tim
 
 // transientRetry says when en, which failed in a way a later try may get
 // past ([mayPass]), is sent again: after the backoff of [retryDelay], or
-// the retry-after of a rate limit among its attempts if that is later, if
-// its first transient failure is less than RetryWindow ago. The time is
-// never past the window's end, so the last try is at the end. It returns
-// false if it is not sent again.
+// the retry-after of a rate limit among its attempts if that is later. It
+// returns false if that time is not within RetryWindow of the message's
+// first transient failure: every try of a message that may have gone must
+// reach the provider while it still remembers the key.
 func (e *Engine) transientRetry(c *Conversation, k Key, en notify.Entry, now time.Time) (time.Time, bool) {
 	first, n := firstPending(c, k, en.Channel, now, func(r *Record) bool { return r.Transient })
-	end := first.Add(e.opts.RetryWindow)
-	if !now.Before(end) {
-		return time.Time{}, false
-	}
 	at := now.Add(retryDelay(k, en.Channel, n+1))
 	for _, a := range en.Attempts {
 		if d, _ := notify.RetryAfter(a.Err); d > 0 {
 			at = later(at, now.Add(d))
 		}
 	}
-	if at.After(end) {
-		at = end
+	if !at.Before(first.Add(e.opts.RetryWindow)) {
+		return time.Time{}, false
 	}
 	return at, true
 }
 
+// retryExpired reports whether a message of follow-up k on a channel of set
+// failed transiently RetryWindow ago or more: its provider may have
+// forgotten its key, so it is not sent again, even if the host's job comes
+// late for its retry, or quiet hours held it back past the window.
+func (e *Engine) retryExpired(c *Conversation, k Key, set notify.ChannelSet, now time.Time) bool {
+	for i := range c.FollowUps {
+		r := &c.FollowUps[i]
+		if r.Transient && r.Key == k && set.Has(r.Channel) && !now.Before(r.At.Add(e.opts.RetryWindow)) {
+			return true
+		}
+	}
+	return false
+}
+
+// transientBefore reports whether channel ch of follow-up k failed
+// transiently before (a Transient record).
+func transientBefore(c *Conversation, k Key, ch notify.Channel) bool {
+	_, n := firstPending(c, k, ch, time.Time{}, func(r *Record) bool { return r.Transient })
+	return n > 0
+}
+
 // mayPass reports whether en failed in a way a later try may get past: a
 // sender was called, and its last attempt failed neither permanently (an
-// invalid recipient, a refusal, a template mismatch) nor by panicking, a
-// bug that trying again will not mend. That leaves transient errors,
+// invalid recipient, a refusal, a template mismatch) nor by panicking or
+// calling runtime.Goexit, bugs that trying again will not mend. That
+// leaves transient errors,
 // timeouts, abandoned calls, rate limits and calls the context cut off.
 func mayPass(en notify.Entry) bool {
 	n := len(en.Attempts)
@@ -420,7 +474,7 @@ func mayPass(en notify.Entry) bool {
 		return false
 	}
 	err := en.Attempts[n-1].Err
-	return !notify.IsPermanent(err) && !errors.Is(err, notify.ErrSenderPanicked)
+	return !notify.IsPermanent(err) && !errors.Is(err, notify.ErrSenderPanicked) && !errors.Is(err, notify.ErrSenderExited)
 }
 
 // Backoff across runs for a message that failed transiently: the first try
@@ -444,18 +498,19 @@ func retryDelay(k Key, ch notify.Channel, n int) time.Duration {
 	return d + time.Duration(h.Sum64()%uint64(d/2))
 }
 
-// textCounted reports whether the text of follow-up k failed transiently
-// before (a Transient record): that try may have gone, so the run that
-// recorded it said [Result.Texted], and the host counted it for the caps.
-// Its tries again go under the same key, so at most one reaches the
-// customer: they count no more.
-func textCounted(c *Conversation, k Key) bool {
+// transientText returns the text channel under which the text of
+// follow-up k failed transiently before (a Transient record), if it did.
+// That try may have gone, so the run that recorded it said
+// [Result.Texted], and the host counted it for the caps. Its tries again go
+// under the same key, so at most one reaches the customer: they count no
+// more.
+func transientText(c *Conversation, k Key) (notify.Channel, bool) {
 	for i := range c.FollowUps {
 		if r := &c.FollowUps[i]; r.Transient && r.Key == k && textChannels.Has(r.Channel) {
-			return true
+			return r.Channel, true
 		}
 	}
-	return false
+	return 0, false
 }
 
 // firstPending returns when channel ch of follow-up k was first recorded
@@ -689,8 +744,11 @@ func (e *Engine) messages(c *Conversation, b *batch, step notify.ChannelSet, asS
 		a := &notify.AlimTalk{Key: b.key.For(notify.ChannelAlimTalk), To: phone, SenderKey: e.opts.KakaoSenderKey,
 			TemplateCode: e.settings.Text.AlimTalkTemplate, Variables: content.AlimTalkVariables,
 			Text: content.AlimTalkText}
-		if content.SubstituteText != "" && !optedOut(c, notify.ChannelSMS) {
-			// A customer who opted out of SMS gets no substitute SMS.
+		// A customer who opted out of SMS gets no substitute SMS. Nor does
+		// an AlimTalk sent again after a transient failure: that try may
+		// have delivered it, as the dispatcher rules for its own attempts,
+		// and a provider may refuse the new try as a duplicate.
+		if _, tried := transientText(c, b.key); content.SubstituteText != "" && !optedOut(c, notify.ChannelSMS) && !tried {
 			a.Substitute = sms(content.SubstituteText, content.SubstituteSubject)
 		}
 		if d.Link != "" {

@@ -5,6 +5,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"runtime"
 	"strings"
 	"testing"
 	"time"
@@ -31,8 +32,8 @@ func retryEngine(t *testing.T, s followup.Settings, window time.Duration) (*foll
 // With a RetryWindow, a message whose send failed in a way a later try may
 // get past is recorded as Transient, which planning does not count as sent,
 // and goes again at Next with the same idempotency key. A permanent
-// failure, a panic and a push are not sent again, nor is anything without
-// a window or past it.
+// failure, a panic, a Goexit and a push are not sent again, nor is anything
+// without a window or whose next try would be past it.
 func TestDeliverTransientIsSentAgain(t *testing.T) {
 	due := t0.Add(3 * time.Minute)
 	hour := time.Hour
@@ -55,7 +56,8 @@ func TestDeliverTransientIsSentAgain(t *testing.T) {
 		{"failed again within the window", hour, due.Add(50 * time.Minute),
 			[]followup.Record{{Key: k1, Channel: notify.ChannelEmail, At: due, Through: t0, Transient: true, RetryAt: due.Add(time.Minute)}},
 			func(f *notifytest.Fakes, _ context.CancelFunc) { fail503(f) }, true},
-		{"failed again at the window's end", hour, due.Add(time.Hour),
+		// The next try would be past the window: this one is the last.
+		{"failed again near the window's end", hour, due.Add(59 * time.Minute),
 			[]followup.Record{{Key: k1, Channel: notify.ChannelEmail, At: due, Through: t0, Transient: true, RetryAt: due.Add(time.Minute)}},
 			func(f *notifytest.Fakes, _ context.CancelFunc) { fail503(f) }, false},
 		// The window starts at the first transient failure, whatever rate
@@ -65,6 +67,9 @@ func TestDeliverTransientIsSentAgain(t *testing.T) {
 			func(f *notifytest.Fakes, _ context.CancelFunc) { fail503(f) }, true},
 		{"no window: recorded as before", 0, due, nil, func(f *notifytest.Fakes, _ context.CancelFunc) { fail503(f) }, false},
 		{"a negative window", -hour, due, nil, func(f *notifytest.Fakes, _ context.CancelFunc) { fail503(f) }, false},
+		{"a sender that called runtime.Goexit", hour, due, nil, func(f *notifytest.Fakes, _ context.CancelFunc) {
+			f.Email.Hook(func(context.Context) error { f.Email.Hook(nil); runtime.Goexit(); return nil })
+		}, false},
 		{"a permanent failure", hour, due, nil, func(f *notifytest.Fakes, _ context.CancelFunc) {
 			f.Email.FailTimes(1, notify.Permanent(errors.New("550 no such mailbox")))
 		}, false},
@@ -154,8 +159,8 @@ func TestDeliverTransientPushIsNotSentAgain(t *testing.T) {
 
 // A message that keeps failing is tried again after a minute, then after
 // twice as long each time up to 16 minutes, each wait plus up to half as
-// much again; the last try is at the window's end, and then it is recorded
-// as not delivered.
+// much again, while the try falls within the window; the failure whose next
+// try would not is recorded as not delivered.
 func TestDeliverTransientBackoff(t *testing.T) {
 	window := 2 * time.Hour
 	e, fakes := retryEngine(t, fullSettings, window)
@@ -170,6 +175,9 @@ func TestDeliverTransientBackoff(t *testing.T) {
 		if try > 20 {
 			t.Fatalf("still sending after %d tries: %+v", try, c.FollowUps)
 		}
+		if !now.Before(end) {
+			t.Fatalf("try %d at %v, past the window's end %v", try, now, end)
+		}
 		res, err := e.Deliver(context.Background(), now, e.Plan(now, c), c)
 		if err != nil || len(res.Records) != 1 {
 			t.Fatalf("try %d: %v, %v, records %+v", try, res.Status, err, res.Records)
@@ -177,8 +185,10 @@ func TestDeliverTransientBackoff(t *testing.T) {
 		r := res.Records[0]
 		c.FollowUps = append(c.FollowUps, r)
 		if !r.Transient {
-			if now.Before(end) || !res.Next.IsZero() {
-				t.Errorf("try %d at %v given up, Next %v; want the last try at the window's end %v", try, now, res.Next, end)
+			// The wait after this failure, at least 16 minutes, would end
+			// past the window.
+			if now.Add(16*time.Minute).Before(end) || !res.Next.IsZero() {
+				t.Errorf("try %d at %v given up, Next %v; want it given up only within 16 minutes of the window's end %v", try, now, res.Next, end)
 			}
 			break
 		}
@@ -187,12 +197,8 @@ func TestDeliverTransientBackoff(t *testing.T) {
 	}
 	for i, w := range waits {
 		base := min(time.Minute<<i, 16*time.Minute)
-		last := i == len(waits)-1
-		if w < base && !last || w >= base+base/2 {
+		if w < base || w >= base+base/2 {
 			t.Errorf("wait %d = %v, want in [%v, %v)", i+1, w, base, base+base/2)
-		}
-		if last && !now.Equal(end) {
-			t.Errorf("last try at %v, want the window's end %v", now, end)
 		}
 	}
 	if n := fakes.Email.Calls(); n != len(waits)+1 {
@@ -236,7 +242,8 @@ func TestDeliverTransientWaitSpreadsByKey(t *testing.T) {
 
 // A message whose attempts were rate-limited after failing transiently may
 // have gone: it is Transient, not RateLimited, and waits for the
-// retry-after when that is longer than the backoff.
+// retry-after when that is longer than the backoff, if it ends within the
+// window.
 func TestDeliverTransientWaitsForRetryAfter(t *testing.T) {
 	e, fakes := deliverEngineWith(t, fullSettings, paying, func(o *followup.Options) {
 		o.RetryWindow = time.Hour
@@ -254,6 +261,20 @@ func TestDeliverTransientWaitsForRetryAfter(t *testing.T) {
 	want := followup.Record{Key: k1, Channel: notify.ChannelEmail, At: now, Through: t0, Transient: true, RetryAt: now.Add(30 * time.Minute)}
 	if diff := cmp.Diff(want, res.Records[0]); diff != "" || !res.Next.Equal(want.RetryAt) {
 		t.Errorf("record (-want +got):\n%s\nNext %v", diff, res.Next)
+	}
+
+	// A retry-after that ends at the window's end or past it: calling
+	// earlier would be refused, later the provider may have forgotten the
+	// key. Given up.
+	e, fakes = deliverEngineWith(t, fullSettings, paying, func(o *followup.Options) {
+		o.RetryWindow = 30 * time.Minute
+		o.Dispatch.MaxAttempts = 2
+	})
+	fakes.Email.FailTimes(1, errors.New("503 service unavailable"))
+	fakes.Email.RateLimit(1, 30*time.Minute)
+	res, err = e.Deliver(context.Background(), now, e.Plan(now, c), c)
+	if err != nil || len(res.Records) != 1 || res.Records[0].Transient || !res.Next.IsZero() {
+		t.Errorf("a retry-after past the window: %v, %v, records %+v, Next %v; want it given up", res.Status, err, res.Records, res.Next)
 	}
 }
 
@@ -447,5 +468,192 @@ func TestDeliverTransientOthersDoNotCountTheText(t *testing.T) {
 					res.Status, err, res.Report.Delivered(notify.ChannelAlimTalk), res.Texted)
 			}
 		})
+	}
+}
+
+// A message that failed transiently RetryWindow ago or more is not sent
+// again, however late the host's job runs (or quiet hours held it): its
+// provider may have forgotten the key. It is refused with ErrMayHaveGone,
+// on the record, so the follow-up goes on without it.
+func TestDeliverTransientPastTheWindowIsRefused(t *testing.T) {
+	due := t0.Add(3 * time.Minute)
+	window := 10 * time.Minute
+	tests := []struct {
+		name string
+		ch   notify.Channel
+		at   time.Time
+		want bool // refused
+	}{
+		{"text, within the window", notify.ChannelAlimTalk, due.Add(window - time.Second), false},
+		{"text, at the window's end", notify.ChannelAlimTalk, due.Add(window), true},
+		{"text, hours late", notify.ChannelAlimTalk, due.Add(10 * time.Hour), true},
+		{"email, within the window", notify.ChannelEmail, due.Add(window - time.Second), false},
+		{"email, past the window", notify.ChannelEmail, due.Add(window + time.Minute), true},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e, fakes := retryEngine(t, fullSettings, window)
+			c := baseConversation(t)
+			if tt.ch == notify.ChannelEmail {
+				c.Contact.Phone = followup.Phone{}
+			} else {
+				c.Contact.Email = ""
+			}
+			c.FollowUps = []followup.Record{{Key: k1, Channel: tt.ch, At: due, Through: t0, Transient: true, RetryAt: due.Add(time.Minute)}}
+			res, err := e.Deliver(context.Background(), tt.at, e.Plan(tt.at, c), c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if !tt.want {
+				if res.Status != followup.Sent || !res.Report.Delivered(tt.ch) {
+					t.Errorf("%v, delivered %v; want it sent again", res.Status, res.Report.Delivered(tt.ch))
+				}
+				return
+			}
+			checkRefused(t, res, map[notify.Channel]error{tt.ch: followup.ErrMayHaveGone})
+			if n := fakes.AlimTalk.Calls() + fakes.SMS.Calls() + fakes.Email.Calls(); res.Status != followup.Refused || n != 0 {
+				t.Errorf("%v, %d calls; want it refused, nothing sent", res.Status, n)
+			}
+			c.FollowUps = append(c.FollowUps, res.Records...)
+			if p := e.Plan(tt.at, c); p.Reason != followup.AlreadyFollowedUp {
+				t.Errorf("after the refusal: %v, want alreadyFollowedUp", p.Reason)
+			}
+		})
+	}
+}
+
+// A text that may have gone goes again only as itself: as the same message
+// on the same channel, under its key, and an AlimTalk without its
+// substitute SMS, which the dispatcher sends only after attempts that
+// certainly did not deliver. If the text would now go as the other text
+// message, which has a key of its own, it is refused with ErrMayHaveGone.
+func TestDeliverTransientTextGoesOnlyAsItself(t *testing.T) {
+	due := t0.Add(3 * time.Minute)
+	noAlimTalk := fullSettings
+	noAlimTalk.Text.AlimTalkTemplate = ""
+	tests := []struct {
+		name     string
+		settings followup.Settings
+		tried    notify.Channel
+		optOut   bool
+		want     sent
+	}{
+		{"the AlimTalk again, without its substitute", fullSettings, notify.ChannelAlimTalk, false, sent{AlimTalk: 1}},
+		{"the SMS again", noAlimTalk, notify.ChannelSMS, false, sent{SMS: 1}},
+		{"an AlimTalk, after an opt-out of AlimTalk", fullSettings, notify.ChannelAlimTalk, true, sent{}},
+		{"an AlimTalk, after the template was removed", noAlimTalk, notify.ChannelAlimTalk, false, sent{}},
+		{"an SMS, after a template was set", fullSettings, notify.ChannelSMS, false, sent{}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e, fakes := retryEngine(t, tt.settings, time.Hour)
+			c := baseConversation(t)
+			c.Contact.Email = ""
+			c.FollowUps = []followup.Record{{Key: k1, Channel: tt.tried, At: due, Through: t0, Transient: true, RetryAt: due.Add(time.Minute)}}
+			if tt.optOut {
+				c.OptOuts = []notify.Channel{notify.ChannelAlimTalk}
+			}
+			now := due.Add(2 * time.Minute)
+			res, err := e.Deliver(context.Background(), now, e.Plan(now, c), c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if diff := cmp.Diff(tt.want, sentBy(fakes)); diff != "" {
+				t.Errorf("sent (-want +got):\n%s", diff)
+			}
+			if a := fakes.AlimTalk.Sent(); len(a) > 0 && a[0].Substitute != nil {
+				t.Errorf("the AlimTalk went again with a substitute SMS")
+			}
+			if tt.want == (sent{}) {
+				if got := refusals(res); len(got) != 1 || !errors.Is(res.Refused[0].Err, followup.ErrMayHaveGone) {
+					t.Errorf("refused %v, want the text with ErrMayHaveGone", got)
+				}
+			}
+		})
+	}
+}
+
+// An AlimTalk that may have gone, whose try again the provider refuses
+// permanently (as some refuse a duplicate key), gets no substitute SMS.
+func TestDeliverTransientAlimTalkRefusedGetsNoSubstitute(t *testing.T) {
+	e, fakes := retryEngine(t, fullSettings, time.Hour)
+	fakes.AlimTalk.FailAlways(notify.Permanent(errors.New("409 duplicate request key")))
+	due := t0.Add(3 * time.Minute)
+	c := baseConversation(t)
+	c.Contact.Email = ""
+	c.FollowUps = []followup.Record{{Key: k1, Channel: notify.ChannelAlimTalk, At: due, Through: t0, Transient: true, RetryAt: due.Add(time.Minute)}}
+	now := due.Add(time.Minute)
+	res, err := e.Deliver(context.Background(), now, e.Plan(now, c), c)
+	if err != nil || fakes.SMS.Calls() != 0 {
+		t.Errorf("Deliver = %v, %v; %d SMS calls, want none", res.Status, err, fakes.SMS.Calls())
+	}
+	if len(res.Records) != 1 || res.Records[0].Transient || res.Records[0].Delivered {
+		t.Errorf("records %+v, want the AlimTalk recorded as not delivered", res.Records)
+	}
+}
+
+// A message that failed transiently and is now only rate-limited may have
+// gone at its earlier try: it stays under RetryWindow, recorded as
+// Transient, waits for the retry-after in full, and is not given up when
+// RateLimitWindow ends, nor sent early for the SMS the AlimTalk's rate
+// limit would otherwise turn into.
+func TestDeliverTransientThenRateLimited(t *testing.T) {
+	due := t0.Add(3 * time.Minute)
+	tests := []struct {
+		name    string
+		ch      notify.Channel
+		history []followup.Record
+		at      time.Time
+	}{
+		{"an AlimTalk rate-limited near the end of RateLimitWindow", notify.ChannelAlimTalk, []followup.Record{
+			{Key: k1, Channel: notify.ChannelAlimTalk, At: due, Through: t0, Transient: true, RetryAt: due.Add(time.Minute)},
+		}, due.Add(50 * time.Minute)},
+		{"an email rate-limited since before RateLimitWindow", notify.ChannelEmail, []followup.Record{
+			{Key: k1, Channel: notify.ChannelEmail, At: due, Through: t0, RateLimited: true, RetryAt: due.Add(time.Minute)},
+			{Key: k1, Channel: notify.ChannelEmail, At: due.Add(time.Minute), Through: t0, Transient: true, RetryAt: due.Add(2 * time.Minute)},
+		}, due.Add(65 * time.Minute)},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e, fakes := retryEngine(t, fullSettings, 3*time.Hour)
+			fakes.AlimTalk.RateLimit(1, 30*time.Minute)
+			fakes.Email.RateLimit(1, 30*time.Minute)
+			c := baseConversation(t)
+			if tt.ch == notify.ChannelEmail {
+				c.Contact.Phone = followup.Phone{}
+			} else {
+				c.Contact.Email = ""
+			}
+			c.FollowUps = tt.history
+			res, err := e.Deliver(context.Background(), tt.at, e.Plan(tt.at, c), c)
+			if err != nil || len(res.Records) != 1 {
+				t.Fatalf("Deliver = %v, %v, records %+v", res.Status, err, res.Records)
+			}
+			want := followup.Record{Key: k1, Channel: tt.ch, At: tt.at, Through: t0, Transient: true, RetryAt: tt.at.Add(30 * time.Minute)}
+			if diff := cmp.Diff(want, res.Records[0]); diff != "" || !res.Next.Equal(want.RetryAt) {
+				t.Errorf("record (-want +got):\n%s\nNext %v", diff, res.Next)
+			}
+		})
+	}
+}
+
+// Only the message whose window has passed is refused: the step's other
+// channel still goes.
+func TestDeliverTransientPastTheWindowRefusesOnlyItsChannel(t *testing.T) {
+	due := t0.Add(3 * time.Minute)
+	e, fakes := retryEngine(t, fullSettings, 10*time.Minute)
+	c := baseConversation(t)
+	c.FollowUps = []followup.Record{
+		{Key: k1, Channel: notify.ChannelAlimTalk, At: due, Through: t0, RateLimited: true, RetryAt: due.Add(time.Minute)},
+		{Key: k1, Channel: notify.ChannelEmail, At: due, Through: t0, Transient: true, RetryAt: due.Add(time.Minute)},
+	}
+	now := due.Add(15 * time.Minute)
+	res, err := e.Deliver(context.Background(), now, e.Plan(now, c), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	checkRefused(t, res, map[notify.Channel]error{notify.ChannelEmail: followup.ErrMayHaveGone})
+	if diff := cmp.Diff(sent{AlimTalk: 1}, sentBy(fakes)); diff != "" {
+		t.Errorf("sent (-want +got):\n%s", diff)
 	}
 }

@@ -66,31 +66,37 @@ type Options struct {
 	// negative value never sends a rate-limited message again.
 	RateLimitWindow time.Duration
 	// RetryWindow is how long after its first transient failure
-	// [Engine.Deliver] keeps sending again a message whose attempts all
-	// failed in ways a later try may get past: a transient error, a
-	// timeout, an abandoned call, a call the context cut off (not a
-	// permanent refusal, not a panic). Such a message is recorded with
+	// [Engine.Deliver] keeps sending again a message whose attempts failed
+	// in ways a later try may get past: a transient error, a timeout, an
+	// abandoned call, a call the context cut off (not a permanent refusal,
+	// a panic or a runtime.Goexit). Such a message is recorded with
 	// [Record.Transient], which planning does not count as sent, and
 	// Result.Next and [Record.RetryAt] say when to try it again: a minute
 	// after the first failure, twice as long after each next one up to 16
 	// minutes, plus up to half as much again, drawn from the follow-up's
-	// key so that an outage's failures do not all come back at once; never
-	// before a rate limit's retry-after, and never past the window's end,
-	// when it is tried a last time. Once the window has passed it is
-	// recorded as not delivered. A push is never sent again.
+	// key so that an outage's failures do not all come back at once, and
+	// never before a rate limit's retry-after. A try that would come at
+	// the window's end or later is not made: the failure before it is
+	// recorded as not delivered, and a message still to be sent when the
+	// window has passed (its job came late, or quiet hours held it) is
+	// refused with [ErrMayHaveGone]. A push is never sent again.
 	//
-	// Such a message may have gone, so it goes again with the same
-	// idempotency key ([notify.SMS.Key] and its siblings): set a window
-	// only if every sender passes the key to a provider that drops
+	// Such a message may have gone, so it goes again only as itself, with
+	// the same idempotency key ([notify.SMS.Key] and its siblings): set a
+	// window only if every sender passes the key to a provider that drops
 	// duplicates, and no longer than the provider remembers a key, or a
-	// customer may get the same text twice. An AlimTalk
-	// that failed so never goes as its substitute SMS alone, which has a
-	// key of its own. A text's first try counts toward the send caps
-	// ([Result.Texted]); its tries again do not, since at most one of them
-	// reaches the customer, nor do they wait for room in the caps. Quiet
-	// hours still hold them. A follow-up with a message to send again takes
-	// no more replies: if the first try went, the provider would drop a
-	// try that carried them.
+	// customer may get the same text twice. So a text goes again only on
+	// the same channel (if an opt-out or the settings would now send the
+	// other text message, it is refused with ErrMayHaveGone), and an
+	// AlimTalk goes again without its substitute SMS, as the dispatcher
+	// rules for an AlimTalk whose earlier attempt may have delivered it. A
+	// message only rate-limited after such a failure stays under this
+	// window, not RateLimitWindow. A text's first try counts toward the
+	// send caps ([Result.Texted]); its tries again do not, since at most
+	// one of them reaches the customer, nor do they wait for room in the
+	// caps. Quiet hours still hold them. A follow-up with a message to
+	// send again takes no more replies: if the first try went, the
+	// provider would drop a try that carried them.
 	//
 	// Zero, the default, or a negative value never sends such a message
 	// again: it is recorded as not delivered.
