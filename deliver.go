@@ -365,9 +365,9 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 	// is not sent again: text and email follow a push that did not go at
 	// once.
 	var retryAt time.Time
-	retry := func(en notify.Entry, rec *Record) {
+	retry := func(en notify.Entry, rec Record) Record {
 		if en.Channel == notify.ChannelPush {
-			return
+			return rec
 		}
 		// A message only rate-limited now that failed transiently before
 		// may have gone then: it is sent again as Transient, under
@@ -378,6 +378,7 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 			rec.RetryAt, rec.Transient = e.transientRetry(&c, cur.Key, en, now)
 		}
 		retryAt = later(retryAt, rec.RetryAt)
+		return rec
 	}
 	res.Records = e.records(cur.Key, now, b.last, res.Refused, &res.Report, retry)
 	switch {
@@ -661,9 +662,11 @@ func (e *Engine) zone(c *Conversation) *time.Location {
 
 // records returns what the host records for a step: one record per channel
 // refused or dispatched, except a message the dispatcher never tried
-// because ctx ended first: it is still to be sent. retry, if not nil, marks
-// a failed message's record to be sent again.
-func (e *Engine) records(k Key, now, through time.Time, refused []Refusal, r *notify.Report, retry func(notify.Entry, *Record)) []Record {
+// because ctx ended first: it is still to be sent. retry, if not nil,
+// returns a message's record marked to be sent again if it is to be. (It
+// takes and returns the record by value: a pointer passed through a func
+// value would move every record to the heap.)
+func (e *Engine) records(k Key, now, through time.Time, refused []Refusal, r *notify.Report, retry func(notify.Entry, Record) Record) []Record {
 	var out []Record
 	for _, f := range refused {
 		out = append(out, Record{Key: k, Channel: f.Channel, At: now, Through: through})
@@ -677,7 +680,7 @@ func (e *Engine) records(k Key, now, through time.Time, refused []Refusal, r *no
 		}
 		rec := Record{Key: k, Channel: en.Channel, At: now, Through: through, Delivered: en.Succeeded()}
 		if retry != nil {
-			retry(en, &rec)
+			rec = retry(en, rec)
 		}
 		out = append(out, rec)
 	}
