@@ -325,8 +325,11 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 		var err error
 		// An AlimTalk its provider rate-limited for the whole window
 		// certainly never went: the text goes as its substitute SMS.
+		// So does one whose substitute SMS failed transiently (the AlimTalk
+		// itself certainly did not go): that SMS goes again, under its key.
+		tried, _ := transientText(&c, cur.Key)
 		asSMS := step.Has(notify.ChannelAlimTalk) && !optedOut(&c, notify.ChannelSMS) &&
-			e.alimTalkGaveUp(&c, cur.Key, now)
+			(e.alimTalkGaveUp(&c, cur.Key, now) || tried == notify.ChannelSMS)
 		if msgs, tooLong, err = e.messages(&c, &b, step, asSMS); err != nil {
 			return Result{}, err
 		}
@@ -350,7 +353,15 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 			res.Status = Deferred
 		}
 	} else {
-		res.Report = e.dispatcher().Dispatch(ctx, msgs)
+		dctx := ctx
+		if end, ok := e.retryEnd(&c, cur.Key, msgs); ok {
+			// The dispatcher's own attempts at a message sent again must
+			// end within its window too.
+			var cancel context.CancelFunc
+			dctx, cancel = context.WithTimeout(ctx, end.Sub(now))
+			defer cancel()
+		}
+		res.Report = e.dispatcher().Dispatch(dctx, msgs)
 		res.Status = Sent
 		// A text sent again after a transient failure was counted then:
 		// at most one of its tries reaches the customer.
@@ -375,7 +386,12 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 		if onlyRateLimited(en) && !transientBefore(&c, cur.Key, en.Channel) {
 			rec.RetryAt, rec.RateLimited = e.rateLimitRetry(&c, cur.Key, en, now)
 		} else if mayPass(en) {
-			rec.RetryAt, rec.Transient = e.transientRetry(&c, cur.Key, en, now)
+			// The message that may have gone, and goes again, is the one
+			// of the last attempt: an AlimTalk's substitute SMS, when the
+			// AlimTalk certainly did not go.
+			if at, ok := e.transientRetry(&c, cur.Key, en, now); ok {
+				rec.RetryAt, rec.Transient, rec.Channel = at, true, en.Attempts[len(en.Attempts)-1].Channel
+			}
 		}
 		retryAt = later(retryAt, rec.RetryAt)
 		return rec
@@ -454,6 +470,27 @@ func (e *Engine) retryExpired(c *Conversation, k Key, set notify.ChannelSet, now
 		}
 	}
 	return false
+}
+
+// retryEnd returns the earliest end of RetryWindow among the messages of b
+// that go again after a transient failure, if any does.
+func (e *Engine) retryEnd(c *Conversation, k Key, b notify.Batch) (time.Time, bool) {
+	var set notify.ChannelSet
+	if b.AlimTalk != nil || b.SMS != nil {
+		set = textChannels
+	}
+	if b.Email != nil {
+		set = set.Add(notify.ChannelEmail)
+	}
+	var end time.Time
+	found := false
+	for i := range c.FollowUps {
+		r := &c.FollowUps[i]
+		if at := r.At.Add(e.opts.RetryWindow); r.Transient && r.Key == k && set.Has(r.Channel) && (!found || at.Before(end)) {
+			end, found = at, true
+		}
+	}
+	return end, found
 }
 
 // transientBefore reports whether channel ch of follow-up k failed

@@ -525,8 +525,9 @@ func TestDeliverTransientPastTheWindowIsRefused(t *testing.T) {
 // A text that may have gone goes again only as itself: as the same message
 // on the same channel, under its key, and an AlimTalk without its
 // substitute SMS, which the dispatcher sends only after attempts that
-// certainly did not deliver. If the text would now go as the other text
-// message, which has a key of its own, it is refused with ErrMayHaveGone.
+// certainly did not deliver. An SMS goes again as the AlimTalk's substitute
+// would, under the same key. If an AlimTalk would now go as an SMS, which
+// has a key of its own, it is refused with ErrMayHaveGone.
 func TestDeliverTransientTextGoesOnlyAsItself(t *testing.T) {
 	due := t0.Add(3 * time.Minute)
 	noAlimTalk := fullSettings
@@ -542,7 +543,9 @@ func TestDeliverTransientTextGoesOnlyAsItself(t *testing.T) {
 		{"the SMS again", noAlimTalk, notify.ChannelSMS, false, sent{SMS: 1}},
 		{"an AlimTalk, after an opt-out of AlimTalk", fullSettings, notify.ChannelAlimTalk, true, sent{}},
 		{"an AlimTalk, after the template was removed", noAlimTalk, notify.ChannelAlimTalk, false, sent{}},
-		{"an SMS, after a template was set", fullSettings, notify.ChannelSMS, false, sent{}},
+		// Its SMS goes as the AlimTalk's substitute would, under the same
+		// key.
+		{"an SMS, after a template was set", fullSettings, notify.ChannelSMS, false, sent{SMS: 1}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
@@ -563,6 +566,9 @@ func TestDeliverTransientTextGoesOnlyAsItself(t *testing.T) {
 			}
 			if a := fakes.AlimTalk.Sent(); len(a) > 0 && a[0].Substitute != nil {
 				t.Errorf("the AlimTalk went again with a substitute SMS")
+			}
+			if m := fakes.SMS.Sent(); len(m) > 0 && m[0].Key != k1.For(notify.ChannelSMS) {
+				t.Errorf("the SMS went again with key %q, want %q", m[0].Key, k1.For(notify.ChannelSMS))
 			}
 			if tt.want == (sent{}) {
 				if got := refusals(res); len(got) != 1 || !errors.Is(res.Refused[0].Err, followup.ErrMayHaveGone) {
@@ -655,5 +661,129 @@ func TestDeliverTransientPastTheWindowRefusesOnlyItsChannel(t *testing.T) {
 	checkRefused(t, res, map[notify.Channel]error{notify.ChannelEmail: followup.ErrMayHaveGone})
 	if diff := cmp.Diff(sent{AlimTalk: 1}, sentBy(fakes)); diff != "" {
 		t.Errorf("sent (-want +got):\n%s", diff)
+	}
+}
+
+// An AlimTalk the recipient refused, whose substitute SMS then failed
+// transiently: the SMS is the message that may have gone, so it is
+// recorded as such, and goes again alone, under its key; sending the
+// AlimTalk again would be refused again, and without its substitute the
+// customer would get no text at all.
+func TestDeliverTransientSubstituteGoesAgainAlone(t *testing.T) {
+	e, fakes := retryEngine(t, fullSettings, time.Hour)
+	fakes.AlimTalk.FailAlways(notify.ErrRecipientRefused)
+	fakes.SMS.FailTimes(1, errors.New("503 service unavailable"))
+	c := baseConversation(t)
+	c.Contact.Email = ""
+	now := t0.Add(3 * time.Minute)
+	res, err := e.Deliver(context.Background(), now, e.Plan(now, c), c)
+	if err != nil || len(res.Records) != 1 {
+		t.Fatalf("Deliver = %v, %v, records %+v", res.Status, err, res.Records)
+	}
+	if r := res.Records[0]; r.Channel != notify.ChannelSMS || !r.Transient {
+		t.Fatalf("record %+v, want the SMS, Transient", r)
+	}
+	c.FollowUps = append(c.FollowUps, res.Records...)
+	now = res.Next
+	res, err = e.Deliver(context.Background(), now, e.Plan(now, c), c)
+	if err != nil || !res.Report.Delivered(notify.ChannelSMS) {
+		t.Fatalf("again: %v, %v, SMS delivered %v", res.Status, err, res.Report.Delivered(notify.ChannelSMS))
+	}
+	if n := fakes.AlimTalk.Calls(); n != 1 {
+		t.Errorf("%d AlimTalk calls, want the first only", n)
+	}
+	if m := fakes.SMS.Sent(); len(m) != 1 || m[0].Key != k1.For(notify.ChannelSMS) {
+		t.Errorf("SMS sent %d times, want once with key %q", len(m), k1.For(notify.ChannelSMS))
+	}
+	c.FollowUps = append(c.FollowUps, res.Records...)
+	if p := e.Plan(now, c); p.Reason != followup.AlreadyFollowedUp {
+		t.Errorf("after it: %v, want alreadyFollowedUp", p.Reason)
+	}
+
+	// Not to be sent again (no window), it is recorded as the AlimTalk,
+	// as every text follow-up is.
+	e, fakes = retryEngine(t, fullSettings, 0)
+	fakes.AlimTalk.FailAlways(notify.ErrRecipientRefused)
+	fakes.SMS.FailTimes(1, errors.New("503 service unavailable"))
+	c.FollowUps = nil
+	now = t0.Add(3 * time.Minute)
+	res, err = e.Deliver(context.Background(), now, e.Plan(now, c), c)
+	if err != nil || len(res.Records) != 1 || res.Records[0].Channel != notify.ChannelAlimTalk || res.Records[0].Transient {
+		t.Errorf("no window: %v, %v, records %+v; want the AlimTalk, not Transient", res.Status, err, res.Records)
+	}
+}
+
+// The dispatcher's own attempts at a message sent again end within its
+// window: a rate limit that would have it try again past the window's end
+// ends the dispatch at the end instead, and the message is recorded as
+// not delivered.
+func TestDeliverTransientDispatchEndsWithTheWindow(t *testing.T) {
+	due := t0.Add(3 * time.Minute)
+	for _, retried := range []bool{true, false} {
+		t.Run(fmt.Sprintf("retried=%v", retried), func(t *testing.T) {
+			e, fakes := deliverEngineWith(t, fullSettings, paying, func(o *followup.Options) {
+				o.RetryWindow = 10 * time.Minute
+				// Waits d, unless the context's deadline comes first, as the
+				// default does, without sleeping.
+				o.Dispatch.Wait = func(ctx context.Context, d time.Duration) error {
+					if dl, ok := ctx.Deadline(); ok && time.Until(dl) < d {
+						return context.DeadlineExceeded
+					}
+					return ctx.Err()
+				}
+			})
+			fakes.Email.RateLimit(1, 30*time.Second)
+			c := baseConversation(t)
+			c.Contact.Phone = followup.Phone{}
+			now := due.Add(9*time.Minute + 50*time.Second)
+			if retried {
+				c.FollowUps = []followup.Record{{Key: k1, Channel: notify.ChannelEmail, At: due, Through: t0, Transient: true, RetryAt: due.Add(time.Minute)}}
+			} else {
+				now = due // a first try: no window holds it
+			}
+			res, err := e.Deliver(context.Background(), now, e.Plan(now, c), c)
+			if err != nil || len(res.Records) != 1 {
+				t.Fatalf("Deliver = %v, %v, records %+v", res.Status, err, res.Records)
+			}
+			wantCalls, r := 2, res.Records[0]
+			if retried {
+				wantCalls = 1
+				if r.Delivered || r.Transient {
+					t.Errorf("record %+v, want it not delivered, not to be sent again", r)
+				}
+			}
+			if n := fakes.Email.Calls(); n != wantCalls {
+				t.Errorf("%d email calls, want %d", n, wantCalls)
+			}
+		})
+	}
+}
+
+// A dispatch that sends two messages again ends with the earlier window:
+// the text's, here, whatever the order of the records.
+func TestDeliverTransientDispatchEndsWithTheEarlierWindow(t *testing.T) {
+	due := t0.Add(3 * time.Minute)
+	e, fakes := deliverEngineWith(t, fullSettings, paying, func(o *followup.Options) {
+		o.RetryWindow = 10 * time.Minute
+		o.Dispatch.Wait = func(ctx context.Context, d time.Duration) error {
+			if dl, ok := ctx.Deadline(); ok && time.Until(dl) < d {
+				return context.DeadlineExceeded
+			}
+			return ctx.Err()
+		}
+	})
+	fakes.AlimTalk.RateLimit(1, 30*time.Second)
+	c := baseConversation(t)
+	c.FollowUps = []followup.Record{
+		{Key: k1, Channel: notify.ChannelAlimTalk, At: due, Through: t0, Transient: true, RetryAt: due.Add(time.Minute)},
+		{Key: k1, Channel: notify.ChannelEmail, At: due.Add(5 * time.Minute), Through: t0, Transient: true, RetryAt: due.Add(6 * time.Minute)},
+	}
+	now := due.Add(9*time.Minute + 50*time.Second)
+	res, err := e.Deliver(context.Background(), now, e.Plan(now, c), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := fakes.AlimTalk.Calls(); n != 1 || res.Report.Delivered(notify.ChannelAlimTalk) {
+		t.Errorf("%d AlimTalk calls, delivered %v; want one call, its retry past the window not made", n, res.Report.Delivered(notify.ChannelAlimTalk))
 	}
 }

@@ -77,9 +77,11 @@ type Options struct {
 	// key so that an outage's failures do not all come back at once, and
 	// never before a rate limit's retry-after. A try that would come at
 	// the window's end or later is not made: the failure before it is
-	// recorded as not delivered, and a message still to be sent when the
-	// window has passed (its job came late, or quiet hours held it) is
-	// refused with [ErrMayHaveGone]. A push is never sent again.
+	// recorded as not delivered, the dispatcher's own attempts at a
+	// message sent again stop at the end (its context's deadline), and a
+	// message still to be sent when the window has passed (its job came
+	// late, or quiet hours held it) is refused with [ErrMayHaveGone]. A
+	// push is never sent again.
 	//
 	// Such a message may have gone, so it goes again only as itself, with
 	// the same idempotency key ([notify.SMS.Key] and its siblings): set a
@@ -89,7 +91,11 @@ type Options struct {
 	// the same channel (if an opt-out or the settings would now send the
 	// other text message, it is refused with ErrMayHaveGone), and an
 	// AlimTalk goes again without its substitute SMS, as the dispatcher
-	// rules for an AlimTalk whose earlier attempt may have delivered it. A
+	// rules for an AlimTalk whose earlier attempt may have delivered it.
+	// The message that may have gone is the last one tried: when an
+	// AlimTalk was refused and its substitute SMS failed so, the SMS goes
+	// again alone (and an SMS in place of an AlimTalk, after the settings
+	// turned AlimTalk on, goes as its substitute, under the same key). A
 	// message only rate-limited after such a failure stays under this
 	// window, not RateLimitWindow. A text's first try counts toward the
 	// send caps ([Result.Texted]); its tries again do not, since at most

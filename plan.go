@@ -119,7 +119,9 @@ type Record struct {
 	// Channel is the step's channel. A text follow-up that went out as the
 	// AlimTalk message's SMS substitute is recorded as ChannelAlimTalk; one
 	// sent as SMS in its place (an AlimTalk that could not be built, or
-	// rate-limited past [Options.RateLimitWindow]) as ChannelSMS. Planning
+	// rate-limited past [Options.RateLimitWindow]) as ChannelSMS. A
+	// Transient record names the message that may have gone: ChannelSMS
+	// when it was the substitute, which then goes again alone. Planning
 	// counts either as the text step.
 	Channel notify.Channel `json:"channel"`
 	// At is when the step was handled.
