@@ -716,46 +716,57 @@ func TestDeliverTransientSubstituteGoesAgainAlone(t *testing.T) {
 // The dispatcher's own attempts at a message sent again end within its
 // window: a rate limit that would have it try again past the window's end
 // ends the dispatch at the end instead, and the message is recorded as
-// not delivered.
+// not delivered. A first try has no window to keep to.
 func TestDeliverTransientDispatchEndsWithTheWindow(t *testing.T) {
 	due := t0.Add(3 * time.Minute)
-	for _, retried := range []bool{true, false} {
-		t.Run(fmt.Sprintf("retried=%v", retried), func(t *testing.T) {
-			e, fakes := deliverEngineWith(t, fullSettings, paying, func(o *followup.Options) {
-				o.RetryWindow = 10 * time.Minute
-				// Waits d, unless the context's deadline comes first, as the
-				// default does, without sleeping.
-				o.Dispatch.Wait = func(ctx context.Context, d time.Duration) error {
-					if dl, ok := ctx.Deadline(); ok && time.Until(dl) < d {
-						return context.DeadlineExceeded
+	smsOnly := fullSettings
+	smsOnly.Text.AlimTalkTemplate = ""
+	for _, ch := range []notify.Channel{notify.ChannelEmail, notify.ChannelSMS} {
+		for _, retried := range []bool{true, false} {
+			t.Run(fmt.Sprintf("%v/retried=%v", ch, retried), func(t *testing.T) {
+				e, fakes := deliverEngineWith(t, smsOnly, paying, func(o *followup.Options) {
+					o.RetryWindow = 10 * time.Minute
+					// Waits d, unless the context's deadline comes first, as
+					// the default does, without sleeping.
+					o.Dispatch.Wait = func(ctx context.Context, d time.Duration) error {
+						if dl, ok := ctx.Deadline(); ok && time.Until(dl) < d {
+							return context.DeadlineExceeded
+						}
+						return ctx.Err()
 					}
-					return ctx.Err()
+				})
+				c := baseConversation(t)
+				calls := fakes.Email.Calls
+				if ch == notify.ChannelSMS {
+					c.Contact.Email = ""
+					calls = fakes.SMS.Calls
+					fakes.SMS.RateLimit(1, 30*time.Second)
+				} else {
+					c.Contact.Phone = followup.Phone{}
+					fakes.Email.RateLimit(1, 30*time.Second)
+				}
+				now := due.Add(9*time.Minute + 50*time.Second)
+				if retried {
+					c.FollowUps = []followup.Record{{Key: k1, Channel: ch, At: due, Through: t0, Transient: true, RetryAt: due.Add(time.Minute)}}
+				} else {
+					now = due
+				}
+				res, err := e.Deliver(context.Background(), now, e.Plan(now, c), c)
+				if err != nil || len(res.Records) != 1 {
+					t.Fatalf("Deliver = %v, %v, records %+v", res.Status, err, res.Records)
+				}
+				wantCalls, r := 2, res.Records[0]
+				if retried {
+					wantCalls = 1
+					if r.Delivered || r.Transient {
+						t.Errorf("record %+v, want it not delivered, not to be sent again", r)
+					}
+				}
+				if n := calls(); n != wantCalls {
+					t.Errorf("%d calls, want %d", n, wantCalls)
 				}
 			})
-			fakes.Email.RateLimit(1, 30*time.Second)
-			c := baseConversation(t)
-			c.Contact.Phone = followup.Phone{}
-			now := due.Add(9*time.Minute + 50*time.Second)
-			if retried {
-				c.FollowUps = []followup.Record{{Key: k1, Channel: notify.ChannelEmail, At: due, Through: t0, Transient: true, RetryAt: due.Add(time.Minute)}}
-			} else {
-				now = due // a first try: no window holds it
-			}
-			res, err := e.Deliver(context.Background(), now, e.Plan(now, c), c)
-			if err != nil || len(res.Records) != 1 {
-				t.Fatalf("Deliver = %v, %v, records %+v", res.Status, err, res.Records)
-			}
-			wantCalls, r := 2, res.Records[0]
-			if retried {
-				wantCalls = 1
-				if r.Delivered || r.Transient {
-					t.Errorf("record %+v, want it not delivered, not to be sent again", r)
-				}
-			}
-			if n := fakes.Email.Calls(); n != wantCalls {
-				t.Errorf("%d email calls, want %d", n, wantCalls)
-			}
-		})
+		}
 	}
 }
 
