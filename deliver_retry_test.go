@@ -713,6 +713,15 @@ func TestDeliverTransientSubstituteGoesAgainAlone(t *testing.T) {
 	}
 }
 
+// waitUnlessDeadline is a notify.Options.Wait that waits d unless the
+// context's deadline comes first, as the default does, without sleeping.
+func waitUnlessDeadline(ctx context.Context, d time.Duration) error {
+	if dl, ok := ctx.Deadline(); ok && time.Until(dl) < d {
+		return context.DeadlineExceeded
+	}
+	return ctx.Err()
+}
+
 // The dispatcher's own attempts at a message sent again end within its
 // window: a rate limit that would have it try again past the window's end
 // ends the dispatch at the end instead, and the message is recorded as
@@ -726,14 +735,7 @@ func TestDeliverTransientDispatchEndsWithTheWindow(t *testing.T) {
 			t.Run(fmt.Sprintf("%v/retried=%v", ch, retried), func(t *testing.T) {
 				e, fakes := deliverEngineWith(t, smsOnly, paying, func(o *followup.Options) {
 					o.RetryWindow = 10 * time.Minute
-					// Waits d, unless the context's deadline comes first, as
-					// the default does, without sleeping.
-					o.Dispatch.Wait = func(ctx context.Context, d time.Duration) error {
-						if dl, ok := ctx.Deadline(); ok && time.Until(dl) < d {
-							return context.DeadlineExceeded
-						}
-						return ctx.Err()
-					}
+					o.Dispatch.Wait = waitUnlessDeadline
 				})
 				c := baseConversation(t)
 				calls := fakes.Email.Calls
@@ -776,12 +778,7 @@ func TestDeliverTransientDispatchEndsWithTheEarlierWindow(t *testing.T) {
 	due := t0.Add(3 * time.Minute)
 	e, fakes := deliverEngineWith(t, fullSettings, paying, func(o *followup.Options) {
 		o.RetryWindow = 10 * time.Minute
-		o.Dispatch.Wait = func(ctx context.Context, d time.Duration) error {
-			if dl, ok := ctx.Deadline(); ok && time.Until(dl) < d {
-				return context.DeadlineExceeded
-			}
-			return ctx.Err()
-		}
+		o.Dispatch.Wait = waitUnlessDeadline
 	})
 	fakes.AlimTalk.RateLimit(1, 30*time.Second)
 	c := baseConversation(t)

@@ -117,6 +117,21 @@ func (h *loopHost) run(until time.Time) {
 	}
 }
 
+// randomReplies plays 1 to max replies, each up to 40 minutes after the
+// last, then runs the jobs of the next three days. It returns the replies'
+// IDs.
+func (h *loopHost) randomReplies(r *rand.Rand, max int) []string {
+	var ids []string
+	for i := range 1 + r.IntN(max) {
+		h.run(h.now.Add(time.Duration(r.IntN(40)) * time.Minute))
+		id := "r" + string(rune('a'+i))
+		ids = append(ids, id)
+		h.reply(id)
+	}
+	h.run(h.now.Add(72 * time.Hour))
+	return ids
+}
+
 // reply is an agent's reply, an event.
 func (h *loopHost) reply(id string) {
 	h.c.Unseen = append(h.c.Unseen, followup.Reply{ID: id, Author: "상담원", Text: "<<" + id + ">>", At: h.now})
@@ -287,14 +302,7 @@ func TestHostLoopRandom(t *testing.T) {
 		h := newLoopHost(t, s, t0, awayConversation(t, t0.Add(-time.Minute)))
 		h.late = func() time.Duration { return time.Duration(r.IntN(3)) * time.Duration(r.IntN(90)) * time.Minute }
 		h.twice = func() bool { return r.IntN(4) == 0 }
-		var ids []string
-		for i := range 1 + r.IntN(6) {
-			h.run(h.now.Add(time.Duration(r.IntN(40)) * time.Minute))
-			id := "r" + string(rune('a'+i))
-			ids = append(ids, id)
-			h.reply(id)
-		}
-		h.run(h.now.Add(72 * time.Hour))
+		ids := h.randomReplies(r, 6)
 		got := h.carried()
 		for _, id := range ids {
 			if n := got[id]; n[0] == 0 && n[1] == 0 {
@@ -389,25 +397,11 @@ func TestHostLoopOutageWithRetryWindow(t *testing.T) {
 		h.e = e
 		h.late = func() time.Duration { return time.Duration(r.IntN(2)) * time.Duration(r.IntN(5)) * time.Minute }
 		h.twice = func() bool { return r.IntN(4) == 0 }
-		var ids []string
-		for i := range 1 + r.IntN(4) {
-			h.run(h.now.Add(time.Duration(r.IntN(40)) * time.Minute))
-			id := "r" + string(rune('a'+i))
-			ids = append(ids, id)
-			h.reply(id)
-		}
-		h.run(h.now.Add(72 * time.Hour))
+		ids := h.randomReplies(r, 4)
 		got := h.carried()
 		for _, id := range ids {
 			if n := got[id]; n[0]+n[1] == 0 || n[0] > 1 || n[1] > 1 {
 				t.Errorf("seed %d: %s went by [text email] %v", seed, id, n)
-				for _, rr := range h.c.FollowUps {
-					t.Logf("%v %v at %v del %v tr %v rl %v retry %v", rr.Key, rr.Channel, rr.At.Sub(t0), rr.Delivered, rr.Transient, rr.RateLimited, rr.RetryAt.Sub(t0))
-				}
-				for _, u := range h.c.Unseen {
-					t.Logf("reply %s at %v", u.ID, u.At.Sub(t0))
-				}
-				t.Logf("down %v to %v strategy %v", from.Sub(t0), to.Sub(t0), s.Timing.Strategy)
 			}
 		}
 		delivered := map[followup.Key]notify.ChannelSet{}
