@@ -96,8 +96,8 @@ var ErrQuietHours = errors.New("followup: quiet hours")
 // [policy.ErrConsentRequired], [policy.ErrBadPurpose] (the contact's Purpose
 // is not one the policy knows), [policy.ErrRegionNotAllowed], [ErrTooLong]
 // for a text that fits no text message, or [ErrMayHaveGone] for a message
-// that failed transiently and cannot safely go again. A send cap does not refuse a text: it
-// defers it ([Result.Deferred]) until the cap has room.
+// that failed transiently and cannot safely go again. A send cap does not
+// refuse a text: it defers it ([Result.Deferred]) until the cap has room.
 type Refusal struct {
 	// Channel is the channel refused. A text refusal names the step's text
 	// channel, AlimTalk or SMS.
@@ -199,9 +199,8 @@ type Result struct {
 // goes as its substitute SMS). With [Options.RetryWindow] set, a message
 // that failed transiently is recorded as Transient, and sent again within
 // the window at Next, with the same idempotency key; past the window it is
-// refused with [ErrMayHaveGone]. Every other failure,
-// and a push that failed in any way, is recorded with Delivered false and
-// not sent again.
+// refused with [ErrMayHaveGone]. Every other failure, and a push that failed
+// in any way, is recorded with Delivered false and not sent again.
 func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversation) (Result, error) {
 	if err := ctx.Err(); err != nil {
 		// Nothing can be sent: the queue runs the job again.
@@ -286,7 +285,8 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 	}
 	text := step.Intersect(textChannels)
 	var emailWait time.Time // an escalation email's retry-after, past now
-	_, textTried := transientText(&c, cur.Key)
+	// A text that failed transiently before may have gone then.
+	tried, textTried := transientText(&c, cur.Key)
 	if !text.Empty() {
 		if err := e.settings.textRegionError(c.Contact.Phone); err != nil {
 			for _, ch := range text.Channels() {
@@ -327,17 +327,16 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 		// certainly never went: the text goes as its substitute SMS.
 		// So does one whose substitute SMS failed transiently (the AlimTalk
 		// itself certainly did not go): that SMS goes again, under its key.
-		tried, _ := transientText(&c, cur.Key)
 		asSMS := step.Has(notify.ChannelAlimTalk) && !optedOut(&c, notify.ChannelSMS) &&
 			(e.alimTalkGaveUp(&c, cur.Key, now) || tried == notify.ChannelSMS)
-		if msgs, tooLong, err = e.messages(&c, &b, step, asSMS); err != nil {
+		if msgs, tooLong, err = e.messages(&c, &b, step, asSMS, textTried); err != nil {
 			return Result{}, err
 		}
 		res.Refused = append(res.Refused, tooLong...)
 		// A text that may have gone goes again only as itself, under its
 		// own key: not as the other text message (an opt-out or the
 		// settings changed since), which has a key of its own.
-		if tried, ok := transientText(&c, cur.Key); ok && (msgs.AlimTalk != nil && tried != notify.ChannelAlimTalk ||
+		if textTried && (msgs.AlimTalk != nil && tried != notify.ChannelAlimTalk ||
 			msgs.SMS != nil && tried != notify.ChannelSMS) {
 			msgs.AlimTalk, msgs.SMS = nil, nil
 			for _, ch := range step.Intersect(textChannels).Channels() {
@@ -354,7 +353,7 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 		}
 	} else {
 		dctx := ctx
-		if end, ok := e.retryEnd(&c, cur.Key, msgs); ok {
+		if end, ok := e.retryEnd(&c, cur.Key, batchChannels(msgs)); ok {
 			// The dispatcher's own attempts at a message sent again must
 			// end within its window too.
 			var cancel context.CancelFunc
@@ -463,25 +462,13 @@ func (e *Engine) transientRetry(c *Conversation, k Key, en notify.Entry, now tim
 // forgotten its key, so it is not sent again, even if the host's job comes
 // late for its retry, or quiet hours held it back past the window.
 func (e *Engine) retryExpired(c *Conversation, k Key, set notify.ChannelSet, now time.Time) bool {
-	for i := range c.FollowUps {
-		r := &c.FollowUps[i]
-		if r.Transient && r.Key == k && set.Has(r.Channel) && !now.Before(r.At.Add(e.opts.RetryWindow)) {
-			return true
-		}
-	}
-	return false
+	end, ok := e.retryEnd(c, k, set)
+	return ok && !now.Before(end)
 }
 
-// retryEnd returns the earliest end of RetryWindow among the messages of b
-// that go again after a transient failure, if any does.
-func (e *Engine) retryEnd(c *Conversation, k Key, b notify.Batch) (time.Time, bool) {
-	var set notify.ChannelSet
-	if b.AlimTalk != nil || b.SMS != nil {
-		set = textChannels
-	}
-	if b.Email != nil {
-		set = set.Add(notify.ChannelEmail)
-	}
+// retryEnd returns the earliest end of RetryWindow among the messages of
+// follow-up k on a channel of set that failed transiently, if any did.
+func (e *Engine) retryEnd(c *Conversation, k Key, set notify.ChannelSet) (time.Time, bool) {
 	var end time.Time
 	found := false
 	for i := range c.FollowUps {
@@ -491,6 +478,19 @@ func (e *Engine) retryEnd(c *Conversation, k Key, b notify.Batch) (time.Time, bo
 		}
 	}
 	return end, found
+}
+
+// batchChannels returns the channels of b's messages: both text channels
+// for its text message, since a text's records may name either.
+func batchChannels(b notify.Batch) notify.ChannelSet {
+	var set notify.ChannelSet
+	if b.AlimTalk != nil || b.SMS != nil {
+		set = textChannels
+	}
+	if b.Email != nil {
+		set = set.Add(notify.ChannelEmail)
+	}
+	return set
 }
 
 // transientBefore reports whether channel ch of follow-up k failed
@@ -504,8 +504,8 @@ func transientBefore(c *Conversation, k Key, ch notify.Channel) bool {
 // sender was called, and its last attempt failed neither permanently (an
 // invalid recipient, a refusal, a template mismatch) nor by panicking or
 // calling runtime.Goexit, bugs that trying again will not mend. That
-// leaves transient errors,
-// timeouts, abandoned calls, rate limits and calls the context cut off.
+// leaves transient errors, timeouts, abandoned calls, rate limits and calls
+// the context cut off.
 func mayPass(en notify.Entry) bool {
 	n := len(en.Attempts)
 	if en.Outcome != notify.Failed || n == 0 {
@@ -576,7 +576,7 @@ func firstPending(c *Conversation, k Key, ch notify.Channel, now time.Time, kind
 // text twice.
 func (e *Engine) alimTalkGaveUp(c *Conversation, k Key, now time.Time) bool {
 	first, _ := firstPending(c, k, notify.ChannelAlimTalk, now, func(r *Record) bool { return r.RateLimited })
-	if _, n := firstPending(c, k, notify.ChannelAlimTalk, now, func(r *Record) bool { return r.Transient }); n > 0 {
+	if transientBefore(c, k, notify.ChannelAlimTalk) {
 		return false
 	}
 	return first.Before(now) && !now.Before(first.Add(e.opts.rateLimitWindow()))
@@ -675,8 +675,9 @@ func (e *Engine) settingsEnable(ch notify.Channel) bool {
 
 // holdText says whether a text follow-up must wait, until when, and why: a
 // cap that has no room now ([*policy.CapError]), or quiet hours
-// ([ErrQuietHours]). A text counted already (textCounted) is in the caps'
-// history: it does not wait for room beside itself.
+// ([ErrQuietHours]). A text counted already (a transient failure before,
+// [transientText]) is in the caps' history: it does not wait for room
+// beside itself.
 func (e *Engine) holdText(now time.Time, c *Conversation, counted bool) (time.Time, error) {
 	if err := e.settings.Text.Caps.Check(now, c.Texts.ToRecipient, c.Texts.ByWorkspace); err != nil && !counted {
 		// Validated settings have well-formed caps: every error has a time.
@@ -742,7 +743,9 @@ func (e *Engine) dispatcher() *notify.Dispatcher {
 // its channel is refused rather than failing the step: it never would fit,
 // and the rest of the step still goes. An AlimTalk that does not fit goes
 // out as its SMS, and so does one with asSMS set, as its substitute alone.
-func (e *Engine) messages(c *Conversation, b *batch, step notify.ChannelSet, asSMS bool) (notify.Batch, []Refusal, error) {
+// With textTried set (the text failed transiently before), an AlimTalk goes
+// without its substitute.
+func (e *Engine) messages(c *Conversation, b *batch, step notify.ChannelSet, asSMS, textTried bool) (notify.Batch, []Refusal, error) {
 	var replies []Reply
 	for i := range c.Unseen {
 		if r := &c.Unseen[i]; b.holds(r) {
@@ -788,7 +791,7 @@ func (e *Engine) messages(c *Conversation, b *batch, step notify.ChannelSet, asS
 		// an AlimTalk sent again after a transient failure: that try may
 		// have delivered it, as the dispatcher rules for its own attempts,
 		// and a provider may refuse the new try as a duplicate.
-		if _, tried := transientText(c, b.key); content.SubstituteText != "" && !optedOut(c, notify.ChannelSMS) && !tried {
+		if content.SubstituteText != "" && !optedOut(c, notify.ChannelSMS) && !textTried {
 			a.Substitute = sms(content.SubstituteText, content.SubstituteSubject)
 		}
 		if d.Link != "" {
