@@ -160,8 +160,7 @@ func (m Message) String() string {
 
 // Format implements fmt.Formatter so that every verb prints
 // [Message.String]; %q quotes it, and width, precision and flags apply as
-// they do to a string. A [Conversation] printed with fmt shows its earlier
-// messages this way.
+// they do to a string.
 func (m Message) Format(f fmt.State, verb rune) { formatMasked(f, verb, m.String()) }
 
 // LogValue implements slog.LogValuer with the fields [Message.String]

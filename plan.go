@@ -434,10 +434,10 @@ func (e *Engine) nextStep(c *Conversation, b *batch, avail notify.ChannelSet) (t
 	}
 	if !step.Empty() {
 		at := main
-		if !textRetry.IsZero() && !step.Intersect(textChannels).Empty() {
+		if !step.Intersect(textChannels).Empty() {
 			at = later(at, textRetry)
 		}
-		if !emailRetry.IsZero() && step.Has(notify.ChannelEmail) {
+		if step.Has(notify.ChannelEmail) {
 			at = later(at, emailRetry)
 		}
 		return at, step, true
@@ -453,10 +453,7 @@ func (e *Engine) nextStep(c *Conversation, b *batch, avail notify.ChannelSet) (t
 				at = at.Add(e.timing.EscalateAfter)
 			}
 		}
-		if !emailRetry.IsZero() {
-			at = later(at, emailRetry)
-		}
-		return at, step, true
+		return later(at, emailRetry), step, true
 	}
 	return time.Time{}, 0, false
 }

@@ -882,23 +882,7 @@ func (e templateError) Error() string {
 	}
 	var ee texttemplate.ExecError
 	if errors.As(e.err, &ee) {
-		return fmt.Sprintf("template %q failed; its error is withheld, since it may quote the data (errors.As gives it)", truncateForError(ee.Name))
+		return fmt.Sprintf("template %q failed; its error is withheld, since it may quote the data (errors.As gives it)", truncate(32, ee.Name))
 	}
 	return "template failed; its error is withheld, since it may quote the data (errors.As gives it)"
-}
-
-// truncateForError shortens text that is not personal data (a template's
-// name) before it goes into an error string, so a hostile caller cannot make
-// error strings arbitrarily long. It cuts at a character's start, so that no
-// half character shows (%q would write its bytes as \x escapes).
-func truncateForError(s string) string {
-	const max = 32
-	if len(s) <= max {
-		return s
-	}
-	n := max
-	for n > max-utf8.UTFMax+1 && !utf8.RuneStart(s[n]) {
-		n--
-	}
-	return s[:n] + "…"
 }

@@ -649,19 +649,19 @@ func TestRenderBuiltinForMissingField(t *testing.T) {
 	}
 }
 
-// A template's error names the template, cut to 32 bytes, and not inside a
-// character; a name that is not UTF-8 is cut all the same.
+// A template's error names the template, cut to 32 characters as the
+// "truncate" helper cuts, so not inside a character; a name that is not
+// UTF-8 is cut all the same.
 func TestTemplateErrorNamesTemplate(t *testing.T) {
 	const withheld = " failed; its error is withheld, since it may quote the data (errors.As gives it)"
 	name32 := strings.Repeat("n", 32)
 	for _, tt := range []struct{ name, want string }{
 		{"sms", `template "sms"` + withheld},
 		{name32, `template "` + name32 + `"` + withheld},
-		{name32 + "x", `template "` + name32 + `…"` + withheld},
-		{strings.Repeat("답", 11), `template "` + strings.Repeat("답", 10) + `…"` + withheld},
-		{strings.Repeat("a", 28) + "😀x", `template "` + strings.Repeat("a", 28) + `😀…"` + withheld},
-		{strings.Repeat("a", 29) + "😀x", `template "` + strings.Repeat("a", 29) + `…"` + withheld},
-		{strings.Repeat("\x80", 40), `template "` + strings.Repeat(`\x80`, 29) + `…"` + withheld},
+		{name32 + "x", `template "` + name32[:31] + `…"` + withheld},
+		{strings.Repeat("답", 40), `template "` + strings.Repeat("답", 31) + `…"` + withheld},
+		{strings.Repeat("a", 30) + "😀xy", `template "` + strings.Repeat("a", 30) + `😀…"` + withheld},
+		{strings.Repeat("\x80", 40), `template "` + strings.Repeat(`\x80`, 31) + `…"` + withheld},
 	} {
 		err := withhold(texttemplate.ExecError{Name: tt.name, Err: errors.New("range can't iterate over 김민지")})
 		if got := err.Error(); got != tt.want {
