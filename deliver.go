@@ -3,7 +3,6 @@ package followup
 import (
 	"context"
 	"errors"
-	"fmt"
 	"hash/fnv"
 	"time"
 
@@ -46,12 +45,7 @@ var statusNames = [...]string{
 }
 
 // String returns the status's camelCase name.
-func (s Status) String() string {
-	if s > 0 && int(s) < len(statusNames) {
-		return statusNames[s]
-	}
-	return fmt.Sprintf("Status(%d)", uint8(s))
-}
+func (s Status) String() string { return nameString(statusNames[:], uint8(s), "Status") }
 
 // MarshalText returns the status's name, and "" for the zero Status.
 // Another value is an error wrapping [ErrUnknownName].
