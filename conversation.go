@@ -6,6 +6,7 @@ import (
 	"log/slog"
 	"time"
 
+	"github.com/followup-go/followup/internal/enumname"
 	"github.com/followup-go/followup/notify"
 	"github.com/followup-go/followup/policy"
 )
@@ -118,6 +119,25 @@ const (
 	// Agent: an agent or a campaign opened the chat.
 	Agent
 )
+
+// partyText is Party's text form: its names, indexed by value.
+var partyText = enumname.Text[Party]{
+	Type:  "Party",
+	Err:   &ErrUnknownName,
+	Names: []string{Customer: "customer", Agent: "agent"},
+}
+
+// String returns "customer" or "agent", or "Party(N)" for another value.
+func (p Party) String() string { return partyText.String(p) }
+
+// MarshalText implements [encoding.TextMarshaler]: "customer" or "agent".
+// Another value is an error wrapping [ErrUnknownName].
+func (p Party) MarshalText() ([]byte, error) { return partyText.Marshal(p) }
+
+// UnmarshalText implements [encoding.TextUnmarshaler]: "customer" or "agent"
+// in any case; "" is the zero value, [Customer]. Another text is an error
+// wrapping [ErrUnknownName].
+func (p *Party) UnmarshalText(b []byte) error { return partyText.Unmarshal(b, p) }
 
 // Reply is an agent's message to the customer.
 type Reply struct {

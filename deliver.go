@@ -6,6 +6,7 @@ import (
 	"hash/fnv"
 	"time"
 
+	"github.com/followup-go/followup/internal/enumname"
 	"github.com/followup-go/followup/notify"
 	"github.com/followup-go/followup/policy"
 )
@@ -39,30 +40,27 @@ const (
 	Deferred
 )
 
-var statusNames = [...]string{
-	Sent: "sent", Cancelled: "cancelled", Rescheduled: "rescheduled",
-	Replanned: "replanned", Refused: "refused", Deferred: "deferred",
+// statusText is Status's text form: its names, indexed by value.
+var statusText = enumname.Text[Status]{
+	Type: "Status",
+	Err:  &ErrUnknownName,
+	Names: []string{
+		Sent: "sent", Cancelled: "cancelled", Rescheduled: "rescheduled",
+		Replanned: "replanned", Refused: "refused", Deferred: "deferred",
+	},
 }
 
 // String returns the status's camelCase name.
-func (s Status) String() string { return nameString(statusNames[:], uint8(s), "Status") }
+func (s Status) String() string { return statusText.String(s) }
 
 // MarshalText returns the status's name, and "" for the zero Status.
 // Another value is an error wrapping [ErrUnknownName].
-func (s Status) MarshalText() ([]byte, error) {
-	return marshalName(statusNames[:], uint8(s), "status", nil)
-}
+func (s Status) MarshalText() ([]byte, error) { return statusText.Marshal(s) }
 
 // UnmarshalText implements [encoding.TextUnmarshaler]: it reads a name
 // [Status.MarshalText] writes, in any case. "" is the zero Status. Another
 // text is an error wrapping [ErrUnknownName].
-func (s *Status) UnmarshalText(b []byte) error {
-	i, err := lookupName(statusNames[:], b, "status")
-	if err == nil {
-		*s = Status(i)
-	}
-	return err
-}
+func (s *Status) UnmarshalText(b []byte) error { return statusText.Unmarshal(b, s) }
 
 // The refusals of [Engine.Deliver] that are not a policy rule's.
 var (

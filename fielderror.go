@@ -3,6 +3,8 @@ package followup
 import (
 	"errors"
 	"strings"
+
+	"github.com/followup-go/followup/internal/enumname"
 )
 
 // Field names a contact field the chat bot asks for.
@@ -15,28 +17,25 @@ const (
 	FieldEmail
 )
 
-var fieldNames = [...]string{FieldName: "name", FieldPhone: "phone", FieldEmail: "email"}
+// fieldNameText is Field's text form: its names, indexed by value.
+var fieldNameText = enumname.Text[Field]{
+	Type:  "Field",
+	Err:   &ErrUnknownName,
+	Names: []string{FieldName: "name", FieldPhone: "phone", FieldEmail: "email"},
+}
 
 // String returns "name", "phone" or "email", or "Field(N)" for another value.
-func (f Field) String() string { return nameString(fieldNames[:], uint8(f), "Field") }
+func (f Field) String() string { return fieldNameText.String(f) }
 
 // MarshalText returns the field's name, as [Field.String] does, and "" for
 // the zero Field, which names no field (as in a [FieldError] that matches
 // any). Another value is an error wrapping [ErrUnknownName].
-func (f Field) MarshalText() ([]byte, error) {
-	return marshalName(fieldNames[:], uint8(f), "field", nil)
-}
+func (f Field) MarshalText() ([]byte, error) { return fieldNameText.Marshal(f) }
 
 // UnmarshalText parses a field name written by [Field.MarshalText], in any
 // case; "" is the zero Field. Another text is an error wrapping
 // [ErrUnknownName].
-func (f *Field) UnmarshalText(b []byte) error {
-	i, err := lookupName(fieldNames[:], b, "field")
-	if err == nil {
-		*f = Field(i)
-	}
-	return err
-}
+func (f *Field) UnmarshalText(b []byte) error { return fieldNameText.Unmarshal(b, f) }
 
 // Code says what is wrong with an answer. Codes are stable strings a host may
 // store, switch on or map to its own messages; [FieldError.Message] gives the

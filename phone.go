@@ -8,6 +8,7 @@ import (
 	"unicode"
 	"unicode/utf8"
 
+	"github.com/followup-go/followup/internal/enumname"
 	"github.com/nyaruka/phonenumbers"
 )
 
@@ -39,41 +40,38 @@ const (
 	PhoneVoicemail                          // a voicemail access number
 )
 
-var phoneTypeNames = [...]string{
-	PhoneUnknown:           "unknown",
-	PhoneMobile:            "mobile",
-	PhoneFixedLine:         "fixedLine",
-	PhoneFixedLineOrMobile: "fixedLineOrMobile",
-	PhoneTollFree:          "tollFree",
-	PhonePremiumRate:       "premiumRate",
-	PhoneSharedCost:        "sharedCost",
-	PhoneVoIP:              "voip",
-	PhonePersonal:          "personal",
-	PhonePager:             "pager",
-	PhoneUAN:               "uan",
-	PhoneVoicemail:         "voicemail",
+// phoneTypeText is PhoneType's text form: its names, indexed by value.
+var phoneTypeText = enumname.Text[PhoneType]{
+	Type: "PhoneType",
+	Err:  &ErrUnknownName,
+	Names: []string{
+		PhoneUnknown:           "unknown",
+		PhoneMobile:            "mobile",
+		PhoneFixedLine:         "fixedLine",
+		PhoneFixedLineOrMobile: "fixedLineOrMobile",
+		PhoneTollFree:          "tollFree",
+		PhonePremiumRate:       "premiumRate",
+		PhoneSharedCost:        "sharedCost",
+		PhoneVoIP:              "voip",
+		PhonePersonal:          "personal",
+		PhonePager:             "pager",
+		PhoneUAN:               "uan",
+		PhoneVoicemail:         "voicemail",
+	},
 }
 
 // String returns the type's name in camelCase, such as "fixedLine", or
 // "PhoneType(N)" for a value that is none of the constants.
-func (t PhoneType) String() string { return nameString(phoneTypeNames[:], uint8(t), "PhoneType") }
+func (t PhoneType) String() string { return phoneTypeText.String(t) }
 
 // MarshalText returns the type's name, as [PhoneType.String] does; the zero
 // value is "unknown". Another value is an error wrapping [ErrUnknownName].
-func (t PhoneType) MarshalText() ([]byte, error) {
-	return marshalName(phoneTypeNames[:], uint8(t), "phone type", nil)
-}
+func (t PhoneType) MarshalText() ([]byte, error) { return phoneTypeText.Marshal(t) }
 
 // UnmarshalText parses a name written by [PhoneType.MarshalText], in any
 // case; "" is the zero value, [PhoneUnknown]. Another text is an error
 // wrapping [ErrUnknownName].
-func (t *PhoneType) UnmarshalText(b []byte) error {
-	i, err := lookupName(phoneTypeNames[:], b, "phone type")
-	if err == nil {
-		*t = PhoneType(i)
-	}
-	return err
-}
+func (t *PhoneType) UnmarshalText(b []byte) error { return phoneTypeText.Unmarshal(b, t) }
 
 // fromLib maps libphonenumber's number types to PhoneType (UNKNOWN, the
 // last, maps to the zero PhoneUnknown).

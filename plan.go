@@ -3,6 +3,7 @@ package followup
 import (
 	"time"
 
+	"github.com/followup-go/followup/internal/enumname"
 	"github.com/followup-go/followup/notify"
 )
 
@@ -43,40 +44,37 @@ const (
 	NotAwayLongEnough
 )
 
-var reasonNames = [...]string{
-	Due:                    "due",
-	AgentStartedUnanswered: "agentStartedUnanswered",
-	NothingUnseen:          "nothingUnseen",
-	OnlyMarketing:          "onlyMarketing",
-	AlreadyFollowedUp:      "alreadyFollowedUp",
-	NoContact:              "noContact",
-	NoChannel:              "noChannel",
-	OptedOut:               "optedOut",
-	CustomerPresent:        "customerPresent",
-	NotAwayLongEnough:      "notAwayLongEnough",
+// reasonText is Reason's text form: its names, indexed by value.
+var reasonText = enumname.Text[Reason]{
+	Type: "Reason",
+	Err:  &ErrUnknownName,
+	Names: []string{
+		Due:                    "due",
+		AgentStartedUnanswered: "agentStartedUnanswered",
+		NothingUnseen:          "nothingUnseen",
+		OnlyMarketing:          "onlyMarketing",
+		AlreadyFollowedUp:      "alreadyFollowedUp",
+		NoContact:              "noContact",
+		NoChannel:              "noChannel",
+		OptedOut:               "optedOut",
+		CustomerPresent:        "customerPresent",
+		NotAwayLongEnough:      "notAwayLongEnough",
+	},
 }
 
 // String returns the reason's camelCase name, "due" for [Due], or
 // "Reason(N)" for a value that is none of the constants.
-func (r Reason) String() string { return nameString(reasonNames[:], uint8(r), "Reason") }
+func (r Reason) String() string { return reasonText.String(r) }
 
 // MarshalText implements [encoding.TextMarshaler]: the reason's name, and
 // "" for the zero Reason (no plan). Another value is an error wrapping
 // [ErrUnknownName].
-func (r Reason) MarshalText() ([]byte, error) {
-	return marshalName(reasonNames[:], uint8(r), "reason", nil)
-}
+func (r Reason) MarshalText() ([]byte, error) { return reasonText.Marshal(r) }
 
 // UnmarshalText implements [encoding.TextUnmarshaler]: it reads a name
 // [Reason.MarshalText] writes, in any case. "" is the zero Reason. Another
 // text is an error wrapping [ErrUnknownName].
-func (r *Reason) UnmarshalText(b []byte) error {
-	i, err := lookupName(reasonNames[:], b, "reason")
-	if err == nil {
-		*r = Reason(i)
-	}
-	return err
-}
+func (r *Reason) UnmarshalText(b []byte) error { return reasonText.Unmarshal(b, r) }
 
 // Plan is the engine's answer to "is a follow-up due?". When Reason is [Due],
 // Key, SendAt and Channels say what to schedule; otherwise Reason says why

@@ -7,6 +7,8 @@ import (
 	"fmt"
 	"strings"
 	"time"
+
+	"github.com/followup-go/followup/internal/enumname"
 )
 
 // Timing says when a follow-up goes out. Every field's zero value means its
@@ -234,28 +236,34 @@ const (
 // of the constants.
 var ErrUnknownStrategy = errors.New("unknown strategy")
 
-var strategyNames = [...]string{Parallel: "parallel", Escalating: "escalating"}
+// errUnknownStrategyName is wrapped by the errors of Strategy's text
+// methods: it is both [ErrUnknownStrategy] and [ErrUnknownName]. (A type,
+// not a value made with fmt.Errorf, so that it costs nothing at init.)
+var errUnknownStrategyName error = unknownStrategyName{}
+
+type unknownStrategyName struct{}
+
+func (unknownStrategyName) Error() string   { return "followup: unknown strategy" }
+func (unknownStrategyName) Unwrap() []error { return []error{ErrUnknownStrategy, ErrUnknownName} }
+
+// strategyText is Strategy's text form: its names, indexed by value.
+var strategyText = enumname.Text[Strategy]{
+	Type:  "Strategy",
+	Err:   &errUnknownStrategyName,
+	Names: []string{Parallel: "parallel", Escalating: "escalating"},
+}
 
 // String returns "parallel" or "escalating", or "Strategy(N)" for a value
 // that is neither.
-func (s Strategy) String() string { return nameString(strategyNames[:], uint8(s), "Strategy") }
+func (s Strategy) String() string { return strategyText.String(s) }
 
 // MarshalText implements [encoding.TextMarshaler]: "parallel" (the zero
 // value) or "escalating". Another value is an error wrapping both
 // [ErrUnknownStrategy] and [ErrUnknownName].
-func (s Strategy) MarshalText() ([]byte, error) {
-	return marshalName(strategyNames[:], uint8(s), "strategy", ErrUnknownStrategy)
-}
+func (s Strategy) MarshalText() ([]byte, error) { return strategyText.Marshal(s) }
 
 // UnmarshalText implements [encoding.TextUnmarshaler]: "parallel" or
 // "escalating" in any case, as the keys of [Timing]'s JSON are; empty is
 // Parallel. Another text is an error wrapping both [ErrUnknownStrategy] and
 // [ErrUnknownName].
-func (s *Strategy) UnmarshalText(b []byte) error {
-	i, err := lookupName(strategyNames[:], b, "strategy")
-	if err != nil {
-		return fmt.Errorf("followup: %w (%w, %d bytes)", ErrUnknownStrategy, ErrUnknownName, len(b))
-	}
-	*s = Strategy(i)
-	return nil
-}
+func (s *Strategy) UnmarshalText(b []byte) error { return strategyText.Unmarshal(b, s) }

@@ -2,8 +2,9 @@ package notify
 
 import (
 	"errors"
-	"fmt"
 	"time"
+
+	"github.com/followup-go/followup/internal/enumname"
 )
 
 // Outcome is what happened to one message of a dispatch.
@@ -22,35 +23,31 @@ const (
 	Skipped
 )
 
-var outcomeNames = [...]string{
-	Delivered:             "delivered",
-	DeliveredBySubstitute: "deliveredBySubstitute",
-	Failed:                "failed",
-	Skipped:               "skipped",
+// outcomeText is Outcome's text form: its names, indexed by value.
+var outcomeText = enumname.Text[Outcome]{
+	Type: "Outcome",
+	Err:  &ErrUnknownName,
+	Names: []string{
+		Delivered:             "delivered",
+		DeliveredBySubstitute: "deliveredBySubstitute",
+		Failed:                "failed",
+		Skipped:               "skipped",
+	},
 }
 
 // String returns the outcome's camelCase name, or "Outcome(N)" for a value
 // that is none of the constants.
-func (o Outcome) String() string { return nameOf(outcomeNames[:], uint8(o), "Outcome") }
+func (o Outcome) String() string { return outcomeText.String(o) }
 
 // MarshalText implements [encoding.TextMarshaler]: the outcome's name, as
 // [Outcome.String] gives it, and "" for the zero Outcome (not yet known).
 // Another value is an error wrapping [ErrUnknownName].
-func (o Outcome) MarshalText() ([]byte, error) {
-	return marshalName(outcomeNames[:], uint8(o), "Outcome")
-}
+func (o Outcome) MarshalText() ([]byte, error) { return outcomeText.Marshal(o) }
 
 // UnmarshalText implements [encoding.TextUnmarshaler]: it reads a name
 // [Outcome.MarshalText] writes, in any case; "" is the zero Outcome.
 // Another text is an error wrapping [ErrUnknownName].
-func (o *Outcome) UnmarshalText(text []byte) error {
-	i, ok := lookupName(outcomeNames[:], text)
-	if !ok {
-		return fmt.Errorf("%w: outcome (%d bytes)", ErrUnknownName, len(text))
-	}
-	*o = Outcome(i)
-	return nil
-}
+func (o *Outcome) UnmarshalText(text []byte) error { return outcomeText.Unmarshal(text, o) }
 
 // An Attempt is one call of a sender.
 type Attempt struct {

@@ -1,10 +1,10 @@
 package notify
 
 import (
-	"fmt"
 	"sync"
 	"unicode/utf8"
 
+	"github.com/followup-go/followup/internal/enumname"
 	"golang.org/x/text/encoding/korean"
 	"golang.org/x/text/transform"
 )
@@ -171,30 +171,26 @@ const (
 	KindLMS
 )
 
-var textKindNames = [...]string{KindSMS: "sms", KindLMS: "lms"}
+// textKindText is TextKind's text form: its names, indexed by value.
+var textKindText = enumname.Text[TextKind]{
+	Type:  "TextKind",
+	Err:   &ErrUnknownName,
+	Names: []string{KindSMS: "sms", KindLMS: "lms"},
+}
 
 // String returns "sms" or "lms", or "TextKind(N)" for a value that is
 // neither.
-func (k TextKind) String() string { return nameOf(textKindNames[:], uint8(k), "TextKind") }
+func (k TextKind) String() string { return textKindText.String(k) }
 
 // MarshalText implements [encoding.TextMarshaler]: "sms" or "lms", and ""
 // for the zero TextKind (not known, as [KindOf] returns it with an error).
 // Another value is an error wrapping [ErrUnknownName].
-func (k TextKind) MarshalText() ([]byte, error) {
-	return marshalName(textKindNames[:], uint8(k), "TextKind")
-}
+func (k TextKind) MarshalText() ([]byte, error) { return textKindText.Marshal(k) }
 
 // UnmarshalText implements [encoding.TextUnmarshaler]: "sms" or "lms" in
 // any case; "" is the zero TextKind. Another text is an error wrapping
 // [ErrUnknownName].
-func (k *TextKind) UnmarshalText(text []byte) error {
-	i, ok := lookupName(textKindNames[:], text)
-	if !ok {
-		return fmt.Errorf("%w: text kind (%d bytes)", ErrUnknownName, len(text))
-	}
-	*k = TextKind(i)
-	return nil
-}
+func (k *TextKind) UnmarshalText(text []byte) error { return textKindText.Unmarshal(text, k) }
 
 // KindOf returns how text goes out by its EUC-KR length ([EUCKRLen]): SMS
 // up to [SMSMaxBytes], LMS up to [LMSMaxBytes]. Longer text is refused with

@@ -2,7 +2,6 @@ package policy
 
 import (
 	"errors"
-	"fmt"
 	"time"
 
 	"github.com/followup-go/followup/internal/enumname"
@@ -28,30 +27,27 @@ const (
 	GateOutsideOfficeHours
 )
 
-var gateModeNames = [...]string{GateOff: "off", GateAlways: "always", GateOutsideOfficeHours: "outsideOfficeHours"}
+// gateModeText is GateMode's text form: its names, indexed by value.
+var gateModeText = enumname.Text[GateMode]{
+	Type:  "GateMode",
+	Err:   &ErrBadGateMode,
+	Names: []string{GateOff: "off", GateAlways: "always", GateOutsideOfficeHours: "outsideOfficeHours"},
+}
 
 // String returns the mode's text form, or "GateMode(N)" for a value that is
 // none of the constants.
-func (m GateMode) String() string { return nameString(gateModeNames[:], uint8(m), "GateMode") }
+func (m GateMode) String() string { return gateModeText.String(m) }
 
 // MarshalText implements [encoding.TextMarshaler]: "off" (the zero value),
 // "always" or "outsideOfficeHours". Another value is an error wrapping
 // [ErrBadGateMode] (and so [ErrUnknownName]).
-func (m GateMode) MarshalText() ([]byte, error) {
-	return marshalName(gateModeNames[:], uint8(m), "GateMode", ErrBadGateMode)
-}
+func (m GateMode) MarshalText() ([]byte, error) { return gateModeText.Marshal(m) }
 
 // UnmarshalText implements [encoding.TextUnmarshaler]: a name
 // [GateMode.MarshalText] writes, in any case. An empty text is [GateOff].
 // Another text is an error wrapping [ErrBadGateMode] (and so
 // [ErrUnknownName]).
-func (m *GateMode) UnmarshalText(text []byte) error {
-	i, err := lookupName(gateModeNames[:], text, "gate mode", ErrBadGateMode)
-	if err == nil {
-		*m = GateMode(i)
-	}
-	return err
-}
+func (m *GateMode) UnmarshalText(text []byte) error { return gateModeText.Unmarshal(text, m) }
 
 // ErrBadGateMode is returned for a gate mode that is not one of the
 // constants. It is a kind of [ErrUnknownName]: errors.Is reports both.
@@ -77,33 +73,6 @@ func (badGateMode) Unwrap() error { return ErrUnknownName }
 // and as its name where it is a constant ([GateOff]). String prints a value
 // with no name as "Type(N)".
 var ErrUnknownName = errors.New("policy: unknown name")
-
-// nameString returns names[i], or "typ(i)" when i has no name, for the
-// String methods of the enumerations.
-func nameString(names []string, i uint8, typ string) string {
-	return enumname.String(names, int(i), typ)
-}
-
-// marshalName returns names[i] for the MarshalText methods of the
-// enumerations: "" for a zero value that means "not set" (whose names[0] is
-// ""), and an error wrapping kind for a value with no name.
-func marshalName(names []string, i uint8, typ string, kind error) ([]byte, error) {
-	if b, ok := enumname.Name(names, int(i)); ok {
-		return b, nil
-	}
-	return nil, fmt.Errorf("%w: %s(%d)", kind, typ, i)
-}
-
-// lookupName returns the index in names of the name text is, in any case,
-// for the UnmarshalText methods of the enumerations; "" is 0, the zero
-// value. Another text is an error wrapping kind that gives the text's
-// length, not the text.
-func lookupName(names []string, text []byte, what string, kind error) (int, error) {
-	if i, ok := enumname.Index(names, text); ok {
-		return i, nil
-	}
-	return 0, fmt.Errorf("%w: %s (%d bytes)", kind, what, len(text))
-}
 
 // ErrNoOfficeHours is returned by [Gate.Validate] for a
 // [GateOutsideOfficeHours] gate without office hours: such a gate would
@@ -133,7 +102,7 @@ type Gate struct {
 // [Schedule.Validate] for office hours that are malformed or have no zone
 // ([ErrBadHours], [ErrNoZone], [ErrBadZone]), whatever the mode.
 func (g Gate) Validate() error {
-	if int(g.Mode) >= len(gateModeNames) {
+	if int(g.Mode) >= len(gateModeText.Names) {
 		return ErrBadGateMode
 	}
 	if g.Mode == GateOutsideOfficeHours && len(g.OfficeHours.Hours) == 0 {
@@ -176,29 +145,26 @@ const (
 	AwaitContact
 )
 
-var admissionNames = [...]string{Open: "open", AwaitContact: "awaitContact"}
+// admissionText is Admission's text form: its names, indexed by value.
+var admissionText = enumname.Text[Admission]{
+	Type:  "Admission",
+	Err:   &ErrUnknownName,
+	Names: []string{Open: "open", AwaitContact: "awaitContact"},
+}
 
 // String returns "open" or "awaitContact", or "Admission(N)" for another
 // value.
-func (a Admission) String() string { return nameString(admissionNames[:], uint8(a), "Admission") }
+func (a Admission) String() string { return admissionText.String(a) }
 
 // MarshalText implements [encoding.TextMarshaler]: "open" or
 // "awaitContact", and "" for the zero Admission (not decided). Another
 // value is an error wrapping [ErrUnknownName].
-func (a Admission) MarshalText() ([]byte, error) {
-	return marshalName(admissionNames[:], uint8(a), "Admission", ErrUnknownName)
-}
+func (a Admission) MarshalText() ([]byte, error) { return admissionText.Marshal(a) }
 
 // UnmarshalText implements [encoding.TextUnmarshaler]: "open" or
 // "awaitContact" in any case; "" is the zero Admission. Another text is an
 // error wrapping [ErrUnknownName].
-func (a *Admission) UnmarshalText(text []byte) error {
-	i, err := lookupName(admissionNames[:], text, "admission", ErrUnknownName)
-	if err == nil {
-		*a = Admission(i)
-	}
-	return err
-}
+func (a *Admission) UnmarshalText(text []byte) error { return admissionText.Unmarshal(text, a) }
 
 // Admit says whether a chat opened at the given time reaches the inbox, given
 // whether the customer has contact information yet. Pass the time the chat
@@ -223,28 +189,25 @@ const (
 	Discard
 )
 
-var outcomeNames = [...]string{Keep: "keep", Discard: "discard"}
+// outcomeText is Outcome's text form: its names, indexed by value.
+var outcomeText = enumname.Text[Outcome]{
+	Type:  "Outcome",
+	Err:   &ErrUnknownName,
+	Names: []string{Keep: "keep", Discard: "discard"},
+}
 
 // String returns "keep" or "discard", or "Outcome(N)" for another value.
-func (o Outcome) String() string { return nameString(outcomeNames[:], uint8(o), "Outcome") }
+func (o Outcome) String() string { return outcomeText.String(o) }
 
 // MarshalText implements [encoding.TextMarshaler]: "keep" or "discard", and
 // "" for the zero Outcome (not decided). Another value is an error wrapping
 // [ErrUnknownName].
-func (o Outcome) MarshalText() ([]byte, error) {
-	return marshalName(outcomeNames[:], uint8(o), "Outcome", ErrUnknownName)
-}
+func (o Outcome) MarshalText() ([]byte, error) { return outcomeText.Marshal(o) }
 
 // UnmarshalText implements [encoding.TextUnmarshaler]: "keep" or "discard"
 // in any case; "" is the zero Outcome. Another text is an error wrapping
 // [ErrUnknownName].
-func (o *Outcome) UnmarshalText(text []byte) error {
-	i, err := lookupName(outcomeNames[:], text, "outcome", ErrUnknownName)
-	if err == nil {
-		*o = Outcome(i)
-	}
-	return err
-}
+func (o *Outcome) UnmarshalText(text []byte) error { return outcomeText.Unmarshal(text, o) }
 
 // Leave says what becomes of a chat opened at the given time when the customer
 // leaves it: under the gate, a customer who leaves without contact
