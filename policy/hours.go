@@ -84,6 +84,11 @@ func (c *Clock) UnmarshalText(text []byte) error {
 // ends).
 var ErrBadHours = errors.New("policy: malformed hours")
 
+// maxHoursText bounds the text ParseHours and Days.UnmarshalText read, so
+// that hostile settings cannot make them split megabytes: the longest
+// sensible hours, every day listed by name, is well under it.
+const maxHoursText = 128
+
 func parseClock(s string) (Clock, error) {
 	if len(s) != 5 || s[2] != ':' {
 		return 0, ErrBadHours
@@ -136,6 +141,10 @@ func DaysOf(days ...time.Weekday) Days {
 // to Saturday.
 func (d Days) Has(w time.Weekday) bool { return validWeekday(w) && d&(1<<w) != 0 }
 
+// Valid reports whether d has no bit but the seven days'. The zero Days,
+// the empty set, is valid.
+func (d Days) Valid() bool { return d <= EveryDay }
+
 func validWeekday(w time.Weekday) bool { return time.Sunday <= w && w <= time.Saturday }
 
 var dayNames = [7]string{"sun", "mon", "tue", "wed", "thu", "fri", "sat"}
@@ -156,7 +165,7 @@ func parseDay(s string) (time.Weekday, bool) {
 // and "" for the empty set; "Days(N)" for a value with a bit that is no
 // day.
 func (d Days) String() string {
-	if d > EveryDay {
+	if !d.Valid() {
 		return fmt.Sprintf("Days(%d)", uint8(d))
 	}
 	var parts []string
@@ -187,7 +196,7 @@ func (d Days) String() string {
 // gives, "" for the empty set. A value with a bit that is no day is an
 // error wrapping [ErrBadHours].
 func (d Days) MarshalText() ([]byte, error) {
-	if d > EveryDay {
+	if !d.Valid() {
 		return nil, fmt.Errorf("%w: Days(%d)", ErrBadHours, uint8(d))
 	}
 	return []byte(d.String()), nil
@@ -202,7 +211,7 @@ func (d *Days) UnmarshalText(text []byte) error {
 		*d = 0
 		return nil
 	}
-	if len(text) > 128 {
+	if len(text) > maxHoursText {
 		return ErrBadHours
 	}
 	v, err := parseDays(string(text))
@@ -255,7 +264,7 @@ type Hours struct {
 // comma-separated list of three-letter English day names and ranges of them
 // ("mon-fri", "sat,sun", "mon,wed,fri-sun"), in any case.
 func ParseHours(s string) (Hours, error) {
-	if len(s) > 128 {
+	if len(s) > maxHoursText {
 		return Hours{}, ErrBadHours
 	}
 	days, span, ok := strings.Cut(strings.TrimSpace(s), " ")
@@ -286,7 +295,7 @@ func ParseHours(s string) (Hours, error) {
 // Validate reports [ErrBadHours] for a range with no days, a clock time past
 // 24:00, a start of 24:00, or a start equal to its end.
 func (h Hours) Validate() error {
-	if h.Days == 0 || h.Days > EveryDay || h.Start >= MinutesPerDay || h.End > MinutesPerDay || h.Start == h.End {
+	if h.Days == 0 || !h.Days.Valid() || h.Start >= MinutesPerDay || !h.End.Valid() || h.Start == h.End {
 		return ErrBadHours
 	}
 	return nil

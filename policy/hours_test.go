@@ -253,3 +253,19 @@ func TestDaysOutOfRange(t *testing.T) {
 		t.Errorf("DaysOf(-1, Monday, 9) = %v, want %v", got, want)
 	}
 }
+
+func TestDaysValid(t *testing.T) {
+	for _, d := range []policy.Days{0, policy.Weekdays, policy.EveryDay, policy.DaysOf(time.Sunday)} {
+		if !d.Valid() {
+			t.Errorf("Days(%08b).Valid() = false", uint8(d))
+		}
+	}
+	for _, d := range []policy.Days{policy.EveryDay + 1, 1 << 7, 255} {
+		if d.Valid() {
+			t.Errorf("Days(%08b).Valid() = true", uint8(d))
+		}
+		if err := (policy.Hours{Days: d, Start: policy.At(9, 0), End: policy.At(18, 0)}).Validate(); err == nil {
+			t.Errorf("Hours with Days(%08b) is valid", uint8(d))
+		}
+	}
+}
