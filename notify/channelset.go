@@ -95,11 +95,17 @@ func (s ChannelSet) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads an array of channel names written by
 // [ChannelSet.MarshalJSON], in any order and case. null is the empty set. A
-// name that is no channel is an error wrapping [ErrUnknownChannel].
+// name that is no channel, "" included, is an error wrapping
+// [ErrUnknownChannel].
 func (s *ChannelSet) UnmarshalJSON(b []byte) error {
 	var cs []Channel
 	if err := json.Unmarshal(b, &cs); err != nil {
 		return err
+	}
+	for _, c := range cs {
+		if !c.Valid() { // "", which names the zero Channel, is in no set
+			return fmt.Errorf("%w: \"\" in a set", ErrUnknownChannel)
+		}
 	}
 	*s = SetOf(cs...)
 	return nil

@@ -3,6 +3,7 @@ package notify_test
 import (
 	"bytes"
 	"encoding/json"
+	"errors"
 	"strings"
 	"testing"
 
@@ -73,5 +74,16 @@ func TestChannelText(t *testing.T) {
 	var c notify.Channel
 	if err := c.UnmarshalText([]byte("fax")); err == nil {
 		t.Error(`"fax" unmarshalled`)
+	}
+}
+
+// "" names the zero Channel, which is no channel: a set read from JSON
+// refuses it, as it refuses any other name that is no channel.
+func TestChannelSetUnmarshalRefusesEmptyName(t *testing.T) {
+	for _, in := range []string{`["", "sms"]`, `[""]`, `["sms", "fax"]`} {
+		s := notify.SetOf(notify.ChannelEmail)
+		if err := json.Unmarshal([]byte(in), &s); !errors.Is(err, notify.ErrUnknownChannel) || s != notify.SetOf(notify.ChannelEmail) {
+			t.Errorf("Unmarshal(%s) = %v, %v; want ErrUnknownChannel and the set untouched", in, s, err)
+		}
 	}
 }

@@ -199,3 +199,66 @@ func TestAttemptCtxDoneLateClosesAtTheDeadline(t *testing.T) {
 		}
 	})
 }
+
+// A retry-after that ends at the caller's deadline is not waited for: the
+// attempt after it would start with its context done, and the sender's
+// refusal of it would read as a failure that may have delivered the
+// message, hiding the rate limit. Each row gives the retry-after and the
+// deadline, in fake time, where the deadline's timer and the retry-after's
+// end at the same instant.
+func TestDispatchNoAttemptAtTheDeadline(t *testing.T) {
+	for _, tt := range []struct {
+		name            string
+		retryAfter, ctx time.Duration
+	}{
+		{"retry-after ends at the deadline", 50 * time.Millisecond, 50 * time.Millisecond},
+		{"retry-after ends past the deadline", 80 * time.Millisecond, 50 * time.Millisecond},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			synctest.Test(t, func(t *testing.T) {
+				calls := 0
+				sms := SMSFunc(func(ctx context.Context, m SMS) error {
+					calls++
+					if err := ctx.Err(); err != nil {
+						return err
+					}
+					return RateLimited(errors.New("busy"), tt.retryAfter)
+				})
+				ctx, cancel := context.WithTimeout(context.Background(), tt.ctx)
+				defer cancel()
+				start := time.Now()
+				d := &Dispatcher{Senders: Senders{SMS: sms}, Options: Options{MinBackoff: time.Millisecond, MaxBackoff: time.Millisecond}}
+				r := d.Dispatch(ctx, Batch{SMS: &SMS{Key: "k", From: "15881234", To: "+821012345678", Text: "hi"}})
+				e := r.Entries[0]
+				if calls != 1 || len(e.Attempts) != 1 {
+					t.Errorf("%d calls, %d attempts; want 1: the second would start at or past the deadline", calls, len(e.Attempts))
+				}
+				if !IsRateLimited(e.Err) || !errors.Is(e.Err, context.DeadlineExceeded) || e.MayHaveSent() {
+					t.Errorf("entry error %v, MayHaveSent %v; want the rate limit and the deadline, and not sent", e.Err, e.MayHaveSent())
+				}
+				if took := time.Since(start); took != 0 {
+					t.Errorf("Dispatch took %v: it waited for a retry it could not make", took)
+				}
+			})
+		})
+	}
+}
+
+// The context ends while the dispatcher waits to retry, and the wait
+// returns nil all the same (the default Wait's select may take its timer
+// when both are ready): the entry's error keeps the sender's error beside
+// the context's.
+func TestDispatchKeepsTheErrorWhenTheContextEndsDuringTheWait(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	calls := 0
+	sms := SMSFunc(func(context.Context, SMS) error { calls++; return RateLimited(errors.New("busy"), time.Second) })
+	d := &Dispatcher{Senders: Senders{SMS: sms}, Options: Options{
+		Wait: func(context.Context, time.Duration) error { cancel(); return nil },
+	}}
+	r := d.Dispatch(ctx, Batch{SMS: &SMS{Key: "k", From: "15881234", To: "+821012345678", Text: "hi"}})
+	e := r.Entries[0]
+	if calls != 1 || !IsRateLimited(e.Err) || !errors.Is(e.Err, context.Canceled) || !IsRateLimited(r.Err()) {
+		t.Errorf("%d calls, entry error %v; want one call, the rate limit and context.Canceled", calls, e.Err)
+	}
+}

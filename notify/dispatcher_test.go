@@ -1024,6 +1024,54 @@ func TestDispatchInvalidAlimTalkAndSubstitute(t *testing.T) {
 	}
 }
 
+// An AlimTalk delivered by its substitute says why the AlimTalk itself did
+// not go, so that a template problem that turns every AlimTalk into a paid
+// SMS shows in the report; Err stays nil, since the message was delivered.
+func TestDispatchSubstitutedFor(t *testing.T) {
+	for _, tt := range []struct {
+		name  string
+		setup func(*notifytest.Fakes, *notify.Senders, *notify.AlimTalk)
+		want  error // nil: delivered directly, no reason
+	}{
+		{"invalid: too long", func(_ *notifytest.Fakes, _ *notify.Senders, a *notify.AlimTalk) {
+			a.Text = strings.Repeat("가", notify.AlimTalkMaxRunes+1)
+		}, notify.ErrTooLong},
+		{"invalid: no template", func(_ *notifytest.Fakes, _ *notify.Senders, a *notify.AlimTalk) {
+			a.TemplateCode = ""
+		}, notify.ErrNoTemplate},
+		{"no AlimTalk sender", func(_ *notifytest.Fakes, s *notify.Senders, _ *notify.AlimTalk) {
+			s.AlimTalk = nil
+		}, notify.ErrNoSender},
+		{"refused by the recipient", func(f *notifytest.Fakes, _ *notify.Senders, _ *notify.AlimTalk) {
+			f.AlimTalk.FailAlways(notify.ErrRecipientRefused)
+		}, notify.ErrRecipientRefused},
+		{"delivered", func(*notifytest.Fakes, *notify.Senders, *notify.AlimTalk) {}, nil},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			fakes, senders := notifytest.NewSenders()
+			a := testAlimTalk()
+			tt.setup(fakes, &senders, a)
+			r := newDispatcher(senders, &waits{}).Dispatch(context.Background(), notify.Batch{AlimTalk: a})
+			e := r.Entries[0]
+			wantOutcome := notify.DeliveredBySubstitute
+			if tt.want == nil {
+				wantOutcome = notify.Delivered
+			}
+			if e.Outcome != wantOutcome || e.Err != nil || r.Err() != nil {
+				t.Errorf("entry %v, %v; report error %v; want %v and no error", e.Outcome, e.Err, r.Err(), wantOutcome)
+			}
+			if (tt.want == nil) != (e.SubstitutedFor == nil) || tt.want != nil && !errors.Is(e.SubstitutedFor, tt.want) {
+				t.Errorf("SubstitutedFor = %v, want an error wrapping %v", e.SubstitutedFor, tt.want)
+			}
+			var b strings.Builder
+			slog.New(slog.NewTextHandler(&b, nil)).Info("r", "entry", e)
+			if strings.Contains(b.String(), "substitutedFor") != (tt.want != nil) {
+				t.Errorf("logged entry %q; want substitutedFor only for a substitute", b.String())
+			}
+		})
+	}
+}
+
 // An attempt that delivered is logged at Debug as sent, one that failed at
 // Warn: a handler at Info shows the failures only.
 func TestDispatchLogLevels(t *testing.T) {

@@ -70,8 +70,10 @@
 // abandoned call the AlimTalk may have reached the customer, so it gets no
 // substitute, even if a later attempt fails permanently: at most one of the
 // two reaches the customer, never both. The entry says
-// [DeliveredBySubstitute] with Via [ChannelSMS], and keeps the AlimTalk's
-// attempts before the substitute's.
+// [DeliveredBySubstitute] with Via [ChannelSMS], keeps the AlimTalk's
+// attempts before the substitute's, and says in [Entry.SubstitutedFor] why
+// the AlimTalk did not go: an invalid AlimTalk, a template problem that
+// turns every one into a paid SMS, shows there.
 //
 // # Retries
 //
@@ -82,7 +84,10 @@
 // retry-after, unless that is longer than Options.MaxRetryAfter (one minute
 // by default): then the message fails at once, as a rate limit, for the host
 // to send again later. A permanent failure is never retried, and nothing is
-// sent or retried once the caller's context is done. Options.Wait replaces
+// sent or retried once the caller's context is done or past its deadline:
+// a wait that would end at the deadline or later is not waited, and the
+// message fails at once with its last error and
+// [context.DeadlineExceeded]. Options.Wait replaces
 // the timer, so tests never sleep. Dispatch also runs inside a
 // testing/synctest bubble, with every wait and deadline in the bubble's fake
 // time, and a test outside the bubble in the same process is not disturbed.

@@ -80,6 +80,13 @@ type Entry struct {
 	// delivered. It names the channel and wraps the sender's error, so
 	// errors.Is and errors.As see through it.
 	Err error
+	// SubstitutedFor is, for [DeliveredBySubstitute], why the AlimTalk
+	// itself did not go: the recipient refused it, its provider refused it
+	// permanently, it was invalid (errors.Is with [ErrTooLong],
+	// [ErrNoTemplate] and the like: a template or settings problem that
+	// turns every AlimTalk into a paid SMS), or there was no AlimTalk
+	// sender. Nil for every other outcome.
+	SubstitutedFor error
 	// Started is when the dispatcher began the message: its first attempt,
 	// or the start of the dispatch for a message it did not send.
 	Started time.Time

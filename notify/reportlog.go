@@ -16,7 +16,8 @@ func (r Report) LogValue() slog.Value {
 
 // LogValue implements slog.LogValuer: the outcome, the channel that carried
 // a delivered message, the number of attempts, the duration, the
-// idempotency key and the error's text. The message itself is not in the
+// idempotency key, the error's text and, for a substitute, why the
+// AlimTalk did not go. The message itself is not in the
 // entry, and the dispatcher's errors name recipients masked only.
 func (e Entry) LogValue() slog.Value {
 	attrs := []slog.Attr{slog.String("outcome", e.Outcome.String())}
@@ -27,6 +28,9 @@ func (e Entry) LogValue() slog.Value {
 		slog.String("key", e.Key))
 	if e.Err != nil {
 		attrs = append(attrs, slog.String("err", e.Err.Error()))
+	}
+	if e.SubstitutedFor != nil {
+		attrs = append(attrs, slog.String("substitutedFor", e.SubstitutedFor.Error()))
 	}
 	return slog.GroupValue(attrs...)
 }

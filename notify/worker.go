@@ -223,6 +223,9 @@ func (st *dispatch) finish(w *worker, i int, o Outcome, via Channel, err error) 
 	j := &st.jobs[i]
 	e := &st.entries[i]
 	e.Outcome, e.Via, e.Err = o, via, err
+	if o == DeliveredBySubstitute {
+		e.SubstitutedFor = j.prior
+	}
 	e.Started, e.Duration = st.t0.Add(j.begin), w.now()-j.begin
 	if st.pending.Add(-1) == 0 {
 		if wt := st.w.Load(); wt != nil {
@@ -234,10 +237,16 @@ func (st *dispatch) finish(w *worker, i int, o Outcome, via Channel, err error) 
 // try calls job i's sender, or its substitute's, until it succeeds, fails
 // permanently, runs out of attempts, or ctx is done. The error names the
 // channel. It reports false if a call was abandoned.
+//
+// No attempt starts at or past ctx's deadline, even before ctx's own timer
+// has marked it done: a sender given a context already done refuses the
+// call, and that refusal would read as a failure that may have delivered
+// the message, hiding the rate limit that came before it.
 func (st *dispatch) try(w *worker, i int, sub bool) (error, bool) {
+	var last error // the previous attempt's, as retry words it
 	for n := 1; ; n++ {
-		if st.ctx.Err() != nil {
-			return st.notSent(i, sub), true
+		if st.ctx.Err() != nil || w.now() >= st.pdl {
+			return errors.Join(last, st.notSent(i, sub)), true
 		}
 		err, ok := st.attempt(w, i, sub)
 		if !ok {
@@ -246,8 +255,9 @@ func (st *dispatch) try(w *worker, i int, sub bool) (error, bool) {
 		if err == nil {
 			return nil, true
 		}
-		if err, stop := st.retry(w, i, sub, n, err); stop {
-			return err, true
+		var stop bool
+		if last, stop = st.retry(w, i, sub, n, err); stop {
+			return last, true
 		}
 	}
 }
@@ -285,7 +295,8 @@ func (st *dispatch) attempt(w *worker, i int, sub bool) (error, bool) {
 	return err, true
 }
 
-// notSent is the error of job i when ctx ended before its next attempt.
+// notSent is the error of job i when ctx ended, or reached its deadline,
+// before its next attempt.
 //
 //go:noinline
 func (st *dispatch) notSent(i int, sub bool) error {
@@ -293,12 +304,18 @@ func (st *dispatch) notSent(i int, sub bool) error {
 	if sub {
 		ch = ChannelSMS
 	}
-	return fmt.Errorf("notify: %v: %w", ch, st.ctx.Err())
+	err := st.ctx.Err()
+	if err == nil {
+		err = context.DeadlineExceeded // the deadline has passed; ctx's timer has yet to say so
+	}
+	return fmt.Errorf("notify: %v: %w", ch, err)
 }
 
 // retry decides what follows the failed attempt n of job i, and waits
-// before the next one. It reports stop, with the error naming the channel,
-// if there is no next one.
+// before the next one. It returns the attempt's error naming the channel,
+// and reports stop, with the reason joined to that error, if there is no
+// next one. A wait that would end at or past ctx's deadline is not waited:
+// the attempt after it could not be made.
 //
 //go:noinline
 func (st *dispatch) retry(w *worker, i int, sub bool, n int, err error) (error, bool) {
@@ -321,12 +338,15 @@ func (st *dispatch) retry(w *worker, i int, sub bool, n int, err error) (error, 
 		}
 		wait = max(wait, ra)
 	}
+	if wait >= st.pdl-w.read() {
+		return errors.Join(err, fmt.Errorf("notify: %v: not retried: the wait, %v, outlasts the context: %w", ch, wait, context.DeadlineExceeded)), true
+	}
 	werr := o.wait(st.ctx, wait)
 	w.fresh = false
 	if werr != nil {
 		return errors.Join(err, fmt.Errorf("notify: %v: retry: %w", ch, werr)), true
 	}
-	return nil, false
+	return err, false
 }
 
 // call makes one call of job i's sender, or its substitute's, recovering a

@@ -17,7 +17,9 @@ import (
 // A Conformance says how to build the messages the suite sends.
 type Conformance[M any] struct {
 	// Valid returns a message the sender accepts: to a test recipient the
-	// host's provider sandbox takes. Required.
+	// host's provider sandbox takes. Required. The suite calls it a dozen
+	// times or more, some of them at once: give each message a Key of its
+	// own if the provider refuses a key it has seen.
 	//
 	// The suite looks for the recipient in the sender's errors: a number's
 	// last 8 digits, however they are grouped, and an address or its local
@@ -179,7 +181,8 @@ func check[M any](send func(context.Context, M) error, clone func(M) M, personal
 	} else if err != nil {
 		fail("a valid message was refused: %v", err)
 	}
-	if !reflect.DeepEqual(before, m) {
+	modified := !reflect.DeepEqual(before, m)
+	if modified {
 		fail("the sender modified the message it was given")
 	}
 
@@ -266,6 +269,12 @@ func check[M any](send func(context.Context, M) error, clone func(M) M, personal
 		case !notify.IsPermanent(err):
 			fail("an invalid recipient: got a transient error, want notify.Permanent: %v", err)
 		}
+	}
+
+	// Nor did it change the message later, as one that keeps its maps or
+	// slices and writes them once it has returned would.
+	if !modified && !reflect.DeepEqual(before, m) {
+		fail("the sender modified the message it was given after it returned")
 	}
 
 	// No error holds the recipient or the text: the dispatcher logs a

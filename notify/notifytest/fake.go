@@ -49,7 +49,10 @@ type Fake[M any] struct {
 	hanging bool // always is the hang of HangIgnoringContext
 }
 
-// Sent returns a copy of the messages the fake accepted, in order.
+// Sent returns the messages the fake accepted, in order, in a new slice.
+// Each is a copy the fake made as it accepted it (the sender's caller may
+// reuse its own), but the maps and slices of the messages Sent returns are
+// the fake's: read them, do not modify them.
 func (f *Fake[M]) Sent() []M {
 	f.mu.Lock()
 	defer f.mu.Unlock()

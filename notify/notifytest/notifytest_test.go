@@ -296,6 +296,28 @@ func TestConformanceCatchesBadSenders(t *testing.T) {
 			m.Headers["X-Sent"] = "yes"
 			return nil
 		}, "modified the message"},
+		// It writes the first message's map once it has returned, while
+		// the suite makes its second call (which waits for the write, so
+		// that the test itself has no data race).
+		{"modifies the message after returning", func() notify.EmailFunc {
+			var calls atomic.Int32
+			second, wrote := make(chan struct{}), make(chan struct{})
+			return func(ctx context.Context, m notify.Email) error {
+				switch calls.Add(1) {
+				case 1:
+					go func() {
+						<-second
+						m.Headers["X-Sent"] = "yes"
+						close(wrote)
+					}()
+					return nil
+				case 2:
+					close(second)
+					<-wrote
+				}
+				return ctx.Err()
+			}
+		}(), "modified the message it was given after it returned"},
 		{"calls an invalid recipient transient", func(ctx context.Context, m notify.Email) error {
 			if err := ctx.Err(); err != nil {
 				return err
