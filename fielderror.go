@@ -52,7 +52,7 @@ const (
 	CodeNotAsked Code = "notAsked"
 )
 
-// Codes of phone numbers. [ParsePhone] returns the first two;
+// Codes of phone numbers. [ParsePhone] returns the first three;
 // [Phone.TextError] the next six, for numbers that exist but cannot receive
 // text; and [Settings.ParseContact] the last, for a mobile of a country the
 // workspace does not text.
@@ -62,6 +62,12 @@ const (
 	// CodeInvalidNumber: it looks like a phone number, but no such number
 	// exists in its region's numbering plan.
 	CodeInvalidNumber Code = "invalidNumber"
+	// CodeAmbiguousNumber: the number starts with "00" and reads as two
+	// different numbers that both exist: "00" and a country code, as most
+	// of the world writes an international number, or the region's own
+	// longer international prefix ("008" in Korea) and another country
+	// code. The customer is asked to write it with "+".
+	CodeAmbiguousNumber Code = "ambiguousNumber"
 	// CodeFixedLine: a landline, which cannot receive text.
 	CodeFixedLine Code = "fixedLine"
 	// CodeVoIP: an internet phone number (070 in Korea).

@@ -128,6 +128,11 @@ var fieldTexts = [...]fieldText{
 		langKO: "존재하지 않는 번호예요. 번호를 확인하고, 해외 번호라면 국가 번호를 함께 입력해 주세요.",
 		langJA: "存在しない番号です。番号をご確認のうえ、海外の番号は国番号から入力してください。",
 	}},
+	{FieldPhone, CodeAmbiguousNumber, text{
+		langEN: "That number can be read in two ways. Please write it with + and the country code, such as +81 90-1234-5678.",
+		langKO: "번호를 두 가지로 읽을 수 있어요. +81 90-1234-5678처럼 +와 국가 번호로 시작해 입력해 주세요.",
+		langJA: "番号が二通りに読めます。+81 90-1234-5678のように、+と国番号から入力してください。",
+	}},
 	{FieldPhone, CodeFixedLine, text{
 		langEN: "That is a landline, which cannot receive text messages. Please enter a mobile number.",
 		langKO: "유선 전화번호는 문자를 받을 수 없어요. 휴대폰 번호를 입력해 주세요.",

@@ -166,6 +166,14 @@ func (p Phone) TextError() error {
 // digits after the mark would be dropped and the rest sent to, once again,
 // another number.
 //
+// A number written with "00" and a country code ("0081 90-1234-5678") reads
+// as "+" and that code, as most of the world writes an international
+// number, where the region's own, longer international prefix would read
+// it as another number that does not exist. If both readings exist and
+// differ, as "0081 90-…" does in Korea (008 is a Korean carrier's prefix,
+// and +1 90… a number in the US), it is refused ([CodeAmbiguousNumber]):
+// a text would reach whichever number it is not.
+//
 // A returned Phone exists but may not receive text; text follow-ups need
 // [Phone.CanText]. [Settings.ParseContact] applies both checks.
 func ParsePhone(raw, region string) (Phone, error) {
@@ -190,23 +198,78 @@ func ParsePhone(raw, region string) (Phone, error) {
 	if hasLetter(s) {
 		return Phone{}, fieldError(FieldPhone, CodeNotANumber)
 	}
-	n, err := phonenumbers.Parse(s, region)
-	if err != nil || n.GetExtension() != "" {
-		// An extension cannot receive a text, and E.164 has no room for
-		// it: the digits after "#", ",", ";" or "~" would be dropped.
-		return Phone{}, fieldError(FieldPhone, CodeNotANumber)
+	n, numRegion, code := parseNumber(s, region)
+	if plus, ok := idd00(s); ok {
+		// "00" and a country code, as most of the world writes an
+		// international number, may read as another number in a region
+		// whose international prefix is longer: Korea's "008" takes
+		// "0081 90-…" for +1 90…, a number in the US.
+		alt, altRegion, altCode := parseNumber(plus, region)
+		switch {
+		case altCode != "" && code == "":
+			// Only the region's reading exists.
+		case altCode != "":
+			// Neither does. libphonenumber cannot read a country code
+			// the region's prefix leaves ("0082 10…" is "+2 10…"): the
+			// other reading says better what is wrong.
+			if code == CodeNotANumber {
+				code = altCode
+			}
+		case code != "":
+			n, numRegion, code = alt, altRegion, ""
+		case n.GetCountryCode() != alt.GetCountryCode() || n.GetNationalNumber() != alt.GetNationalNumber():
+			return Phone{}, fieldError(FieldPhone, CodeAmbiguousNumber)
+		}
 	}
-	// IsValidNumber looks the region up itself; doing it once here and
-	// asking IsValidNumberForRegion costs the same and gives us the region.
-	numRegion := phonenumbers.GetRegionCodeForNumber(n)
-	if numRegion == "" || !phonenumbers.IsValidNumberForRegion(n, numRegion) {
-		return Phone{}, fieldError(FieldPhone, CodeInvalidNumber)
+	if code != "" {
+		return Phone{}, fieldError(FieldPhone, code)
 	}
 	return Phone{
 		E164:   phonenumbers.Format(n, phonenumbers.E164),
 		Region: numRegion,
 		Type:   phoneType(phonenumbers.GetNumberType(n)),
 	}, nil
+}
+
+// parseNumber parses s as written in region, and returns the number with
+// its region, or the code of why it is no number: [CodeNotANumber] for what
+// libphonenumber cannot read or a number with an extension (which cannot
+// receive a text, and E.164 has no room for the digits after "#", ",", ";"
+// or "~"), [CodeInvalidNumber] for a number that does not exist.
+func parseNumber(s, region string) (*phonenumbers.PhoneNumber, string, Code) {
+	n, err := phonenumbers.Parse(s, region)
+	if err != nil || n.GetExtension() != "" {
+		return nil, "", CodeNotANumber
+	}
+	// IsValidNumber looks the region up itself; doing it once here and
+	// asking IsValidNumberForRegion costs the same and gives us the region.
+	numRegion := phonenumbers.GetRegionCodeForNumber(n)
+	if numRegion == "" || !phonenumbers.IsValidNumberForRegion(n, numRegion) {
+		return nil, "", CodeInvalidNumber
+	}
+	return n, numRegion, ""
+}
+
+// idd00 reports whether s starts with "00", its first two digits being
+// zeros (ASCII, full-width or Arabic-Indic) with no "+" before them, and
+// returns s with the two zeros and what precedes them replaced by "+".
+func idd00(s string) (string, bool) {
+	zeros := 0
+	for i, r := range s {
+		switch r {
+		case '0', '０', '٠', '۰':
+			if zeros++; zeros == 2 {
+				return "+" + s[i+utf8.RuneLen(r):], true
+			}
+			continue
+		case '+':
+			return "", false
+		}
+		if unicode.IsDigit(r) {
+			return "", false
+		}
+	}
+	return "", false
 }
 
 // hasLetter reports whether s holds a letter of any script, other than the

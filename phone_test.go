@@ -80,6 +80,27 @@ func TestParsePhoneKorea(t *testing.T) {
 			Phone: followup.Phone{E164: "+819012345678", Region: "JP", Type: followup.PhoneMobile}}},
 		{"+1 201-555-0123", phoneResult{
 			Phone: followup.Phone{E164: "+12015550123", Region: "US", Type: followup.PhoneFixedLineOrMobile}}},
+		// "00" and a country code, as most of the world writes an
+		// international number. Korea's carriers' prefixes are 001, 002,
+		// 005, 006, 008 and 00700: "0082 10…" read through 008 is "+2 10…",
+		// which does not exist, and "0081 90…" is "+1 90…", a US number
+		// as real as the Japanese mobile the customer meant.
+		{"0082-10-1234-5678", phoneResult{Phone: mobile}},
+		{"(00)82 10 1234 5678", phoneResult{Phone: mobile}},
+		{"００８２-１０-１２３４-５６７８", phoneResult{Phone: mobile}},
+		{"0044 7400 123456", phoneResult{
+			Phone: followup.Phone{E164: "+447400123456", Region: "GB", Type: followup.PhoneMobile}}},
+		{"0081-90-1234-5678", phoneResult{Code: followup.CodeAmbiguousNumber}},
+		{"0081 80 1234 5678", phoneResult{Code: followup.CodeAmbiguousNumber}},
+		{"0091 90123 45678", phoneResult{Code: followup.CodeAmbiguousNumber}},
+		// A carrier's prefix reads as it always did; so does an extension
+		// and a number that exists in neither reading.
+		{"001-81-90-1234-5678", phoneResult{
+			Phone: followup.Phone{E164: "+819012345678", Region: "JP", Type: followup.PhoneMobile}}},
+		{"00700-82-10-1234-5678", phoneResult{Phone: mobile}},
+		{"0082-10-1234-5678#9", phoneResult{Code: followup.CodeNotANumber}},
+		{"0082-10-1234", phoneResult{Code: followup.CodeInvalidNumber}},
+		{"+0082 10 1234 5678", phoneResult{Code: followup.CodeNotANumber}},
 		{"", phoneResult{Code: followup.CodeEmpty}},
 		{"   ", phoneResult{Code: followup.CodeEmpty}},
 		{"tel:", phoneResult{Code: followup.CodeEmpty}},
@@ -136,6 +157,10 @@ func TestParsePhoneRegion(t *testing.T) {
 		// Japanese input methods type the prolonged sound mark as a dash.
 		{"090ー1234ー5678", "JP", phoneResult{Phone: followup.Phone{E164: "+819012345678", Region: "JP", Type: followup.PhoneMobile}}},
 		{"010-1234-5678", "", phoneResult{Phone: followup.Phone{E164: "+821012345678", Region: "KR", Type: followup.PhoneMobile}}},
+		// "00" and a country code where the region's international prefix
+		// is another (Japan's is 010, the US's 011).
+		{"0082-10-1234-5678", "JP", phoneResult{Phone: followup.Phone{E164: "+821012345678", Region: "KR", Type: followup.PhoneMobile}}},
+		{"00 82 10 1234 5678", "US", phoneResult{Phone: followup.Phone{E164: "+821012345678", Region: "KR", Type: followup.PhoneMobile}}},
 		// A number with +country is read in its own region whatever the default.
 		{"+82 10-1234-5678", "US", phoneResult{Phone: followup.Phone{E164: "+821012345678", Region: "KR", Type: followup.PhoneMobile}}},
 	}
@@ -358,7 +383,7 @@ func TestPhoneJSONKeepsRealValue(t *testing.T) {
 }
 
 func FuzzParsePhone(f *testing.F) {
-	for _, s := range []string{"010-1234-5678", "+82 10-1234-5678", "０１０-１２３４-５６７８", "tel:+1-201-555-0123", "02-123-4567", "1588-1234", "abc", ""} {
+	for _, s := range []string{"010-1234-5678", "+82 10-1234-5678", "０１０-１２３４-５６７８", "tel:+1-201-555-0123", "02-123-4567", "1588-1234", "0082-10-1234-5678", "0081 90 1234 5678", "abc", ""} {
 		f.Add(s, "KR")
 	}
 	f.Add("090-1234-5678", "jp")
