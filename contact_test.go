@@ -252,7 +252,7 @@ func TestEveryCodeHasMessages(t *testing.T) {
 			followup.CodeInvalidEncoding, followup.CodeControlCharacter, followup.CodeInvisibleCharacter,
 			followup.CodeContainsLink, followup.CodeContainsEmail},
 		followup.FieldPhone: {followup.CodeEmpty, followup.CodeTooLong, followup.CodeNotAsked,
-			followup.CodeNotANumber, followup.CodeInvalidNumber, followup.CodeFixedLine, followup.CodeVoIP,
+			followup.CodeNotANumber, followup.CodeInvalidNumber, followup.CodeAmbiguousNumber, followup.CodeFixedLine, followup.CodeVoIP,
 			followup.CodeTollFree, followup.CodePremiumRate, followup.CodePersonalNumber, followup.CodeNotMobile,
 			followup.CodeRegionNotAllowed},
 		followup.FieldEmail: {followup.CodeEmpty, followup.CodeTooLong, followup.CodeNotAsked,
