@@ -212,7 +212,7 @@ var developerTexts = [...]struct {
 	{CodeNotAsked, "not asked by the settings"},
 	{CodeNotANumber, "not a phone number"},
 	{CodeInvalidNumber, "not a valid number in its region"},
-	{CodeAmbiguousNumber, "reads as two numbers with \"00\" as \"+\" and as the region's prefix"},
+	{CodeAmbiguousNumber, "ambiguous: \"00\" read as \"+\" and as the region's prefix give two numbers"},
 	{CodeFixedLine, "a landline number cannot receive text messages"},
 	{CodeVoIP, "a VoIP number cannot receive text messages"},
 	{CodeTollFree, "a toll-free number cannot receive text messages"},
