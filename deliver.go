@@ -206,8 +206,11 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 	res := Result{Plan: cur}
 
 	// What p planned and the engine can no longer send, and why. It is
-	// used only while cur is still p's follow-up.
-	lost := p.Channels.Without(cur.Channels)
+	// used only while cur is still p's follow-up. A channel already on the
+	// record under p's key (a duplicate job, or a later step's run) is
+	// not lost: it went, or was refused, then.
+	handled := handledChannels(&c, p.Key)
+	lost := p.Channels.Without(cur.Channels).Without(handled)
 	refuse := func(ch notify.Channel, err error) {
 		res.Refused = append(res.Refused, Refusal{Channel: ch, Err: err})
 	}
@@ -228,7 +231,11 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 
 	switch {
 	case cur.Reason == OptedOut || cur.Reason == NoChannel:
-		for _, ch := range p.Channels.Channels() {
+		if p.Channels.Without(handled).Empty() {
+			res.Status = Cancelled
+			return res, nil
+		}
+		for _, ch := range p.Channels.Without(handled).Channels() {
 			err := e.lostBecause(ch, &c)
 			if err == nil {
 				err = ErrChannelDisabled
@@ -621,6 +628,23 @@ func (e *Engine) lostBecause(ch notify.Channel, c *Conversation) error {
 		return ErrChannelDisabled
 	}
 	return policy.Payable(ch, e.account.HasPaymentMethod)
+}
+
+// handledChannels returns the channels that follow-up k has a record of,
+// other than one still to be sent: each went, failed or was refused then,
+// and is not refused again. A text record counts for both text channels.
+func handledChannels(c *Conversation, k Key) notify.ChannelSet {
+	var set notify.ChannelSet
+	for i := range c.FollowUps {
+		switch r := &c.FollowUps[i]; {
+		case r.Key != k || r.pending():
+		case textChannels.Has(r.Channel):
+			set |= textChannels
+		default:
+			set = set.Add(r.Channel)
+		}
+	}
+	return set
 }
 
 // textChannels are the text channels: AlimTalk, and SMS, its substitute.

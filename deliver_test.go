@@ -766,6 +766,66 @@ func TestDeliverStalePlan(t *testing.T) {
 	}
 }
 
+// A channel that went is never recorded as refused afterwards, when a rule
+// changes between two runs of one follow-up: not by a duplicate of the job
+// that sent it, nor by the run of the next step. The history would say
+// the customer's text was refused when it was delivered.
+func TestDeliverDoesNotRefuseWhatWent(t *testing.T) {
+	text := []notify.Channel{notify.ChannelAlimTalk, notify.ChannelSMS}
+	escalating := withTiming(fullSettings, followup.Timing{Strategy: followup.Escalating})
+	for _, tt := range []struct {
+		name        string
+		s           followup.Settings
+		optOuts     []notify.Channel
+		wantStatus  followup.Status
+		wantSent    sent
+		wantRecords map[notify.Channel]bool // channel: delivered
+	}{
+		{name: "duplicate job after an opt-out of text", s: fullSettings, optOuts: text,
+			wantStatus: followup.Cancelled, wantRecords: map[notify.Channel]bool{}},
+		{name: "duplicate job after an opt-out of every channel", s: fullSettings,
+			optOuts:    append(text, notify.ChannelEmail),
+			wantStatus: followup.Cancelled, wantRecords: map[notify.Channel]bool{}},
+		{name: "escalation email after an opt-out of text", s: escalating, optOuts: text,
+			wantStatus: followup.Sent, wantSent: sent{Email: 1},
+			wantRecords: map[notify.Channel]bool{notify.ChannelEmail: true}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e, fakes := deliverEngine(t, tt.s, paying)
+			c := baseConversation(t)
+			now := t0.Add(3 * time.Minute)
+			p := e.Plan(now, c)
+			first, err := e.Deliver(context.Background(), now, p, c)
+			if err != nil || first.Status != followup.Sent {
+				t.Fatalf("first run: %v, %v", first.Status, err)
+			}
+			c.FollowUps = append(c.FollowUps, first.Records...)
+			c.OptOuts = tt.optOuts
+			if tt.s.Timing.Strategy == followup.Escalating {
+				p, now = first.Plan, first.Next // the README's loop: the next step
+			}
+			before := sentBy(fakes)
+			res, err := e.Deliver(context.Background(), now, p, c)
+			if err != nil || res.Status != tt.wantStatus {
+				t.Fatalf("second run: %v, %v; want %v", res.Status, err, tt.wantStatus)
+			}
+			checkRefused(t, res, map[notify.Channel]error{})
+			after := sentBy(fakes)
+			got := sent{AlimTalk: after.AlimTalk - before.AlimTalk, SMS: after.SMS - before.SMS, Email: after.Email - before.Email}
+			if diff := cmp.Diff(tt.wantSent, got); diff != "" {
+				t.Errorf("sent (-want +got):\n%s", diff)
+			}
+			records := map[notify.Channel]bool{}
+			for _, r := range res.Records {
+				records[r.Channel] = r.Delivered
+			}
+			if diff := cmp.Diff(tt.wantRecords, records); diff != "" {
+				t.Errorf("records (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
 // An AlimTalk template whose variables the options leave empty could never
 // be filled in: NewEngine refuses it rather than send SMS without a word.
 func TestNewEngineAlimTalkUnfilled(t *testing.T) {
