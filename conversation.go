@@ -150,7 +150,12 @@ type Reply struct {
 	Author string
 	// Text is the reply as the agent wrote it, plain text.
 	Text string
-	// At is when the agent sent it.
+	// At is when the agent sent it. Store it to the precision it has: a
+	// follow-up is recorded with the time of its newest reply
+	// ([Record.Through]), and a reply with that time or an earlier one
+	// counts as followed up, so a reply stored at the same second as one a
+	// follow-up carried, but listed only after it went, is never followed
+	// up. Replies at the same time are ordered by ID.
 	At time.Time
 	// Marketing marks a campaign or promotional message. Such messages are
 	// never followed up: that would be advertising sent to contact data

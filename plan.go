@@ -271,7 +271,7 @@ func (e *Engine) plan(now time.Time, c *Conversation, out *batch) Plan {
 			first = i
 			next = batch{key: Key{Conversation: c.ID, Reply: r.ID}, lo: r.At, hi: r.At.Add(e.timing.MaxWait)}
 			next.add(r.At)
-		case r.At.Before(next.lo):
+		case !r.At.After(next.lo) && earlier(r, &c.Unseen[first]):
 			unsorted = true
 		case r.At.Before(next.hi):
 			next.add(r.At)
@@ -280,7 +280,7 @@ func (e *Engine) plan(now time.Time, c *Conversation, out *batch) Plan {
 	if unsorted {
 		for i := range c.Unseen {
 			r := &c.Unseen[i]
-			if !(curOpen && cur.holds(r)) && !r.Marketing && r.At.After(done) && r.At.Before(c.Unseen[first].At) {
+			if !(curOpen && cur.holds(r)) && !r.Marketing && r.At.After(done) && earlier(r, &c.Unseen[first]) {
 				first = i
 			}
 		}
@@ -327,6 +327,13 @@ func (e *Engine) plan(now time.Time, c *Conversation, out *batch) Plan {
 		*out = *b
 	}
 	return Plan{Reason: Due, Key: b.key, SendAt: at, Channels: step, Replies: b.count, Through: b.last}
+}
+
+// earlier reports whether reply a comes before b: it was sent earlier, or
+// at the same time with a smaller ID, so that replies stored at the same
+// second name the same batch in whatever order the host lists them.
+func earlier(a, b *Reply) bool {
+	return a.At.Before(b.At) || a.At.Equal(b.At) && a.ID < b.ID
 }
 
 // available returns the channels that can reach this customer now: enabled

@@ -343,3 +343,24 @@ func TestPlanUnsortedReplies(t *testing.T) {
 		}
 	}
 }
+
+// Replies stored at the same time, as a canned macro posts several in one
+// second, name the same batch in whatever order the host lists them: the
+// tie goes to the smaller ID.
+func TestPlanTiedRepliesInAnyOrder(t *testing.T) {
+	e := mustEngine(t, fullSettings, paying, notify.Senders{})
+	now := t0.Add(10 * time.Minute)
+	replies := []followup.Reply{reply("r3", t0), reply("r1", t0), reply("r2", t0), reply("r4", t0.Add(time.Minute))}
+	want := followup.Key{Conversation: "c1", Reply: "r1"}
+	for _, order := range [][]int{{0, 1, 2, 3}, {1, 0, 2, 3}, {2, 0, 1, 3}, {3, 2, 1, 0}, {0, 2, 3, 1}} {
+		c := baseConversation(t)
+		c.Unseen = nil
+		for _, i := range order {
+			c.Unseen = append(c.Unseen, replies[i])
+		}
+		p := e.Plan(now, c)
+		if p.Reason != followup.Due || p.Key != want || p.Replies != 4 {
+			t.Errorf("order %v: %v, key %v, %d replies; want due, key %v, 4 replies", order, p.Reason, p.Key, p.Replies, want)
+		}
+	}
+}
