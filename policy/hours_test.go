@@ -192,6 +192,26 @@ func TestZoneLocal(t *testing.T) {
 	}
 }
 
+// Other names the time zone database may load are refused as "Local" is:
+// "localtime" links to each server's own zone on many systems, and the
+// "right/" zones count leap seconds, which Go does not. They are refused
+// before the database is read, so the test holds on any system.
+func TestZoneServerNames(t *testing.T) {
+	for _, name := range []string{"localtime", "LocalTime", "right/Asia/Seoul", "RIGHT/UTC"} {
+		if z, err := policy.LoadZone(name); !errors.Is(err, policy.ErrBadZone) {
+			t.Errorf("LoadZone(%q) = %q, %v; want ErrBadZone", name, z, err)
+		}
+		if err := policy.ZoneOf(time.FixedZone(name, 0)).Validate(); !errors.Is(err, policy.ErrBadZone) {
+			t.Errorf("a zone named %q: Validate() = %v, want ErrBadZone", name, err)
+		}
+	}
+	for _, name := range []string{"Asia/Seoul", "UTC", "America/New_York"} {
+		if _, err := policy.LoadZone(name); err != nil {
+			t.Errorf("LoadZone(%q) = %v", name, err)
+		}
+	}
+}
+
 // A zone name of up to 64 bytes is looked up; a longer one is refused
 // unread. Either way the error gives the length, not the name.
 func TestZoneNameLength(t *testing.T) {

@@ -3,6 +3,7 @@ package policy
 import (
 	"errors"
 	"fmt"
+	"strings"
 	"time"
 )
 
@@ -49,15 +50,17 @@ type Zone struct {
 // LoadZone returns the zone with the given IANA name, such as "Asia/Seoul"
 // or "UTC". An empty name is the zero Zone (not set). It returns an error
 // wrapping [ErrBadZone] for a name the time zone database does not hold,
-// a name longer than 64 bytes, and "Local". The error gives the name's
-// length, never the name.
+// a name longer than 64 bytes, "Local", "localtime" (on many systems a
+// link to the server's own zone) and the "right/" zones (which count leap
+// seconds, as Go does not). The error gives the name's length, never the
+// name.
 func LoadZone(name string) (Zone, error) {
 	switch {
 	case name == "":
 		return Zone{}, nil
 	case len(name) > maxZoneName:
 		return Zone{}, fmt.Errorf("%w: name too long (%d bytes)", ErrBadZone, len(name))
-	case name == localName:
+	case serverZone(name):
 		return Zone{}, errLocalZone()
 	}
 	loc, err := time.LoadLocation(name)
@@ -69,10 +72,21 @@ func LoadZone(name string) (Zone, error) {
 	return Zone{loc: loc}, nil
 }
 
-// errLocalZone is the error for the zone "Local". It is built when needed,
-// not at init.
+// serverZone reports whether name, which the time zone database may load,
+// is no zone a setting can hold: "Local", and "localtime", which on many
+// systems is a link to the server's own zone (/etc/localtime), mean a
+// different zone on each server; a "right/" zone counts leap seconds,
+// which Go does not, so its clock changes come some 27 seconds late. The
+// names are compared in any case: a file system may ignore it.
+func serverZone(name string) bool {
+	return name == localName || strings.EqualFold(name, "localtime") ||
+		len(name) >= 6 && strings.EqualFold(name[:6], "right/")
+}
+
+// errLocalZone is the error for a zone [serverZone] refuses. It is built
+// when needed, not at init, and does not repeat the name.
 func errLocalZone() error {
-	return fmt.Errorf("%w: %q is each server's own zone; name an IANA zone such as \"Asia/Seoul\"", ErrBadZone, localName)
+	return fmt.Errorf("%w: \"Local\", \"localtime\" and \"right/\" zones are not the same on every server; name an IANA zone such as \"Asia/Seoul\"", ErrBadZone)
 }
 
 // ZoneOf returns a Zone for loc, kept as given: ZoneOf(time.UTC) is UTC, not
@@ -109,11 +123,11 @@ func (z Zone) String() string {
 func (z Zone) IsZero() bool { return z.loc == nil }
 
 // Validate reports an error wrapping [ErrBadZone] for a zone of time.Local
-// (any location named "Local"), which means different hours on different
-// servers. The zero Zone is valid on its own; whether a zone must be set is
+// (any location named "Local"), or one named as [LoadZone] refuses, which
+// means different hours on different servers. The zero Zone is valid on its own; whether a zone must be set is
 // for the value that holds it to say (see [Schedule.Validate]).
 func (z Zone) Validate() error {
-	if z.loc != nil && z.loc.String() == localName {
+	if z.loc != nil && serverZone(z.loc.String()) {
 		return errLocalZone()
 	}
 	return nil
