@@ -332,9 +332,15 @@ func formatMasked(f fmt.State, verb rune, masked string) {
 	fmt.Fprintf(f, fmt.FormatString(f, verb), masked)
 }
 
+// maxNameStars bounds the stars of a masked name.
+const maxNameStars = 8
+
 // MaskName masks a name for logs: the first and the last character stay, the
-// rest become '*': "홍*동", "김**수"; a two-character name keeps its first
-// ("민*"), a one-character name is "*". The result is a plain string, safe in
+// rest become '*', at most eight of them: "홍*동", "김**수",
+// "A********n" for "Alexander Hamilton"; a two-character name keeps its
+// first ("민*"), a one-character name is "*". The stars' count is bounded so
+// that a hostile answer of a megabyte logs as a few bytes, and a long name
+// does not give away its length. The result is a plain string, safe in
 // any struct, slice or map a host logs, where a [Contact]'s own masking may
 // not apply (see [Contact]).
 func MaskName(name string) string {
@@ -353,7 +359,7 @@ func MaskName(name string) string {
 	// even in invalid UTF-8: a valid sequence found from the end starts at
 	// a character boundary the count also found.
 	last, _ := utf8.DecodeLastRuneInString(name)
-	return string(first) + strings.Repeat("*", n-2) + string(last)
+	return string(first) + strings.Repeat("*", min(n-2, maxNameStars)) + string(last)
 }
 
 // MaskEmail masks an email address for logs: the first character of the

@@ -165,6 +165,8 @@ func TestMaskName(t *testing.T) {
 		{"민지", "민*"},
 		{"홍길동", "홍*동"},
 		{"김민지수", "김**수"},
+		{"Alexander Hamilton", "A********n"},
+		{strings.Repeat("가", 1<<20), "가********가"},
 		{"John Smith", "J********h"},
 	}
 	for _, tt := range tests {
