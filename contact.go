@@ -43,7 +43,12 @@ type Contact struct {
 	// it for anything else needs the customer's consent (see [policy.Permit]).
 	Purpose policy.Purpose `json:"purpose,omitempty"`
 	// Inquiry identifies the conversation the contact information was
-	// collected in, as the host names it.
+	// collected in, as the host names it: a record for the host, who must
+	// be able to show what was collected for which inquiry. The engine
+	// does not check it: [Engine.Deliver] follows up any conversation with
+	// the contact it is given, a later chat of the same customer included.
+	// A host that reads the purpose as the one inquiry only passes a
+	// Contact only to the conversation its Inquiry names.
 	Inquiry string `json:"inquiry,omitempty"`
 }
 

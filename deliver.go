@@ -174,7 +174,9 @@ type Result struct {
 // count only the sends the host lists in [Conversation.Texts].
 //
 // The engine only ever uses contact data for [policy.PurposeInquiry]:
-// answering the inquiry it was collected for.
+// answering the customer's inquiry, never marketing. Which conversations a
+// contact may answer is the host's to say, by the Contact it passes: the
+// engine does not compare [Contact.Inquiry] with the conversation.
 //
 // Deliver then renders the messages in the customer's language (or the
 // workspace's; the AlimTalk and its substitute always in the workspace's, see

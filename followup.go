@@ -62,5 +62,7 @@
 // them is asked for explicitly: marshal [Contact.Masked].
 // Contact data may be used only to answer the inquiry it was collected for
 // ([policy.PurposeInquiry]); any other use needs the customer's separate
-// consent.
+// consent. The engine enforces the purpose; which conversation a contact
+// answers is the host's to say, by the Contact it passes (see
+// [Contact.Inquiry]).
 package followup
