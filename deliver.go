@@ -233,11 +233,12 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 
 	switch {
 	case cur.Reason == OptedOut || cur.Reason == NoChannel:
-		if p.Channels.Without(handled).Empty() {
+		left := p.Channels.Without(handled)
+		if left.Empty() {
 			res.Status = Cancelled
 			return res, nil
 		}
-		for _, ch := range p.Channels.Without(handled).Channels() {
+		for _, ch := range left.Channels() {
 			err := e.lostBecause(ch, &c)
 			if err == nil {
 				err = ErrChannelDisabled
@@ -635,6 +636,8 @@ func (e *Engine) lostBecause(ch notify.Channel, c *Conversation) error {
 // handledChannels returns the channels that follow-up k has a record of,
 // other than one still to be sent: each went, failed or was refused then,
 // and is not refused again. A text record counts for both text channels.
+// (nextStep counts the same set, its sent, in the pass over the records
+// it makes anyway: Plan does not pay for a second one.)
 func handledChannels(c *Conversation, k Key) notify.ChannelSet {
 	var set notify.ChannelSet
 	for i := range c.FollowUps {

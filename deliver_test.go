@@ -50,6 +50,16 @@ func sentBy(f *notifytest.Fakes) sent {
 	return sent{len(f.AlimTalk.Sent()), len(f.SMS.Sent()), len(f.Email.Sent()), len(f.Push.Sent())}
 }
 
+// deliveredByChannel maps each channel res records to whether it was
+// delivered.
+func deliveredByChannel(res followup.Result) map[notify.Channel]bool {
+	m := map[notify.Channel]bool{}
+	for _, r := range res.Records {
+		m[r.Channel] = r.Delivered
+	}
+	return m
+}
+
 // refusals maps each refused channel to its rule's error.
 func refusals(r followup.Result) map[notify.Channel]error {
 	m := map[notify.Channel]error{}
@@ -755,11 +765,7 @@ func TestDeliverStalePlan(t *testing.T) {
 				t.Errorf("sent (-want +got):\n%s", diff)
 			}
 			checkRefused(t, res, tt.wantRefused)
-			records := map[notify.Channel]bool{}
-			for _, r := range res.Records {
-				records[r.Channel] = r.Delivered
-			}
-			if diff := cmp.Diff(tt.wantRecords, records); diff != "" {
+			if diff := cmp.Diff(tt.wantRecords, deliveredByChannel(res)); diff != "" {
 				t.Errorf("records (-want +got):\n%s", diff)
 			}
 		})
@@ -815,11 +821,7 @@ func TestDeliverDoesNotRefuseWhatWent(t *testing.T) {
 			if diff := cmp.Diff(tt.wantSent, got); diff != "" {
 				t.Errorf("sent (-want +got):\n%s", diff)
 			}
-			records := map[notify.Channel]bool{}
-			for _, r := range res.Records {
-				records[r.Channel] = r.Delivered
-			}
-			if diff := cmp.Diff(tt.wantRecords, records); diff != "" {
+			if diff := cmp.Diff(tt.wantRecords, deliveredByChannel(res)); diff != "" {
 				t.Errorf("records (-want +got):\n%s", diff)
 			}
 		})
