@@ -29,7 +29,8 @@ type Conversation struct {
 	// and so of the job ids and the idempotency keys providers see. It must
 	// be unique across every workspace that shares the host's queue and
 	// providers: prefix ids numbered per workspace with the workspace's.
-	// [Engine.Deliver] refuses a conversation without one ([ErrNoID]).
+	// [Engine.Plan] answers [Malformed] for a conversation without one,
+	// and [Engine.Deliver] refuses it ([ErrNoID]).
 	ID string
 	// StartedBy says who opened the conversation.
 	StartedBy Party
@@ -142,9 +143,10 @@ func (p *Party) UnmarshalText(b []byte) error { return partyText.Unmarshal(b, p)
 // Reply is an agent's message to the customer.
 type Reply struct {
 	// ID identifies the reply within its conversation; the first unseen
-	// reply of a batch names the batch's key. [Engine.Deliver] refuses an
-	// unseen reply without one ([ErrNoID]), unless it is Marketing: every
-	// batch would have the same key.
+	// reply of a batch names the batch's key. [Engine.Plan] answers
+	// [Malformed] for an unseen reply without one, and [Engine.Deliver]
+	// refuses it ([ErrNoID]), unless it is Marketing: every batch would
+	// have the same key.
 	ID string
 	// Author is the agent's display name, shown in the follow-up.
 	Author string
@@ -155,7 +157,9 @@ type Reply struct {
 	// ([Record.Through]), and a reply with that time or an earlier one
 	// counts as followed up, so a reply stored at the same second as one a
 	// follow-up carried, but listed only after it went, is never followed
-	// up. Replies at the same time are ordered by ID.
+	// up. Replies at the same time are ordered by ID. An unseen reply that
+	// is not Marketing must have one: Plan answers [Malformed] without it,
+	// and Deliver returns [ErrNoTime].
 	At time.Time
 	// Marketing marks a campaign or promotional message. Such messages are
 	// never followed up: that would be advertising sent to contact data
@@ -203,24 +207,40 @@ type TextHistory struct {
 	ByWorkspace []time.Time
 }
 
-// ErrNoID is returned by [Engine.Deliver] for a conversation, or an unseen
-// reply that is not marketing, whose ID is empty. [Engine.Plan] does not
-// check; a job whose Deliver fails so fails the same way every time. The IDs make the follow-up's [Key], and so the
-// job id and the providers' idempotency keys: without them, follow-ups of
-// different conversations, or batches of one, would share a key, and a
-// provider would drop all but the first.
+// ErrNoID is returned by [Conversation.Validate] and [Engine.Deliver] for a
+// conversation, or an unseen reply that is not marketing, whose ID is empty.
+// The IDs make the follow-up's [Key], and so the job id and the providers'
+// idempotency keys: without them, follow-ups of different conversations, or
+// batches of one, would share a key, and a provider would drop all but the
+// first.
 var ErrNoID = errors.New("followup: conversation or reply without an ID")
 
-// checkIDs returns an error wrapping ErrNoID if c or one of its unseen
-// replies that may be followed up has no ID.
-func (c *Conversation) checkIDs() error {
+// ErrNoTime is returned by [Conversation.Validate] and [Engine.Deliver] for
+// an unseen reply that is not marketing whose At is the zero time. Batching
+// and the record of what was followed up go by the replies' times: a reply
+// without one would read as followed up long ago, and never go.
+var ErrNoTime = errors.New("followup: reply without a time")
+
+// Validate reports whether the engine can key and batch the conversation's
+// follow-ups: it returns an error wrapping [ErrNoID] if the conversation,
+// or an unseen reply that is not marketing, has no ID, or [ErrNoTime] if
+// such a reply has no time; nil otherwise. The error names the first
+// problem, by the reply's index in Unseen, never by its content.
+//
+// [Engine.Plan] makes the same checks and answers [Malformed];
+// [Engine.Deliver] returns Validate's error. Marketing messages are never
+// followed up, so they need neither.
+func (c Conversation) Validate() error {
 	if c.ID == "" {
 		return fmt.Errorf("%w: the conversation has none", ErrNoID)
 	}
 	for i := range c.Unseen {
-		// A marketing message is never followed up and names no key.
-		if c.Unseen[i].ID == "" && !c.Unseen[i].Marketing {
+		switch r := &c.Unseen[i]; {
+		case r.Marketing:
+		case r.ID == "":
 			return fmt.Errorf("%w: unseen reply %d has none", ErrNoID, i)
+		case r.At.IsZero():
+			return fmt.Errorf("%w: unseen reply %d has none", ErrNoTime, i)
 		}
 	}
 	return nil

@@ -1342,34 +1342,71 @@ func TestDeliverErrorResultIsZero(t *testing.T) {
 	}
 }
 
-// TestDeliverRefusesMissingIDs: the IDs make the idempotency keys; without
-// them, follow-ups would share a key and providers would drop all but one.
-func TestDeliverRefusesMissingIDs(t *testing.T) {
+// TestMalformedConversation: the IDs make the idempotency keys (without
+// them, follow-ups would share a key and providers would drop all but one),
+// and the replies' times the batches (a reply without one would read as
+// followed up long ago). Plan answers Malformed, Validate says what is
+// missing, and Deliver refuses the conversation with Validate's error,
+// whatever plan it is given.
+func TestMalformedConversation(t *testing.T) {
 	e, fakes := deliverEngine(t, fullSettings, paying)
 	now := t0.Add(5 * time.Minute)
-	for name, change := range map[string]func(*followup.Conversation){
-		"conversation": func(c *followup.Conversation) { c.ID = "" },
-		"reply":        func(c *followup.Conversation) { c.Unseen[0].ID = "" },
-		"later reply":  func(c *followup.Conversation) { c.Unseen = append(c.Unseen, reply("", t0)) },
+	due := e.Plan(now, baseConversation(t))
+	for _, tt := range []struct {
+		name   string
+		change func(*followup.Conversation)
+		want   error
+	}{
+		{"conversation without an ID", func(c *followup.Conversation) { c.ID = "" }, followup.ErrNoID},
+		{"reply without an ID", func(c *followup.Conversation) { c.Unseen[0].ID = "" }, followup.ErrNoID},
+		{"later reply without an ID", func(c *followup.Conversation) { c.Unseen = append(c.Unseen, reply("", t0)) }, followup.ErrNoID},
+		{"reply without a time", func(c *followup.Conversation) { c.Unseen[0].At = time.Time{} }, followup.ErrNoTime},
+		{"later reply without a time", func(c *followup.Conversation) {
+			c.Unseen = append(c.Unseen, reply("r2", time.Time{}))
+		}, followup.ErrNoTime},
+		{"reply without a time, after a follow-up", func(c *followup.Conversation) {
+			c.FollowUps = []followup.Record{rec(k1, notify.ChannelAlimTalk, t0.Add(time.Minute), t0, true),
+				rec(k1, notify.ChannelEmail, t0.Add(time.Minute), t0, true)}
+			c.Unseen = append(c.Unseen, reply("r2", time.Time{}))
+		}, followup.ErrNoTime},
 	} {
 		c := baseConversation(t)
-		change(&c)
-		res, err := e.Deliver(context.Background(), now, e.Plan(now, c), c)
-		if !errors.Is(err, followup.ErrNoID) {
-			t.Errorf("%s without an ID: err = %v", name, err)
+		tt.change(&c)
+		if err := c.Validate(); !errors.Is(err, tt.want) {
+			t.Errorf("%s: Validate() = %v, want %v", tt.name, err, tt.want)
 		}
-		if res.Status != 0 {
-			t.Errorf("%s without an ID: status %v", name, res.Status)
+		if p := e.Plan(now, c); p != (followup.Plan{Reason: followup.Malformed}) {
+			t.Errorf("%s: Plan = %+v, want only Malformed", tt.name, p)
+		}
+		for _, p := range []followup.Plan{due, e.Plan(now, c)} {
+			res, err := e.Deliver(context.Background(), now, p, c)
+			if !errors.Is(err, tt.want) {
+				t.Errorf("%s: Deliver(%v plan) err = %v, want %v", tt.name, p.Reason, err, tt.want)
+			}
+			if res.Status != 0 || res.Records != nil {
+				t.Errorf("%s: Deliver(%v plan) = %v with %d records", tt.name, p.Reason, res.Status, len(res.Records))
+			}
 		}
 	}
 	if n := fakes.SMS.Calls() + fakes.AlimTalk.Calls() + fakes.Email.Calls(); n != 0 {
 		t.Errorf("%d messages sent", n)
 	}
-	// A marketing message is never followed up: it needs no ID.
-	c := baseConversation(t)
-	c.Unseen = append(c.Unseen, followup.Reply{Text: "sale!", At: t0, Marketing: true})
+	// Nothing to follow up: Plan says so before it looks at the IDs.
+	c := followup.Conversation{CustomerWrote: true}
+	if p := e.Plan(now, c); p.Reason != followup.NothingUnseen {
+		t.Errorf("no ID, nothing unseen: Plan = %v", p.Reason)
+	}
+	if err := c.Validate(); !errors.Is(err, followup.ErrNoID) {
+		t.Errorf("no ID, nothing unseen: Validate() = %v", err)
+	}
+	// A marketing message is never followed up: it needs neither.
+	c = baseConversation(t)
+	c.Unseen = append(c.Unseen, followup.Reply{Text: "sale!", Marketing: true})
+	if err := c.Validate(); err != nil {
+		t.Errorf("with a marketing message without an ID or a time: Validate() = %v", err)
+	}
 	if res, err := e.Deliver(context.Background(), now, e.Plan(now, c), c); err != nil || res.Status != followup.Sent {
-		t.Errorf("with a marketing message without an ID: %v, %v", res.Status, err)
+		t.Errorf("with a marketing message without an ID or a time: %v, %v", res.Status, err)
 	}
 	if k := (followup.Key{}).For(notify.ChannelSMS); k != "" {
 		t.Errorf("Key{}.For(sms) = %q, want no key", k)

@@ -28,7 +28,7 @@ func TestEnumTextRule(t *testing.T) {
 			"fixedLineOrMobile", "tollFree", "premiumRate", "sharedCost", "voip", "personal", "pager", "uan", "voicemail")
 	})
 	t.Run("Reason", func(t *testing.T) {
-		enumtext.Names[followup.Reason](t, followup.ErrUnknownName, "", "due", "agentStartedUnanswered", "nothingUnseen",
+		enumtext.Names[followup.Reason](t, followup.ErrUnknownName, "", "due", "agentStartedUnanswered", "nothingUnseen", "malformed",
 			"onlyMarketing", "alreadyFollowedUp", "noContact", "noChannel", "optedOut", "customerPresent", "notAwayLongEnough")
 	})
 	t.Run("Status", func(t *testing.T) {

@@ -20,6 +20,11 @@ const (
 	AgentStartedUnanswered
 	// NothingUnseen: the customer has seen every reply.
 	NothingUnseen
+	// Malformed: the conversation has no ID, or an unseen reply that is
+	// not marketing has no ID or no time, so no follow-up can be keyed or
+	// batched. The host's data needs fixing: [Conversation.Validate] says
+	// what is missing, and [Engine.Deliver] returns that error.
+	Malformed
 	// OnlyMarketing: the only replies not yet followed up are marketing
 	// messages, which are never followed up.
 	OnlyMarketing
@@ -52,6 +57,7 @@ var reasonText = enumname.Text[Reason]{
 		Due:                    "due",
 		AgentStartedUnanswered: "agentStartedUnanswered",
 		NothingUnseen:          "nothingUnseen",
+		Malformed:              "malformed",
 		OnlyMarketing:          "onlyMarketing",
 		AlreadyFollowedUp:      "alreadyFollowedUp",
 		NoContact:              "noContact",
@@ -200,7 +206,7 @@ func (b *batch) holds(r *Reply) bool {
 // update), on any instance.
 //
 // The checks, in order: an agent-started chat the customer never answered;
-// replies unseen; marketing only; already followed up; contact; channels;
+// replies unseen; IDs and times ([Conversation.Validate]); marketing only; already followed up; contact; channels;
 // opt-outs; presence.
 //
 // Batching: a follow-up carries the unseen replies from its first up to
@@ -228,6 +234,9 @@ func (e *Engine) plan(now time.Time, c *Conversation, out *batch) Plan {
 	if len(c.Unseen) == 0 {
 		return Plan{Reason: NothingUnseen}
 	}
+	if c.ID == "" {
+		return Plan{Reason: Malformed}
+	}
 	avail, availReason := e.available(c)
 
 	// The newest follow-up in the history, and whether it has steps left.
@@ -243,7 +252,7 @@ func (e *Engine) plan(now time.Time, c *Conversation, out *batch) Plan {
 	var curStep notify.ChannelSet
 	if !cur.key.IsZero() && availReason == 0 {
 		for i := range c.Unseen {
-			if r := &c.Unseen[i]; r.ID == cur.key.Reply && !r.At.After(done) {
+			if r := &c.Unseen[i]; r.ID == cur.key.Reply && !r.At.After(done) && !r.At.IsZero() {
 				cur.lo, cur.hi, cur.fromHistory = r.At, r.At.Add(e.timing.MaxWait), true
 				cur.freeze(c)
 				curAt, curStep, curOpen = e.nextStep(c, &cur, avail)
@@ -257,16 +266,20 @@ func (e *Engine) plan(now time.Time, c *Conversation, out *batch) Plan {
 	// Unseen is documented oldest first, so the new batch is built in the
 	// same pass; replies out of order fall back to a second pass.
 	next := batch{}
-	first, marketing, old, unsorted := -1, false, false, false
+	first, marketing, old, unsorted, malformed := -1, false, false, false, false
 	for i := range c.Unseen {
 		r := &c.Unseen[i]
 		switch {
+		case r.ID == "" && !r.Marketing:
+			malformed = true
 		case curOpen && cur.holds(r):
 			cur.add(r.At)
 		case r.Marketing:
 			marketing = marketing || r.At.After(done)
 		case !r.At.After(done):
+			// A reply without a time lands here: it is after nothing.
 			old = true
+			malformed = malformed || r.At.IsZero()
 		case first < 0:
 			first = i
 			next = batch{key: Key{Conversation: c.ID, Reply: r.ID}, lo: r.At, hi: r.At.Add(e.timing.MaxWait)}
@@ -276,6 +289,9 @@ func (e *Engine) plan(now time.Time, c *Conversation, out *batch) Plan {
 		case r.At.Before(next.hi):
 			next.add(r.At)
 		}
+	}
+	if malformed {
+		return Plan{Reason: Malformed}
 	}
 	if unsorted {
 		for i := range c.Unseen {

@@ -2,6 +2,7 @@ package followup_test
 
 import (
 	"context"
+	"math/rand/v2"
 	"testing"
 	"time"
 
@@ -361,6 +362,42 @@ func TestPlanTiedRepliesInAnyOrder(t *testing.T) {
 		p := e.Plan(now, c)
 		if p.Reason != followup.Due || p.Key != want || p.Replies != 4 {
 			t.Errorf("order %v: %v, key %v, %d replies; want due, key %v, 4 replies", order, p.Reason, p.Key, p.Replies, want)
+		}
+	}
+}
+
+// TestPlanMalformedMatchesValidate: on random conversations, some with
+// replies missing an ID or a time, in any order, with follow-ups recorded
+// under any of their keys, Plan answers Malformed exactly when Validate
+// finds a problem and there is something unseen to follow up.
+func TestPlanMalformedMatchesValidate(t *testing.T) {
+	e := mustEngine(t, fullSettings, paying, notify.Senders{})
+	r := rand.New(rand.NewPCG(12, 1))
+	ids := []string{"", "r1", "r2", "r3"}
+	times := []time.Time{{}, t0, t0.Add(time.Minute), t0.Add(20 * time.Minute)}
+	for range 20000 {
+		c := baseConversation(t)
+		c.Unseen = nil
+		for range r.IntN(4) {
+			c.Unseen = append(c.Unseen, followup.Reply{ID: ids[r.IntN(len(ids))], At: times[r.IntN(len(times))],
+				Marketing: r.IntN(5) == 0})
+		}
+		for range r.IntN(3) {
+			k := followup.Key{Conversation: "c1", Reply: ids[1+r.IntN(len(ids)-1)]}
+			at := times[1+r.IntN(len(times)-1)]
+			c.FollowUps = append(c.FollowUps, rec(k, notify.ChannelAlimTalk, at.Add(3*time.Minute), at, true))
+		}
+		if r.IntN(10) == 0 {
+			c.ID = ""
+		}
+		now := t0.Add(30 * time.Minute)
+		p := e.Plan(now, c)
+		invalid := c.Validate() != nil && len(c.Unseen) > 0
+		if (p.Reason == followup.Malformed) != invalid {
+			t.Fatalf("Plan = %v, Validate() = %v, for %+v", p.Reason, c.Validate(), c)
+		}
+		if invalid && p != (followup.Plan{Reason: followup.Malformed}) {
+			t.Fatalf("a Malformed plan carries more: %+v", p)
 		}
 	}
 }
