@@ -345,7 +345,8 @@ func TestSettingsJSONKeysIgnoreCase(t *testing.T) {
 }
 
 // Values read as leniently as keys: a strategy in any case, and null for a
-// duration, which encoding/json takes as "leave it alone", is the default.
+// duration, which encoding/json takes as "leave it alone", is the default
+// (the object replaces the whole Timing). A null Timing is left alone.
 func TestTimingJSONValues(t *testing.T) {
 	var tm followup.Timing
 	in := `{"strategy":"Escalating","delay":null,"maxWait":"20m"}`
@@ -357,6 +358,17 @@ func TestTimingJSONValues(t *testing.T) {
 	}
 	if err := json.Unmarshal([]byte(`{"strategy":"escalate"}`), &tm); !errors.Is(err, followup.ErrUnknownStrategy) {
 		t.Errorf("unknown strategy: %v", err)
+	}
+	// A null Timing is left alone, as encoding/json leaves a struct, and as
+	// policy.Cap is: decoding a patch over stored settings keeps it.
+	set := followup.Settings{Timing: followup.Timing{Delay: 7 * time.Minute}}
+	for _, in := range []string{`{"timing":null}`, `{"timing": null }`} {
+		if err := json.Unmarshal([]byte(in), &set); err != nil || set.Timing.Delay != 7*time.Minute {
+			t.Errorf("%s over a 7m delay: %+v, %v", in, set.Timing, err)
+		}
+	}
+	if err := tm.UnmarshalJSON([]byte(" null ")); err != nil || tm.MaxWait != 20*time.Minute {
+		t.Errorf("UnmarshalJSON(null) over a 20m MaxWait: %+v, %v", tm, err)
 	}
 }
 

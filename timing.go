@@ -141,8 +141,12 @@ func (t Timing) MarshalJSON() ([]byte, error) {
 // regard to case, preferring an exact match, and ignores unknown keys. A
 // duration it cannot read is an error wrapping [ErrBadDuration], and an
 // unknown strategy one wrapping [ErrUnknownStrategy]; neither repeats the
-// text it could not read.
+// text it could not read. A JSON null leaves t unchanged, as encoding/json
+// leaves a struct for null; a key whose value is null is its default.
 func (t *Timing) UnmarshalJSON(b []byte) error {
+	if string(bytes.TrimSpace(b)) == "null" {
+		return nil
+	}
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(b, &m); err != nil {
 		return err
