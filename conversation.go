@@ -24,6 +24,11 @@ import (
 // value. Nested in a host's struct, slice or map, slog's
 // JSON handler writes its JSON: the contact's real values and the texts.
 // Log the Conversation itself.
+//
+// Its JSON form, in camelCase like the package's other stored types, holds
+// the same real values and texts, for a host that caches or queues
+// snapshots; it reads back as the same Conversation. The engine never needs
+// it: the host builds a snapshot from its own records.
 type Conversation struct {
 	// ID identifies the conversation; it is part of every follow-up's key,
 	// and so of the job ids and the idempotency keys providers see. It must
@@ -31,48 +36,48 @@ type Conversation struct {
 	// providers: prefix ids numbered per workspace with the workspace's.
 	// [Engine.Plan] answers [Malformed] for a conversation without one,
 	// and [Engine.Deliver] refuses it ([ErrNoID]).
-	ID string
+	ID string `json:"id"`
 	// StartedBy says who opened the conversation.
-	StartedBy Party
+	StartedBy Party `json:"startedBy,omitzero"`
 	// CustomerWrote reports whether the customer ever wrote in it. A chat an
 	// agent started that the customer never answered is not followed up.
-	CustomerWrote bool
+	CustomerWrote bool `json:"customerWrote,omitzero"`
 	// Unseen lists the agent replies the customer has not seen, oldest
 	// first. Replies the customer has seen must not be listed.
-	Unseen []Reply
+	Unseen []Reply `json:"unseen,omitempty"`
 	// Earlier lists a few messages before the unseen replies, oldest first,
 	// shown in the follow-up for context (as Chatwoot does). Optional.
-	Earlier []Message
+	Earlier []Message `json:"earlier,omitempty"`
 	// Presence is what the chat widget last reported of the customer.
-	Presence Presence
+	Presence Presence `json:"presence,omitzero"`
 	// Contact is the customer's contact information.
-	Contact Contact
+	Contact Contact `json:"contact,omitzero"`
 	// Locale is the customer's language as a BCP 47 tag, if known.
-	Locale string
+	Locale string `json:"locale,omitempty"`
 	// Zone is the customer's time zone, if known, for quiet hours. The zero
 	// Zone means not known: the workspace's applies ([TextOptions.TimeZone]).
 	// An explicit UTC ([policy.ZoneOf](time.UTC)) is known.
-	Zone policy.Zone
+	Zone policy.Zone `json:"zone,omitzero"`
 	// OptOuts lists the channels the customer asked not to be contacted on.
-	OptOuts []notify.Channel
+	OptOuts []notify.Channel `json:"optOuts,omitempty"`
 	// Consents lists the consents the customer gave for purposes other than
 	// the inquiry. The engine only uses contact data for the inquiry; see
 	// [policy.Permit].
-	Consents []policy.Consent
+	Consents []policy.Consent `json:"consents,omitempty"`
 	// PushTarget is the host's id for the customer's device or app install,
 	// if push is possible. Empty means no push.
-	PushTarget string
+	PushTarget string `json:"pushTarget,omitempty"`
 	// PushConfirmed reports whether the host has seen the customer open the
 	// push notification of the follow-up in progress. The push carries its
 	// follow-up's key in Data["followup"]: set PushConfirmed only when the
 	// push opened is that of the plan's key, since a push opened for an
 	// earlier follow-up would stop the text and email of this one.
-	PushConfirmed bool
+	PushConfirmed bool `json:"pushConfirmed,omitzero"`
 	// FollowUps lists what the engine told the host to record for this
 	// conversation ([Result.Records]), oldest first. Append records; never
 	// replace one: a message sent again after a rate limit has a record
 	// for each try, and the first starts [Options.RateLimitWindow].
-	FollowUps []Record
+	FollowUps []Record `json:"followUps,omitempty"`
 	// Texts is the host's history of text messages (AlimTalk and SMS) sent to
 	// the customer's phone number, across all conversations, and by the whole
 	// workspace, for the send caps, which are on by default
@@ -81,7 +86,7 @@ type Conversation struct {
 	// [Result.Texted] is true, and, since a cap is checked before the send,
 	// serializes the deliveries that share a history (per workspace) or
 	// accepts that concurrent deliveries may each see the last free place.
-	Texts TextHistory
+	Texts TextHistory `json:"texts,omitzero"`
 }
 
 // LogValue implements slog.LogValuer, so a host may log a conversation
@@ -147,11 +152,11 @@ type Reply struct {
 	// [Malformed] for an unseen reply without one, and [Engine.Deliver]
 	// refuses it ([ErrNoID]), unless it is Marketing: every batch would
 	// have the same key.
-	ID string
+	ID string `json:"id"`
 	// Author is the agent's display name, shown in the follow-up.
-	Author string
+	Author string `json:"author,omitempty"`
 	// Text is the reply as the agent wrote it, plain text.
-	Text string
+	Text string `json:"text"`
 	// At is when the agent sent it. Store it to the precision it has: a
 	// follow-up is recorded with the time of its newest reply
 	// ([Record.Through]), and a reply with that time or an earlier one
@@ -160,51 +165,51 @@ type Reply struct {
 	// up. Replies at the same time are ordered by ID. An unseen reply that
 	// is not Marketing must have one: Plan answers [Malformed] without it,
 	// and Deliver returns [ErrNoTime].
-	At time.Time
+	At time.Time `json:"at"`
 	// Marketing marks a campaign or promotional message. Such messages are
 	// never followed up: that would be advertising sent to contact data
 	// collected for an inquiry.
-	Marketing bool
+	Marketing bool `json:"marketing,omitzero"`
 }
 
 // Message is an earlier message of the conversation, shown for context.
 type Message struct {
 	// FromCustomer reports whether the customer wrote it; otherwise an agent
 	// did.
-	FromCustomer bool
+	FromCustomer bool `json:"fromCustomer,omitzero"`
 	// Author is the display name of whoever wrote it.
-	Author string
+	Author string `json:"author,omitempty"`
 	// Text is the message, plain text.
-	Text string
+	Text string `json:"text"`
 	// At is when it was written.
-	At time.Time
+	At time.Time `json:"at"`
 }
 
 // Presence is what the chat widget reports of the customer. The zero value
 // means the page is closed and the customer was never active.
 type Presence struct {
 	// Open reports whether the chat page or screen is open.
-	Open bool
+	Open bool `json:"open,omitzero"`
 	// Focused reports whether it is the focused tab or screen.
-	Focused bool
+	Focused bool `json:"focused,omitzero"`
 	// LastActive is the customer's last activity in the chat (typing,
 	// scrolling, a message).
-	LastActive time.Time
+	LastActive time.Time `json:"lastActive,omitzero"`
 	// Since is when Open or Focused last changed: when the customer left or
 	// switched away, or came back. Zero means unknown, taken as LastActive.
 	// A customer in the focused chat is idle from the later of LastActive
 	// and Since: coming back counts as activity.
-	Since time.Time
+	Since time.Time `json:"since,omitzero"`
 }
 
 // TextHistory lists when text messages were sent, for the sending caps.
 type TextHistory struct {
 	// ToRecipient holds the send times of text messages to this customer's
 	// phone number, in any conversation.
-	ToRecipient []time.Time
+	ToRecipient []time.Time `json:"toRecipient,omitempty"`
 	// ByWorkspace holds the send times of every text message the workspace
 	// sent. A host may pass only those inside the cap's window.
-	ByWorkspace []time.Time
+	ByWorkspace []time.Time `json:"byWorkspace,omitempty"`
 }
 
 // ErrNoID is returned by [Conversation.Validate] and [Engine.Deliver] for a
