@@ -409,11 +409,11 @@ func (s Schedule) Contains(t time.Time) bool {
 //     the way out: "mon-sun 01:30-03:00" at 01:45 on the first pass ends at
 //     the change, when the clocks read 01:00.
 func (s Schedule) NextOutside(t time.Time) (time.Time, bool) {
-	if !s.Contains(t) {
-		return t, true
-	}
 	loc := s.Zone.Location()
 	x := t.In(loc)
+	if !s.Contains(x) {
+		return x, true
+	}
 	// Within one zone period (a stretch of constant offset from UTC) the
 	// local clock runs with the real one, so the way out is the first local
 	// minute after x's that the ranges do not hold, unless the period ends

@@ -60,6 +60,8 @@ func TestScheduleNextOutside(t *testing.T) {
 		wantOK bool
 	}{
 		{"outside: now", quiet, seoulTime("2026-11-23 12:00"), seoulTime("2026-11-23 12:00"), true},
+		{"outside, asked in UTC: now, in Seoul", quiet, seoulTime("2026-11-23 12:00").UTC(), seoulTime("2026-11-23 12:00"), true},
+		{"inside, asked in UTC: the end, in Seoul", quiet, seoulTime("2026-11-23 22:30").UTC(), seoulTime("2026-11-24 08:00"), true},
 		{"evening: next morning", quiet, seoulTime("2026-11-23 22:30"), seoulTime("2026-11-24 08:00"), true},
 		{"after midnight: same morning", quiet, seoulTime("2026-11-24 03:00"), seoulTime("2026-11-24 08:00"), true},
 		{"21:00 sharp is inside", quiet, seoulTime("2026-11-23 21:00"), seoulTime("2026-11-24 08:00"), true},
@@ -100,6 +102,9 @@ func TestScheduleNextOutside(t *testing.T) {
 			}
 			if ok && tt.s.Contains(got) {
 				t.Errorf("NextOutside returned %v, which the schedule contains", got)
+			}
+			if ok && got.Location() != tt.s.Zone.Location() {
+				t.Errorf("NextOutside returned %v, not in the schedule's zone %v", got, tt.s.Zone)
 			}
 		})
 	}
