@@ -41,9 +41,10 @@ func emailValidator() *validator.Validate {
 // It accepts plain addresses only: a local part that is an RFC 5322
 // dot-atom of ASCII characters ("first.last+tag", "o'neil"), '@', and a
 // host name of at least two dot-separated labels of ASCII letters, digits
-// and inner hyphens ("mail.example.co.kr", "xn--9n2bp8q.xn--3e0b707e"). The
-// address must also pass the go-playground validator's email rule, which
-// refuses, among others, an all-numeric top-level domain ("a@example.123").
+// and inner hyphens ("mail.example.co.kr", "xn--9n2bp8q.xn--3e0b707e"),
+// the last of which, the top-level domain, is two or more letters or an
+// A-label ("xn--…"), as every top-level domain is. The address must also
+// pass the go-playground validator's email rule.
 //
 // It refuses, with a [*FieldError] for [FieldEmail]:
 //   - nothing but white space ([CodeEmpty]);
@@ -54,8 +55,9 @@ func emailValidator() *validator.Validate {
 //     a quoted local part ("\"kim\"@example.com"), a comment
 //     ("kim(home)@example.com"), a domain literal ("kim@[192.0.2.1]"), a
 //     display name ("Kim <kim@example.com>"), a domain without a dot
-//     ("kim@localhost", "kim@io"), a trailing dot in the domain, and any
-//     character outside ASCII.
+//     ("kim@localhost", "kim@io"), a top-level domain of one letter or
+//     with a digit ("kim@naver.c", "kim@naver.c0m", "kim@example.123"), a
+//     trailing dot in the domain, and any character outside ASCII.
 //
 // Internationalized addresses (a local part or a domain in Unicode, RFC
 // 6531) are refused on purpose: mail to them needs SMTPUTF8 on every hop,
@@ -172,5 +174,27 @@ func checkDomain(domain string) (upper bool, c Code) {
 	if labels < 2 {
 		return false, CodeInvalidEmail // dotless: "localhost", "io"
 	}
+	if !topLevel(domain[strings.LastIndexByte(domain, '.')+1:]) {
+		return false, CodeInvalidEmail // "naver.c", "naver.c0m"
+	}
 	return upper, ""
+}
+
+// topLevel reports whether label, a host name's last label, has the form
+// of a top-level domain: two or more ASCII letters, or an A-label
+// ("xn--3e0b707e"), as every top-level domain in the root zone has. This
+// catches typos ("naver.c", "naver.c0m") the validator's rule lets through.
+func topLevel(label string) bool {
+	if len(label) < 2 {
+		return false
+	}
+	if len(label) > 4 && strings.EqualFold(label[:4], "xn--") {
+		return true
+	}
+	for i := 0; i < len(label); i++ {
+		if c := label[i] | ('a' - 'A'); c < 'a' || c > 'z' {
+			return false
+		}
+	}
+	return true
 }

@@ -85,6 +85,13 @@ func TestParseEmail(t *testing.T) {
 		{"underscore in domain", "minji@ex_ample.com", refused(followup.CodeInvalidEmail)},
 		{"tilde in domain", "minji@ex~ample.com", refused(followup.CodeInvalidEmail)},
 		{"numeric TLD", "minji@example.123", refused(followup.CodeInvalidEmail)},
+		{"one-letter TLD", "minji@naver.c", refused(followup.CodeInvalidEmail)},
+		{"one-letter TLD, upper case", "a@B.C", refused(followup.CodeInvalidEmail)},
+		{"digit in TLD", "minji@naver.c0m", refused(followup.CodeInvalidEmail)},
+		{"hyphen in TLD", "minji@naver.co-kr", refused(followup.CodeInvalidEmail)},
+		{"bare xn-- TLD", "minji@naver.xn--", refused(followup.CodeInvalidEmail)},
+		{"two-letter TLD", "minji@naver.co", ok("minji@naver.co")},
+		{"upper-case A-label TLD", "minji@example.XN--3E0B707E", ok("minji@example.xn--3e0b707e")},
 		{"inner space", "min ji@example.com", refused(followup.CodeInvalidEmail)},
 		{"inner line break", "minji@exa\nmple.com", refused(followup.CodeInvalidEmail)},
 		{"zero-width space", "\u200bminji@example.com", refused(followup.CodeInvalidEmail)},
@@ -150,6 +157,8 @@ const (
 	reasonTrimmed = "white space or a folded line break around a valid address: the corpus refuses it " +
 		"(CFWS, or a malformed fold), but ParseEmail trims surrounding white space by design, " +
 		"since a stray space or a pasted line break is not part of the address the customer means"
+	reasonTopLevel = "no such top-level domain (the corpus warns that DNS has no record): every one is two " +
+		"or more letters or an A-label, and one letter or a hyphen in it is a typing mistake"
 )
 
 // isemailExceptions are the corpus addresses (control characters decoded)
@@ -158,7 +167,11 @@ const (
 // the list never outgrows the rules.
 var isemailExceptions = map[string]string{
 	// Valid in the corpus, refused here.
-	"test@io": reasonDotless, // #5
+	"test@io":         reasonDotless,  // #5
+	"test@iana.a":     reasonTopLevel, // #13 ISEMAIL_DNSWARN_NO_RECORD
+	"test@iana.co-uk": reasonTopLevel, // #33 ISEMAIL_DNSWARN_NO_RECORD
+	"a@" + strings.Repeat("a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t.u.v.w.x.y.z.", 4) +
+		"a.b.c.d.e.f.g.h.i.j.k.l.m.n.o.p.q.r.s.t.u.v": reasonTopLevel, // #37 ISEMAIL_DNSWARN_NO_RECORD
 
 	// Refused in the corpus, accepted here as test@iana.org.
 	"\r\n test@iana.org":      reasonTrimmed, // #88 ISEMAIL_CFWS_FWS
