@@ -199,10 +199,14 @@ func TestZoneLocal(t *testing.T) {
 
 // Other names the time zone database may load are refused as "Local" is:
 // "localtime" links to each server's own zone on many systems, and the
-// "right/" zones count leap seconds, which Go does not. They are refused
-// before the database is read, so the test holds on any system.
+// "right/" zones count leap seconds, which Go does not; a name that is a
+// file path could reach either. They are refused before the database is
+// read, so the test holds on any system.
 func TestZoneServerNames(t *testing.T) {
-	for _, name := range []string{"localtime", "LocalTime", "right/Asia/Seoul", "RIGHT/UTC"} {
+	for _, name := range []string{"localtime", "LocalTime", "right/Asia/Seoul", "RIGHT/UTC",
+		// File paths the system would resolve to the same files.
+		"./localtime", "./right/Asia/Seoul", "Asia/./Seoul", "Asia//Seoul", "/Asia/Seoul", "Asia/Seoul/",
+		"Asia\\Seoul", "posix/localtime", "posix/right/UTC"} {
 		if z, err := policy.LoadZone(name); !errors.Is(err, policy.ErrBadZone) {
 			t.Errorf("LoadZone(%q) = %q, %v; want ErrBadZone", name, z, err)
 		}

@@ -9,8 +9,9 @@ import (
 
 // ErrBadZone is the error for a time zone that cannot be used in settings:
 // a name that is not in the time zone database, a name longer than 64
-// bytes, or "Local" (see [Zone]). The errors of [LoadZone],
-// [Zone.UnmarshalText], [Zone.MarshalText] and [Zone.Validate] wrap it.
+// bytes, or one of the names [LoadZone] refuses ("Local", see [Zone]). The
+// errors of [LoadZone], [Zone.UnmarshalText], [Zone.MarshalText] and
+// [Zone.Validate] wrap it.
 var ErrBadZone = errors.New("policy: bad time zone")
 
 // maxZoneName is the longest zone name LoadZone looks up; the longest in the
@@ -51,9 +52,10 @@ type Zone struct {
 // or "UTC". An empty name is the zero Zone (not set). It returns an error
 // wrapping [ErrBadZone] for a name the time zone database does not hold,
 // a name longer than 64 bytes, "Local", "localtime" (on many systems a
-// link to the server's own zone) and the "right/" zones (which count leap
-// seconds, as Go does not). The error gives the name's length, never the
-// name.
+// link to the server's own zone), the "right/" zones (which count leap
+// seconds, as Go does not), and a name that is a file path rather than a
+// zone's name ("./localtime", "Asia//Seoul"). The error gives the name's
+// length, never the name.
 func LoadZone(name string) (Zone, error) {
 	switch {
 	case name == "":
@@ -77,16 +79,28 @@ func LoadZone(name string) (Zone, error) {
 // systems is a link to the server's own zone (/etc/localtime), mean a
 // different zone on each server; a "right/" zone counts leap seconds,
 // which Go does not, so its clock changes come some 27 seconds late. The
-// names are compared in any case: a file system may ignore it.
+// names are compared in any case (a file system may ignore it), and by
+// their parts: a name not in the database's own form, with an empty, "."
+// or ".." part or a backslash ("./localtime", "Asia//Seoul"), is a file
+// path the system resolves, which could reach either.
 func serverZone(name string) bool {
-	return name == localName || strings.EqualFold(name, "localtime") ||
-		len(name) >= 6 && strings.EqualFold(name[:6], "right/")
+	if name == localName || strings.IndexByte(name, '\\') >= 0 {
+		return true
+	}
+	for part := range strings.SplitSeq(name, "/") {
+		switch {
+		case part == "", part == ".", part == "..",
+			strings.EqualFold(part, "localtime"), strings.EqualFold(part, "right"):
+			return true
+		}
+	}
+	return false
 }
 
 // errLocalZone is the error for a zone [serverZone] refuses. It is built
 // when needed, not at init, and does not repeat the name.
 func errLocalZone() error {
-	return fmt.Errorf("%w: \"Local\", \"localtime\" and \"right/\" zones are not the same on every server; name an IANA zone such as \"Asia/Seoul\"", ErrBadZone)
+	return fmt.Errorf("%w: \"Local\", \"localtime\", \"right/\" zones and file paths are not the same on every server; name an IANA zone such as \"Asia/Seoul\"", ErrBadZone)
 }
 
 // ZoneOf returns a Zone for loc, kept as given: ZoneOf(time.UTC) is UTC, not
