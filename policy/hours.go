@@ -84,6 +84,13 @@ func (c *Clock) UnmarshalText(text []byte) error {
 // ends).
 var ErrBadHours = errors.New("policy: malformed hours")
 
+// MaxHours is the most ranges a [Schedule] or [QuietHours] may hold:
+// [Schedule.Validate] and [QuietHours.Validate] refuse more with
+// [ErrBadHours]. A week of split shifts, different every day, needs some
+// twenty; the bound keeps hostile settings from making every check of the
+// hours, which looks at each range against the others, take seconds.
+const MaxHours = 64
+
 // maxHoursText bounds the text ParseHours and Days.UnmarshalText read, so
 // that hostile settings cannot make them split megabytes: the longest
 // sensible hours, every day listed by name, is well under it.
@@ -332,6 +339,14 @@ func (h Hours) contains(wd time.Weekday, m Clock) bool {
 	return (h.Days.Has(wd) && m >= h.Start) || (h.Days.Has((wd+6)%7) && m < h.End)
 }
 
+// checkHoursCount refuses more than MaxHours ranges.
+func checkHoursCount(hours []Hours) error {
+	if len(hours) > MaxHours {
+		return fmt.Errorf("%w: %d ranges, more than %d", ErrBadHours, len(hours), MaxHours)
+	}
+	return nil
+}
+
 // ErrNoZone is returned by [Schedule.Validate] for hours without a time
 // zone. Read in UTC, as a zero [Zone] is, office hours meant for Seoul would
 // be nine hours off; a schedule that means UTC says so with
@@ -355,10 +370,14 @@ type Schedule struct {
 	Hours []Hours `json:"hours,omitempty"`
 }
 
-// Validate reports [ErrBadHours] for any malformed range, [ErrNoZone] for
-// hours without a zone, and an error wrapping [ErrBadZone] for a zone that
-// [Zone.Validate] refuses. A schedule without hours needs no zone.
+// Validate reports [ErrBadHours] for any malformed range or more than
+// [MaxHours] of them, [ErrNoZone] for hours without a zone, and an error
+// wrapping [ErrBadZone] for a zone that [Zone.Validate] refuses. A schedule
+// without hours needs no zone.
 func (s Schedule) Validate() error {
+	if err := checkHoursCount(s.Hours); err != nil {
+		return err
+	}
 	for _, h := range s.Hours {
 		if err := h.Validate(); err != nil {
 			return err

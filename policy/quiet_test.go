@@ -139,6 +139,39 @@ func TestQuietHoursAllWeek(t *testing.T) {
 	}
 }
 
+// touchingRanges returns n ten-minute ranges every day from midnight, each
+// starting where the one before ends: one run, 00:00 to n×10 minutes.
+func touchingRanges(n int) []policy.Hours {
+	hours := make([]policy.Hours, n)
+	for i := range hours {
+		hours[i] = policy.Hours{Days: policy.EveryDay, Start: policy.Clock(10 * i), End: policy.Clock(10*i + 10)}
+	}
+	return hours
+}
+
+// Every check of the hours looks at each range against the others, so
+// Validate refuses more than MaxHours ranges: hostile settings cannot make
+// each text's quiet-hours check take seconds.
+func TestHoursCount(t *testing.T) {
+	seoul := policy.ZoneOf(mustLocation(t, "Asia/Seoul"))
+	for n, want := range map[int]error{0: nil, 1: nil, policy.MaxHours: nil, policy.MaxHours + 1: policy.ErrBadHours, 10000: policy.ErrBadHours} {
+		hours := touchingRanges(n)
+		if err := (policy.QuietHours{Hours: hours}).Validate(); !errors.Is(err, want) || (want == nil) != (err == nil) {
+			t.Errorf("QuietHours with %d ranges: Validate() = %v, want %v", n, err, want)
+		}
+		if err := (policy.Schedule{Zone: seoul, Hours: hours}).Validate(); !errors.Is(err, want) || (want == nil) != (err == nil) {
+			t.Errorf("Schedule with %d ranges: Validate() = %v, want %v", n, err, want)
+		}
+	}
+	// The run of ranges ends where the last one does.
+	q := policy.QuietHours{Hours: touchingRanges(policy.MaxHours)}
+	now := time.Date(2026, 11, 24, 0, 5, 0, 0, time.UTC)
+	end := time.Date(2026, 11, 24, 0, 0, 0, 0, time.UTC).Add(10 * policy.MaxHours * time.Minute)
+	if until, deferred := q.Defer(now, time.UTC); !deferred || !until.Equal(end) {
+		t.Errorf("Defer in a run of %d ranges = %v, %v; want %v", policy.MaxHours, until, deferred, end)
+	}
+}
+
 func TestQuietHoursJSON(t *testing.T) {
 	var q policy.QuietHours
 	in := `{"hours":["mon-sun 21:00-08:00"]}`
@@ -177,6 +210,8 @@ func BenchmarkQuietHoursDefer(b *testing.B) {
 		{"night", weekend, "Asia/Seoul", time.Date(2026, 11, 24, 14, 0, 0, 0, time.UTC)},       // Tue 23:00 KST
 		{"weekend", weekend, "Asia/Seoul", time.Date(2026, 11, 27, 14, 0, 0, 0, time.UTC)},     // Fri 23:00 KST
 		{"dstNight", weekend, "America/New_York", time.Date(2026, 3, 8, 3, 0, 0, 0, time.UTC)}, // Sat 22:00 EST
+		// The most ranges Validate allows, all one run: the worst case.
+		{"maxHours", policy.QuietHours{Hours: touchingRanges(policy.MaxHours)}, "UTC", time.Date(2026, 11, 24, 0, 5, 0, 0, time.UTC)},
 	} {
 		loc, err := time.LoadLocation(bc.zone)
 		if err != nil {
