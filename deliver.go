@@ -417,16 +417,19 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 }
 
 // rateLimitRetry says when en, which providers only rate-limited, is sent
-// again: after its retry-after, if its first rate limit is less than
-// RateLimitWindow ago. It returns false if it is not sent again.
+// again: after its retry-after, or, when the provider gave none, after the
+// backoff of [retryDelay], as for a transient failure (sent again at once,
+// it would be sent again and again for the whole window); if its first
+// rate limit is less than RateLimitWindow ago. It returns false if it is
+// not sent again.
 func (e *Engine) rateLimitRetry(c *Conversation, k Key, en notify.Entry, now time.Time) (time.Time, bool) {
-	first, _ := firstPending(c, k, en.Channel, now, func(r *Record) bool { return r.RateLimited })
+	first, n := firstPending(c, k, en.Channel, now, func(r *Record) bool { return r.RateLimited })
 	end := first.Add(e.opts.rateLimitWindow())
 	if !now.Before(end) {
 		return time.Time{}, false
 	}
 	last := en.Attempts[len(en.Attempts)-1]
-	at := now
+	at := now.Add(retryDelay(k, en.Channel, n+1))
 	if d, _ := notify.RetryAfter(last.Err); d > 0 {
 		at = now.Add(d)
 	}
@@ -518,16 +521,18 @@ func mayPass(en notify.Entry) bool {
 	return !notify.IsPermanent(err) && !errors.Is(err, notify.ErrSenderPanicked) && !errors.Is(err, notify.ErrSenderExited)
 }
 
-// Backoff across runs for a message that failed transiently: the first try
-// again waits retryBase, each later one twice as long, up to retryMax.
+// Backoff across runs for a message that failed transiently, or was
+// rate-limited without a retry-after: the first try again waits retryBase,
+// each later one twice as long, up to retryMax.
 const (
 	retryBase = time.Minute
 	retryMax  = 16 * time.Minute
 )
 
-// retryDelay is how long after its n-th transient failure (n ≥ 1) the
-// message of channel ch of follow-up k is tried again: retryBase, doubling
-// with each failure up to retryMax, plus up to half as much again. The
+// retryDelay is how long after its n-th transient failure, or rate limit
+// without a retry-after (n ≥ 1), the message of channel ch of follow-up k
+// is tried again: retryBase, doubling with each failure up to retryMax,
+// plus up to half as much again. The
 // extra is drawn from k, ch and n, not from a clock or a random source: a
 // job the queue runs twice asks for the same time, and the follow-ups an
 // outage failed together do not all come back in the same instant.

@@ -1136,6 +1136,46 @@ func TestDeliverRateLimitedIsSentAgain(t *testing.T) {
 	}
 }
 
+// A provider that rate-limits without saying for how long (a 429 with no
+// Retry-After) is tried again after a backoff, as a transient failure is:
+// sent again at once, the message went to the provider again and again,
+// the whole window long.
+func TestDeliverRateLimitedWithoutRetryAfterBacksOff(t *testing.T) {
+	e, fakes := deliverEngineWith(t, fullSettings, paying, func(o *followup.Options) { o.Dispatch.MaxAttempts = 1 })
+	fakes.Email.RateLimit(1000, 0)
+	c := baseConversation(t)
+	now := t0.Add(3 * time.Minute)
+	runs := 0
+	for ; runs < 100; runs++ {
+		p := e.Plan(now, c)
+		if !p.Due() {
+			break
+		}
+		res, err := e.Deliver(context.Background(), now, p, c)
+		if err != nil || res.Status != followup.Sent {
+			t.Fatalf("run %d at %v: Deliver = %v, %v", runs, now, res.Status, err)
+		}
+		c.FollowUps = append(c.FollowUps, res.Records...)
+		if res.Next.IsZero() {
+			runs++
+			break
+		}
+		wait := res.Next.Sub(now)
+		if least := time.Minute << min(runs, 4); wait < least || wait > least*3/2 {
+			t.Errorf("run %d at %v: Next %v later, want %v to 1.5 times that", runs, now, wait, least)
+		}
+		now = res.Next
+	}
+	// 1, 2, 4, 8, 16 and 16 minutes at least, and up to half as much again:
+	// six or seven tries fit in the hour's window, and one more gives up.
+	if runs < 7 || runs > 8 || fakes.Email.Calls() != runs {
+		t.Errorf("%d runs, %d email calls, in the window; want 7 or 8 of each", runs, fakes.Email.Calls())
+	}
+	if p := e.Plan(now.Add(time.Hour), c); p.Reason != followup.AlreadyFollowedUp {
+		t.Errorf("after the window: %v, want alreadyFollowedUp", p.Reason)
+	}
+}
+
 // A job the queue runs again before a rate limit's retry-after (a lost ack)
 // does not call the provider: the step is not due until RetryAt.
 func TestDeliverRateLimitedWaitsForRetryAfterOnRedelivery(t *testing.T) {

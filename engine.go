@@ -58,7 +58,8 @@ type Options struct {
 	// so it certainly did not go): it is recorded with
 	// [Record.RateLimited], which planning does not count as sent, and
 	// Result.Next and [Record.RetryAt] are after its retry-after, when
-	// Deliver tries it again. Once the window has passed it is recorded as
+	// Deliver tries it again; without one, after a backoff of a minute,
+	// doubling with each rate limit up to 16 minutes. Once the window has passed it is recorded as
 	// not delivered, except an AlimTalk: the text then goes as its
 	// substitute SMS (unless the customer opted out of SMS), and a
 	// retry-after past the window's end is cut to the end. A push is never
