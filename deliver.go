@@ -102,7 +102,11 @@ type Refusal struct {
 type Result struct {
 	// Status is what happened.
 	Status Status
-	// Plan is the plan as checked again at delivery.
+	// Plan is the plan to deliver at Next: once a step went, or was
+	// refused, the plan of what is due next, the follow-up's next step or
+	// the conversation's next follow-up (with its own Key, so its own
+	// job); otherwise the plan as checked again at delivery. The Report
+	// says what went.
 	Plan Plan
 	// Report is the dispatcher's report, when Status is Sent. An entry
 	// that failed with no attempts and the context's error was never
@@ -140,11 +144,11 @@ type Result struct {
 	// edge of its window.
 	Texted bool
 	// Next is when to call Deliver again, with Plan: the follow-up's next
-	// step (push first, escalation to email), deferred text, a reschedule,
-	// or, once this follow-up is done, the conversation's next follow-up
-	// if one is due already (that call returns [Replanned] with its plan).
-	// A time in the past means now. Zero means nothing more is due until
-	// the conversation changes.
+	// step (push first, escalation to email), deferred text, a message to
+	// send again, a reschedule, or, once this follow-up is done, the
+	// conversation's next follow-up if one is due already. A time in the
+	// past means now. Zero means nothing more is due until the
+	// conversation changes.
 	Next time.Time
 }
 
@@ -411,7 +415,11 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 	case !retryAt.IsZero():
 		res.Next = retryAt
 	default:
-		res.Next = e.next(now, &c, res.Records)
+		// What is due next, once the host has recorded this run: the
+		// follow-up's next step, or the conversation's next follow-up.
+		if next := e.next(now, &c, res.Records); next.Due() {
+			res.Plan, res.Next = next, next.SendAt
+		}
 	}
 	return res, nil
 }
@@ -613,18 +621,14 @@ func onlyRateLimited(en notify.Entry) bool {
 	return true
 }
 
-// next returns when Deliver is due again once the host has recorded
-// records: the follow-up's next step, or the conversation's next follow-up
-// if that one is finished and another is due already (Deliver then returns
-// [Replanned] with its plan). A time in the past means now. Zero means
-// nothing is due.
-func (e *Engine) next(now time.Time, c *Conversation, records []Record) time.Time {
+// next returns the plan due once the host has recorded records: the
+// follow-up's next step, or the conversation's next follow-up if that one
+// is finished and another is due already. A SendAt in the past means now.
+// It is not Due when nothing is.
+func (e *Engine) next(now time.Time, c *Conversation, records []Record) Plan {
 	after := *c
 	after.FollowUps = append(append([]Record(nil), c.FollowUps...), records...)
-	if p := e.plan(now, &after, nil); p.Reason == Due {
-		return p.SendAt
-	}
-	return time.Time{}
+	return e.plan(now, &after, nil)
 }
 
 // lostBecause says which rule keeps ch off the conversation now, or nil if

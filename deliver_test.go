@@ -300,6 +300,68 @@ func TestDeliverEscalating(t *testing.T) {
 	}
 }
 
+// Result.Plan is what is due at Next, so the host's job, snoozed to Next
+// with it as README step 5 does, carries the step it will deliver: the
+// escalation email, which a rule changed since then refuses on the record;
+// or the conversation's next follow-up, under its own key, delivered by
+// its own job without a Replanned run first.
+func TestDeliverResultPlanIsTheNextStep(t *testing.T) {
+	escalating := withTiming(fullSettings, followup.Timing{Strategy: followup.Escalating})
+	now := t0.Add(3 * time.Minute)
+
+	t.Run("escalation", func(t *testing.T) {
+		e, _ := deliverEngine(t, escalating, paying)
+		c := baseConversation(t)
+		res, err := e.Deliver(context.Background(), now, e.Plan(now, c), c)
+		if err != nil || res.Status != followup.Sent {
+			t.Fatalf("text step: %v, %v", res.Status, err)
+		}
+		want := followup.Plan{Reason: followup.Due, Key: k1, SendAt: now.Add(followup.DefaultEscalateAfter),
+			Channels: notify.SetOf(notify.ChannelEmail), Replies: 1, Through: t0}
+		if diff := cmp.Diff(want, res.Plan); diff != "" || !res.Next.Equal(want.SendAt) {
+			t.Fatalf("Next %v, Plan (-want +got):\n%s", res.Next, diff)
+		}
+		c.FollowUps = append(c.FollowUps, res.Records...)
+		// The email question is turned off before the job fires.
+		noEmail := escalating
+		noEmail.AskEmail = false
+		e2, fakes := deliverEngine(t, noEmail, paying)
+		res, err = e2.Deliver(context.Background(), res.Next, res.Plan, c)
+		if err != nil || res.Status != followup.Refused {
+			t.Fatalf("escalation after the email was turned off: %v, %v; want refused", res.Status, err)
+		}
+		checkRefused(t, res, map[notify.Channel]error{notify.ChannelEmail: followup.ErrChannelDisabled})
+		if n := fakes.Email.Calls(); n != 0 {
+			t.Errorf("%d emails sent", n)
+		}
+	})
+
+	t.Run("next follow-up", func(t *testing.T) {
+		e, fakes := deliverEngine(t, fullSettings, paying)
+		c := baseConversation(t)
+		// The first follow-up's job runs an hour late; a second batch of
+		// replies is due by then.
+		c.Unseen = append(c.Unseen, reply("r2", t0.Add(30*time.Minute)))
+		late := t0.Add(time.Hour)
+		res, err := e.Deliver(context.Background(), late, e.Plan(now, c), c)
+		if err != nil || res.Status != followup.Sent {
+			t.Fatalf("first follow-up: %v, %v", res.Status, err)
+		}
+		k2 := followup.Key{Conversation: "c1", Reply: "r2"}
+		if res.Plan.Key != k2 || !res.Plan.Due() || !res.Next.Equal(res.Plan.SendAt) {
+			t.Fatalf("Plan %+v, Next %v; want the next follow-up's plan", res.Plan, res.Next)
+		}
+		c.FollowUps = append(c.FollowUps, res.Records...)
+		res, err = e.Deliver(context.Background(), late, res.Plan, c)
+		if err != nil || res.Status != followup.Sent || !res.Next.IsZero() {
+			t.Fatalf("next follow-up: %v, next %v, %v; want sent at once", res.Status, res.Next, err)
+		}
+		if diff := cmp.Diff(sent{AlimTalk: 2, Email: 2}, sentBy(fakes)); diff != "" {
+			t.Errorf("sent (-want +got):\n%s", diff)
+		}
+	})
+}
+
 // Substitute sending through the engine: the AlimTalk is refused, its SMS
 // goes, and the record says text was delivered.
 func TestDeliverSubstitute(t *testing.T) {

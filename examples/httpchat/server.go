@@ -421,8 +421,9 @@ func (s *Server) RunDue(ctx context.Context, now time.Time) int {
 			s.textsTo[phone] = append(s.textsTo[phone], now)
 		}
 		if !res.Next.IsZero() {
-			// The next step, deferred text, a reschedule, or the next
-			// follow-up: the job runs again then, with the result's plan.
+			// What is due then: this follow-up's next step, deferred text
+			// or a reschedule (this job again), or the conversation's next
+			// follow-up (a job of its own key).
 			s.jobs[res.Plan.Key.String()] = job{chatID: c.id, plan: res.Plan, at: res.Next}
 		}
 		s.mu.Unlock()
