@@ -67,12 +67,14 @@ type Conversation struct {
 	// PushTarget is the host's id for the customer's device or app install,
 	// if push is possible. Empty means no push.
 	PushTarget string `json:"pushTarget,omitempty"`
-	// PushConfirmed reports whether the host has seen the customer open the
-	// push notification of the follow-up in progress. The push carries its
-	// follow-up's key in Data["followup"]: set PushConfirmed only when the
-	// push opened is that of the plan's key, since a push opened for an
-	// earlier follow-up would stop the text and email of this one.
-	PushConfirmed bool `json:"pushConfirmed,omitzero"`
+	// PushOpened is when the host last saw the customer open a push
+	// notification of this conversation, by the host's clock; zero if
+	// never. A push opened at or after the follow-up's push went (its
+	// record's At) confirms it: the follow-up's text and email do not go.
+	// One opened before cannot be that push, and stops nothing. (The push
+	// also carries its follow-up's key in Data["followup"], for a host
+	// that wants to tell which one was opened.)
+	PushOpened time.Time `json:"pushOpened,omitzero"`
 	// FollowUps lists what the engine told the host to record for this
 	// conversation ([Result.Records]), oldest first. Append records; never
 	// replace one: a message sent again after a rate limit has a record

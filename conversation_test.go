@@ -72,7 +72,7 @@ func TestConversationJSON(t *testing.T) {
 	c.Locale, c.Zone = "ko-KR", seoul
 	c.OptOuts = []notify.Channel{notify.ChannelSMS}
 	c.Consents = []policy.Consent{{Purpose: policy.PurposeMarketing, Agreed: "소식 받기", At: t0.Add(-24 * time.Hour), Form: "signup-v2"}}
-	c.PushTarget, c.PushConfirmed = "device-1", true
+	c.PushTarget, c.PushOpened = "device-1", t0.Add(time.Minute)
 	c.Texts = followup.TextHistory{ToRecipient: []time.Time{t0}, ByWorkspace: []time.Time{t0, t0.Add(time.Second)}}
 
 	b, err := json.Marshal(c)
@@ -89,7 +89,7 @@ func TestConversationJSON(t *testing.T) {
 	}
 	slices.Sort(names)
 	want := []string{"consents", "contact", "customerWrote", "earlier", "followUps", "id", "locale", "optOuts",
-		"presence", "pushConfirmed", "pushTarget", "startedBy", "texts", "unseen", "zone"}
+		"presence", "pushOpened", "pushTarget", "startedBy", "texts", "unseen", "zone"}
 	if diff := cmp.Diff(want, names); diff != "" {
 		t.Errorf("keys (-want +got):\n%s", diff)
 	}

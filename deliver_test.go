@@ -540,7 +540,9 @@ func TestDeliverPushFirst(t *testing.T) {
 				t.Errorf("push data %v, want the follow-up's key %s", pushes, p.Key)
 			}
 			c.FollowUps = append(c.FollowUps, res.Records...)
-			c.PushConfirmed = confirmed
+			if confirmed {
+				c.PushOpened = now.Add(10 * time.Second)
+			}
 			p = e.Plan(res.Next, c)
 			res, err = e.Deliver(context.Background(), res.Next, p, c)
 			if err != nil {
@@ -555,6 +557,29 @@ func TestDeliverPushFirst(t *testing.T) {
 			}
 			if diff := cmp.Diff(want, sentBy(fakes)); diff != "" {
 				t.Errorf("sent (-want +got):\n%s", diff)
+			}
+			if !confirmed {
+				return
+			}
+			// The customer's next question gets a follow-up of its own: the
+			// push they opened was the last one's, and stops nothing now.
+			c.FollowUps = append(c.FollowUps, res.Records...)
+			c.Unseen = append(c.Unseen, reply("r2", t0.Add(2*time.Hour)))
+			now = t0.Add(2*time.Hour + 3*time.Minute)
+			for range 3 { // push, then text and email
+				p = e.Plan(now, c)
+				if !p.Due() {
+					break
+				}
+				res, err = e.Deliver(context.Background(), p.SendAt, p, c)
+				if err != nil {
+					t.Fatal(err)
+				}
+				c.FollowUps = append(c.FollowUps, res.Records...)
+				now = p.SendAt
+			}
+			if diff := cmp.Diff(sent{Push: 2, AlimTalk: 1, Email: 1}, sentBy(fakes)); diff != "" {
+				t.Errorf("sent, with the next follow-up (-want +got):\n%s", diff)
 			}
 		})
 	}

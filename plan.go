@@ -427,7 +427,7 @@ func (e *Engine) nextStep(c *Conversation, b *batch, avail notify.ChannelSet) (t
 				sent = sent.Add(notify.ChannelAlimTalk).Add(notify.ChannelSMS)
 			}
 		}
-		if sent.Has(notify.ChannelPush) && c.PushConfirmed {
+		if sent.Has(notify.ChannelPush) && !c.PushOpened.IsZero() && !c.PushOpened.Before(pushAt) {
 			return time.Time{}, 0, false
 		}
 	}

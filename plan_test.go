@@ -228,31 +228,35 @@ func TestPlanStrategies(t *testing.T) {
 	}
 	done := followup.Plan{Reason: followup.AlreadyFollowedUp, Key: k1}
 	tests := []struct {
-		name      string
-		settings  followup.Settings
-		push      bool
-		confirmed bool
-		noPhone   bool
-		history   []followup.Record
-		want      followup.Plan
+		name     string
+		settings followup.Settings
+		push     bool
+		opened   time.Time // Conversation.PushOpened
+		noPhone  bool
+		history  []followup.Record
+		want     followup.Plan
 	}{
-		{"parallel: text and email together", fullSettings, false, false, false, nil, plan(sendAt, alimEmail)},
-		{"escalating: text first", escalating, false, false, false, nil, plan(sendAt, alim)},
-		{"escalating: email after the wait", escalating, false, false, false,
+		{"parallel: text and email together", fullSettings, false, time.Time{}, false, nil, plan(sendAt, alimEmail)},
+		{"escalating: text first", escalating, false, time.Time{}, false, nil, plan(sendAt, alim)},
+		{"escalating: email after the wait", escalating, false, time.Time{}, false,
 			[]followup.Record{rec(k1, notify.ChannelAlimTalk, sendAt, t0, true)}, plan(sendAt.Add(followup.DefaultEscalateAfter), email)},
-		{"escalating: email at once when text failed", escalating, false, false, false,
+		{"escalating: email at once when text failed", escalating, false, time.Time{}, false,
 			[]followup.Record{rec(k1, notify.ChannelAlimTalk, sendAt.Add(time.Second), t0, false)}, plan(sendAt.Add(time.Second), email)},
-		{"escalating: both done", escalating, false, false, false,
+		{"escalating: both done", escalating, false, time.Time{}, false,
 			[]followup.Record{rec(k1, notify.ChannelAlimTalk, sendAt, t0, true), rec(k1, notify.ChannelEmail, sendAt.Add(15*time.Minute), t0, true)}, done},
-		{"escalating without a phone: email right away", escalating, false, false, true, nil, plan(sendAt, email)},
-		{"push first", fullSettings, true, false, false, nil, plan(sendAt, push)},
-		{"push not opened: the rest 30 s later", fullSettings, true, false, false,
+		{"escalating without a phone: email right away", escalating, false, time.Time{}, true, nil, plan(sendAt, email)},
+		{"push first", fullSettings, true, time.Time{}, false, nil, plan(sendAt, push)},
+		{"push not opened: the rest 30 s later", fullSettings, true, time.Time{}, false,
 			[]followup.Record{rec(k1, notify.ChannelPush, sendAt.Add(time.Second), t0, true)}, plan(sendAt.Add(31*time.Second), alimEmail)},
-		{"push failed: the rest at once", fullSettings, true, false, false,
+		{"push failed: the rest at once", fullSettings, true, time.Time{}, false,
 			[]followup.Record{rec(k1, notify.ChannelPush, sendAt.Add(time.Second), t0, false)}, plan(sendAt.Add(time.Second), alimEmail)},
-		{"push opened: nothing more", fullSettings, true, true, false,
+		{"push opened: nothing more", fullSettings, true, sendAt.Add(10 * time.Second), false,
 			[]followup.Record{rec(k1, notify.ChannelPush, sendAt, t0, true)}, done},
-		{"push then escalating", escalating, true, false, false,
+		{"push opened before it went: an earlier one, stops nothing", fullSettings, true, sendAt.Add(-time.Minute), false,
+			[]followup.Record{rec(k1, notify.ChannelPush, sendAt.Add(time.Second), t0, true)}, plan(sendAt.Add(31*time.Second), alimEmail)},
+		{"push opened the instant it went: nothing more", fullSettings, true, sendAt, false,
+			[]followup.Record{rec(k1, notify.ChannelPush, sendAt, t0, true)}, done},
+		{"push then escalating", escalating, true, time.Time{}, false,
 			[]followup.Record{rec(k1, notify.ChannelPush, sendAt, t0, true), rec(k1, notify.ChannelAlimTalk, sendAt.Add(30*time.Second), t0, true)},
 			plan(sendAt.Add(30*time.Second+followup.DefaultEscalateAfter), email)},
 	}
@@ -264,7 +268,7 @@ func TestPlanStrategies(t *testing.T) {
 				senders.Push = pushSender
 				c.PushTarget = "device-1"
 			}
-			c.PushConfirmed = tt.confirmed
+			c.PushOpened = tt.opened
 			if tt.noPhone {
 				c.Contact.Phone = followup.Phone{}
 			}
