@@ -3,6 +3,7 @@ package followup
 import (
 	"context"
 	"errors"
+	"fmt"
 	"hash/fnv"
 	"time"
 
@@ -204,6 +205,9 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 	if err := ctx.Err(); err != nil {
 		// Nothing can be sent: the queue runs the job again.
 		return Result{}, err
+	}
+	if e.planOnly() {
+		return Result{}, fmt.Errorf("followup: an engine built with no senders only plans: %w", notify.ErrNoSender)
 	}
 	if err := c.Validate(); err != nil {
 		return Result{}, err

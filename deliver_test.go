@@ -589,12 +589,7 @@ func TestDeliverPushFirst(t *testing.T) {
 // senders: plan, then deliver (re-plan, guards, rendering in Korean,
 // dispatch of AlimTalk and email, records, next step).
 func BenchmarkPlanDeliver(b *testing.B) {
-	noop := notify.Senders{
-		AlimTalk: notify.AlimTalkFunc(func(context.Context, notify.AlimTalk) error { return nil }),
-		SMS:      notify.SMSFunc(func(context.Context, notify.SMS) error { return nil }),
-		Email:    notify.EmailFunc(func(context.Context, notify.Email) error { return nil }),
-	}
-	e, err := followup.NewEngine(fullSettings, paying, noop, followup.Options{Workspace: "Acme",
+	e, err := followup.NewEngine(fullSettings, paying, noopSenders, followup.Options{Workspace: "Acme",
 		Link: func(c followup.Conversation) string { return "https://chat.example/c/" + c.ID }})
 	if err != nil {
 		b.Fatal(err)
@@ -941,6 +936,52 @@ func TestNewEngineAlimTalkUnfilled(t *testing.T) {
 		if _, err := followup.NewEngine(tt.s, paying, notify.Senders{}, tt.o); !errors.Is(err, tt.want) || (tt.want == nil) != (err == nil) {
 			t.Errorf("%s: NewEngine: %v, want %v", tt.name, err, tt.want)
 		}
+	}
+}
+
+// A channel the settings turn on needs its sender: without one, every
+// follow-up on it would be skipped and recorded as failed. An engine with
+// no senders at all only plans.
+func TestNewEngineNeedsSenders(t *testing.T) {
+	without := func(edit func(*notify.Senders)) notify.Senders {
+		s := noopSenders
+		edit(&s)
+		return s
+	}
+	smsOnly := followup.Settings{AskPhone: true, AskEmail: true, Text: followup.TextOptions{SenderNumber: "1588-1234"}}
+	lapsed := followup.Account{}
+	tests := []struct {
+		name     string
+		s        followup.Settings
+		a        followup.Account
+		senders  notify.Senders
+		wantMiss bool
+	}{
+		{"every sender", fullSettings, paying, noopSenders, false},
+		{"no AlimTalk sender: every text would go as SMS", fullSettings, paying, without(func(s *notify.Senders) { s.AlimTalk = nil }), true},
+		{"no SMS sender: the AlimTalk provider sends the substitute", fullSettings, paying, without(func(s *notify.Senders) { s.SMS = nil }), false},
+		{"no email sender", fullSettings, paying, without(func(s *notify.Senders) { s.Email = nil }), true},
+		{"SMS without a template, no SMS sender", smsOnly, paying, without(func(s *notify.Senders) { s.SMS = nil }), true},
+		{"text not payable: no text sender needed", fullSettings, lapsed, without(func(s *notify.Senders) { s.AlimTalk, s.SMS = nil, nil }), false},
+		{"a push sender alone is not plan-only", fullSettings, paying, notify.Senders{Push: pushSender}, true},
+	}
+	for _, tt := range tests {
+		_, err := followup.NewEngine(tt.s, tt.a, tt.senders, followup.Options{Workspace: "Acme",
+			Link: func(followup.Conversation) string { return "https://chat.example/c/1" }})
+		if errors.Is(err, notify.ErrNoSender) != tt.wantMiss || (err != nil) != tt.wantMiss {
+			t.Errorf("%s: NewEngine: %v, want a missing sender: %v", tt.name, err, tt.wantMiss)
+		}
+	}
+
+	e := mustEngine(t, fullSettings, paying, notify.Senders{})
+	c := baseConversation(t)
+	now := t0.Add(3 * time.Minute)
+	p := e.Plan(now, c)
+	if !p.Due() {
+		t.Fatalf("a plan-only engine plans %v", p.Reason)
+	}
+	if res, err := e.Deliver(context.Background(), now, p, c); !errors.Is(err, notify.ErrNoSender) || res.Records != nil {
+		t.Errorf("Deliver on a plan-only engine: %v with %d records; want ErrNoSender and none", err, len(res.Records))
 	}
 }
 

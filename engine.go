@@ -164,6 +164,14 @@ var ErrAlimTalkUnfilled = errors.New("alimtalk template variable has no value")
 // channels are dropped, as [Settings.Channels] says, and the rest goes on.
 // The engine keeps its own copy of s ([Settings.Clone]): changing s later
 // does not change the engine.
+//
+// Every channel the settings turn on for the account needs its sender:
+// AlimTalk (its substitute SMS may be left to the AlimTalk provider), SMS
+// when there is no AlimTalk template, and email. NewEngine returns an
+// error wrapping [notify.ErrNoSender] when one is missing, since every
+// follow-up on that channel would be skipped and recorded as failed. An
+// engine built with no senders at all only plans: [Engine.Plan] works,
+// and [Engine.Deliver] returns an error wrapping notify.ErrNoSender.
 func NewEngine(s Settings, a Account, senders notify.Senders, o Options) (*Engine, error) {
 	if err := s.Validate(Account{HasPaymentMethod: true}); err != nil {
 		return nil, err
@@ -175,7 +183,34 @@ func NewEngine(s Settings, a Account, senders notify.Senders, o Options) (*Engin
 	}
 	e := &Engine{settings: s.Clone(), account: a, senders: senders, opts: o, timing: s.Timing.withDefaults()}
 	e.enabled = s.Channels(a).Enabled
+	if !e.planOnly() {
+		if ch, missing := missingSender(e.enabled, senders); missing {
+			return nil, fmt.Errorf("followup: the settings turn on %v and Senders has no %v sender: %w", ch, ch, notify.ErrNoSender)
+		}
+	}
 	return e, nil
+}
+
+// planOnly reports whether the engine was built with no senders at all.
+func (e *Engine) planOnly() bool {
+	s := &e.senders
+	return s.AlimTalk == nil && s.SMS == nil && s.Email == nil && s.Push == nil
+}
+
+// missingSender returns a channel of enabled whose sender senders lacks.
+// An AlimTalk needs its own: without it every text would go as its
+// substitute, a paid SMS. The substitute itself may be left to the
+// AlimTalk provider.
+func missingSender(enabled notify.ChannelSet, senders notify.Senders) (notify.Channel, bool) {
+	switch {
+	case enabled.Has(notify.ChannelAlimTalk) && senders.AlimTalk == nil:
+		return notify.ChannelAlimTalk, true
+	case enabled.Has(notify.ChannelSMS) && !enabled.Has(notify.ChannelAlimTalk) && senders.SMS == nil:
+		return notify.ChannelSMS, true
+	case enabled.Has(notify.ChannelEmail) && senders.Email == nil:
+		return notify.ChannelEmail, true
+	}
+	return 0, false
 }
 
 // Settings returns the settings the engine was built with, as a copy the

@@ -20,6 +20,12 @@ var (
 		Text: followup.TextOptions{SenderNumber: "1588-1234", AlimTalkTemplate: "FOLLOWUP_01"},
 	}
 	pushSender = notify.PushFunc(func(context.Context, notify.Push) error { return nil })
+	// noopSenders deliver every text and email at once.
+	noopSenders = notify.Senders{
+		AlimTalk: notify.AlimTalkFunc(func(context.Context, notify.AlimTalk) error { return nil }),
+		SMS:      notify.SMSFunc(func(context.Context, notify.SMS) error { return nil }),
+		Email:    notify.EmailFunc(func(context.Context, notify.Email) error { return nil }),
+	}
 )
 
 func mustEngine(t testing.TB, s followup.Settings, a followup.Account, senders notify.Senders) *followup.Engine {
@@ -265,6 +271,7 @@ func TestPlanStrategies(t *testing.T) {
 			var senders notify.Senders
 			c := baseConversation(t)
 			if tt.push {
+				senders = noopSenders
 				senders.Push = pushSender
 				c.PushTarget = "device-1"
 			}

@@ -13,11 +13,11 @@ import (
 	"testing"
 	texttemplate "text/template"
 	"time"
-
-	"github.com/followup-go/followup/notify"
 	"unicode/utf8"
 
 	"github.com/google/go-cmp/cmp"
+
+	"github.com/followup-go/followup/notify"
 )
 
 var update = flag.Bool("update", false, "rewrite the golden files in testdata/render")
