@@ -131,6 +131,10 @@ type Record struct {
 	// At is when the step was handled.
 	At time.Time `json:"at"`
 	// Through is when the newest reply the follow-up carried was sent.
+	// Store it to the precision of the replies' times ([Reply.At]): a
+	// reply counts as followed up when its time is not after a record's
+	// Through, so a Through cut to whole seconds leaves a reply sent at
+	// 14:00:00.5 not followed up, and its follow-up goes again.
 	Through time.Time `json:"through"`
 	// Delivered reports whether the message reached the provider. A step
 	// that failed or was refused by a guard is recorded too, with false,

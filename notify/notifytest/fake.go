@@ -29,6 +29,7 @@ package notifytest
 
 import (
 	"context"
+	"fmt"
 	"sync"
 	"time"
 
@@ -59,6 +60,18 @@ func (f *Fake[M]) Sent() []M {
 	return append([]M(nil), f.sent...)
 }
 
+// String describes the fake by its counts, never by the messages it
+// recorded, which hold recipients and texts: fmt's %v, %+v, %s and %q print
+// it, and so does slog's text handler. Read the messages with [Fake.Sent].
+func (f *Fake[M]) String() string {
+	f.mu.Lock()
+	defer f.mu.Unlock()
+	return fmt.Sprintf("notifytest.Fake[%T]{calls: %d, sent: %d}", *new(M), f.calls, len(f.sent))
+}
+
+// GoString is [Fake.String], for %#v.
+func (f *Fake[M]) GoString() string { return f.String() }
+
 // Calls returns how many times the fake was called, accepted or not.
 func (f *Fake[M]) Calls() int {
 	f.mu.Lock()
@@ -71,8 +84,11 @@ func (f *Fake[M]) FailTimes(n int, err error) {
 	f.then(n, func(context.Context) error { return err })
 }
 
-// FailAlways makes every call from now on return err, such as
-// notify.Permanent(errors.New("invalid number")).
+// FailAlways makes every call return err, such as
+// notify.Permanent(errors.New("invalid number")), once the calls
+// [Fake.FailTimes] and [Fake.RateLimit] programmed are used up: FailTimes(1,
+// a) then FailAlways(b) fails the next call with a and every later one
+// with b.
 func (f *Fake[M]) FailAlways(err error) {
 	f.set(func(context.Context) error { return err })
 }
@@ -84,16 +100,20 @@ func (f *Fake[M]) RateLimit(n int, retryAfter time.Duration) {
 }
 
 // Hang makes every call block until its context is done, then return the
-// context's error, as a slow provider behind a well-written sender does.
+// context's error, as a slow provider behind a well-written sender does;
+// after the calls FailTimes and RateLimit programmed, as for FailAlways.
 func (f *Fake[M]) Hang() {
 	f.set(func(ctx context.Context) error { <-ctx.Done(); return ctx.Err() })
 }
 
 // HangIgnoringContext makes every call block, whatever its context, until
-// [Fake.Release] is called; then calls accept again, unless a fault was
-// programmed in the meantime. It plays a badly
-// written sender that the dispatcher must abandon. It returns Release, for
-// a defer.
+// [Fake.Release] is called (after the calls FailTimes and RateLimit
+// programmed, as for FailAlways). It plays a badly written sender that the
+// dispatcher must abandon: a held call, once released, records its message
+// as sent, though its context ended long before, as such a sender's
+// provider would deliver it ([notify.ErrAbandoned] warns of this). Calls
+// after Release accept again, unless a fault was programmed in the
+// meantime. It returns Release, for a defer.
 func (f *Fake[M]) HangIgnoringContext() (release func()) {
 	f.mu.Lock()
 	if f.release == nil {
@@ -123,7 +143,8 @@ func (f *Fake[M]) Release() {
 	}
 }
 
-// Panic makes every call panic with v.
+// Panic makes every call panic with v, after the calls FailTimes and
+// RateLimit programmed, as for FailAlways.
 func (f *Fake[M]) Panic(v any) {
 	f.set(func(context.Context) error { panic(v) })
 }
@@ -165,9 +186,10 @@ func (f *Fake[M]) send(ctx context.Context, m M, clone func(M) M) error {
 	f.mu.Lock()
 	f.calls++
 	hook := f.hook
-	step := f.always
+	// A call held by HangIgnoringContext goes on whatever its context.
+	step, ignoreCtx := f.always, f.hanging
 	if len(f.script) > 0 {
-		step, f.script = f.script[0], f.script[1:]
+		step, f.script, ignoreCtx = f.script[0], f.script[1:], false
 	}
 	f.mu.Unlock()
 	if hook != nil {
@@ -183,7 +205,7 @@ func (f *Fake[M]) send(ctx context.Context, m M, clone func(M) M) error {
 			return err
 		}
 	}
-	if err := ctx.Err(); err != nil {
+	if err := ctx.Err(); err != nil && !ignoreCtx {
 		return err
 	}
 	f.mu.Lock()

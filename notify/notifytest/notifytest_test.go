@@ -1,12 +1,15 @@
 package notifytest_test
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net/http"
 	"net/http/httptest"
 	"net/url"
+	"runtime"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -101,6 +104,70 @@ func TestFakeFaults(t *testing.T) {
 	f.Release() // a second Release does nothing
 	if err := f.SendSMS(cctx, validSMS()); !errors.Is(err, context.Canceled) {
 		t.Errorf("a done context: %v", err)
+	}
+}
+
+// The calls FailTimes and RateLimit program come first; FailAlways, Hang,
+// HangIgnoringContext and Panic take every call after them, so "fail once
+// with a, then always with b" is two lines.
+func TestFakeScriptBeforeAlways(t *testing.T) {
+	ctx := context.Background()
+	var f notifytest.SMS
+	a, b := errors.New("a"), notify.Permanent(errors.New("b"))
+	f.RateLimit(1, time.Second)
+	f.FailTimes(1, a)
+	f.FailAlways(b)
+	if _, ok := notify.RetryAfter(f.SendSMS(ctx, validSMS())); !ok {
+		t.Error("call 1: not the rate limit")
+	}
+	if err := f.SendSMS(ctx, validSMS()); !errors.Is(err, a) {
+		t.Errorf("call 2: %v, want a", err)
+	}
+	for i := 3; i <= 4; i++ {
+		if err := f.SendSMS(ctx, validSMS()); !errors.Is(err, b) {
+			t.Errorf("call %d: %v, want b", i, err)
+		}
+	}
+}
+
+// A call HangIgnoringContext holds plays a sender that ignores its
+// context: released after the dispatcher gave up on it, it still records
+// its message as sent, the late delivery notify.ErrAbandoned warns of.
+func TestFakeHangIgnoringContextDeliversLate(t *testing.T) {
+	var f notifytest.SMS
+	release := f.HangIgnoringContext()
+	ctx, cancel := context.WithCancel(context.Background())
+	done := make(chan error)
+	go func() { done <- f.SendSMS(ctx, validSMS()) }()
+	for f.Calls() == 0 {
+		runtime.Gosched()
+	}
+	cancel() // the dispatcher abandons the call
+	release()
+	if err := <-done; err != nil {
+		t.Errorf("the released call: %v, want nil, as a sender ignoring its context returns", err)
+	}
+	if n := len(f.Sent()); n != 1 {
+		t.Errorf("%d messages sent, want the late one", n)
+	}
+}
+
+// A fake prints by its counts: the messages it recorded hold recipients
+// and texts, which a test's log must not show.
+func TestFakePrintsNoMessage(t *testing.T) {
+	fakes, senders := notifytest.NewSenders()
+	m := validSMS()
+	if err := senders.SMS.SendSMS(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	var buf bytes.Buffer
+	slog.New(slog.NewTextHandler(&buf, nil)).Info("fakes", "sms", fakes.SMS)
+	out := buf.String()
+	for _, verb := range []string{"%v", "%+v", "%#v", "%s", "%q"} {
+		out += fmt.Sprintf(verb, fakes.SMS) + fmt.Sprintf(verb, &fakes.SMS.Fake)
+	}
+	if strings.Contains(out, m.To) || strings.Contains(out, m.Text) || !strings.Contains(out, "calls: 1, sent: 1") {
+		t.Errorf("printed %q", out)
 	}
 }
 
