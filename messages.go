@@ -1,6 +1,10 @@
 package followup
 
-import "golang.org/x/text/language"
+import (
+	"errors"
+
+	"golang.org/x/text/language"
+)
 
 // lang is one of the languages the library's own texts (field messages,
 // built-in templates) come in; it indexes arrays of them.
@@ -24,8 +28,26 @@ func langOf(locale string) lang {
 	return l
 }
 
+// maxLocale bounds the locale tags read at all: the customer's comes from
+// their browser, and parsing a tag takes time quadratic in its length. A
+// real tag, extensions and all, is well under it.
+const maxLocale = 128
+
+// parseLocale is language.Parse for a tag of at most maxLocale bytes.
+func parseLocale(locale string) (language.Tag, error) {
+	if len(locale) > maxLocale {
+		return language.Und, errLongLocale
+	}
+	return language.Parse(locale)
+}
+
+// errLongLocale is parseLocale's error for a tag over maxLocale bytes; only
+// compared, never shown.
+var errLongLocale = errors.New("locale too long")
+
 // knownLang returns the built-in language of locale by its base language,
-// and whether it is one; English and false for any other or invalid locale.
+// and whether it is one; English and false for any other or invalid locale,
+// or one longer than 128 bytes.
 func knownLang(locale string) (lang, bool) {
 	// Fast path for the plain tags hosts pass most.
 	switch locale {
@@ -38,7 +60,7 @@ func knownLang(locale string) (lang, bool) {
 	case "ja", "ja-JP":
 		return langJA, true
 	}
-	t, err := language.Parse(locale)
+	t, err := parseLocale(locale)
 	if err != nil {
 		return langEN, false
 	}

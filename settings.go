@@ -8,7 +8,6 @@ import (
 	"time"
 
 	"github.com/nyaruka/phonenumbers"
-	"golang.org/x/text/language"
 
 	"github.com/followup-go/followup/notify"
 	"github.com/followup-go/followup/policy"
@@ -106,7 +105,8 @@ var (
 	// ErrUnknownRegion: the region is not an ISO 3166-1 region the phone
 	// number metadata knows.
 	ErrUnknownRegion = errors.New("unknown region")
-	// ErrUnknownLocale: the locale is not a well-formed, known BCP 47 tag.
+	// ErrUnknownLocale: the locale is not a well-formed, known BCP 47 tag
+	// of at most 128 bytes.
 	ErrUnknownLocale = errors.New("unknown locale")
 	// ErrBadSenderNumber: the SMS sender number is not 8 to 11 digits
 	// ([notify.SenderNumberMinDigits], [notify.SenderNumberMaxDigits]),
@@ -196,7 +196,7 @@ func (s Settings) Validate(a Account) error {
 		add("region", ErrUnknownRegion)
 	}
 	if s.Locale != "" {
-		if _, err := language.Parse(s.Locale); err != nil {
+		if _, err := parseLocale(s.Locale); err != nil {
 			add("locale", ErrUnknownLocale)
 		}
 	}
