@@ -138,7 +138,8 @@ func (t Timing) MarshalJSON() ([]byte, error) {
 
 // UnmarshalJSON reads what MarshalJSON writes; durations may also be numbers
 // of nanoseconds. As encoding/json does for structs, it matches keys without
-// regard to case, preferring an exact match, and ignores unknown keys. A
+// regard to case, takes the last of several keys that match one field
+// ("delay" and "Delay"), and ignores unknown keys. A
 // duration it cannot read is an error wrapping [ErrBadDuration], and an
 // unknown strategy one wrapping [ErrUnknownStrategy]; neither repeats the
 // text it could not read. A JSON null leaves t unchanged, as encoding/json
@@ -153,7 +154,7 @@ func (t *Timing) UnmarshalJSON(b []byte) error {
 	}
 	var out Timing
 	for _, f := range out.fields() {
-		raw, ok := lookupKey(m, f.name)
+		raw, ok := lookupKey(b, m, f.name)
 		if !ok {
 			continue
 		}
@@ -163,7 +164,7 @@ func (t *Timing) UnmarshalJSON(b []byte) error {
 		}
 		*f.d = d
 	}
-	if raw, ok := lookupKey(m, "strategy"); ok {
+	if raw, ok := lookupKey(b, m, "strategy"); ok {
 		if err := json.Unmarshal(raw, &out.Strategy); err != nil {
 			return fmt.Errorf("followup: timing.strategy: %w", err)
 		}
@@ -172,21 +173,34 @@ func (t *Timing) UnmarshalJSON(b []byte) error {
 	return nil
 }
 
-// lookupKey returns the value of key in m, matched as encoding/json matches
-// a struct field's name: exactly if m has the key, else without regard to
-// case (the least of several such keys, so the result does not depend on
-// map order).
-func lookupKey(m map[string]json.RawMessage, key string) (json.RawMessage, bool) {
-	if raw, ok := m[key]; ok {
-		return raw, true
-	}
-	best, found := "", false
+// lookupKey returns the value of key in m, the object b decoded, matched
+// as encoding/json matches a struct field's name: without regard to case,
+// and, of several keys that match, the last in b.
+func lookupKey(b []byte, m map[string]json.RawMessage, key string) (json.RawMessage, bool) {
+	match, n := "", 0
 	for k := range m {
-		if strings.EqualFold(k, key) && (!found || k < best) {
-			best, found = k, true
+		if strings.EqualFold(k, key) {
+			match, n = k, n+1
 		}
 	}
-	return m[best], found
+	if n > 1 {
+		// Rare: the map no longer knows the keys' order, so read it from b
+		// again. m holds the value of the last of a key written twice.
+		dec := json.NewDecoder(bytes.NewReader(b))
+		dec.Token() // '{': b decoded as an object
+		for dec.More() {
+			tok, _ := dec.Token()
+			if k, _ := tok.(string); strings.EqualFold(k, key) {
+				match = k
+			}
+			var skip json.RawMessage
+			if dec.Decode(&skip) != nil {
+				break
+			}
+		}
+	}
+	raw, ok := m[match]
+	return raw, ok && n > 0
 }
 
 // ErrBadDuration is wrapped by the error of [Timing.UnmarshalJSON] for a

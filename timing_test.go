@@ -64,17 +64,31 @@ func TestTimingDurationLength(t *testing.T) {
 	}
 }
 
-// Of several keys that match a field only without regard to case, the least
-// one is read, whatever their order in the input.
+// Of several keys that match a field without regard to case, the last in
+// the input is read, as encoding/json reads a struct's field: the same
+// settings read the same by another Go reader.
 func TestTimingCaseFoldedKeys(t *testing.T) {
 	for _, in := range []string{
 		`{"Delay":"2m","DELAY":"1m","dElAy":"3m"}`,
 		`{"DELAY":"1m","dElAy":"3m","Delay":"2m"}`,
 		`{"dElAy":"3m","Delay":"2m","DELAY":"1m"}`,
+		`{"delay":"1m","Delay":"2m"}`,
+		`{"Delay":"2m","delay":"1m"}`,
+		`{"delay":"1m","Delay":"2m","delay":"3m"}`,
+		`{"Delay":"2m","delay":"1m","maxWait":"20m","Delay":"5m"}`,
+		`{"delay":"4m","x":{"Delay":"9m"},"y":["Delay"]}`,
 	} {
+		var plain struct{ Delay string }
+		if err := json.Unmarshal([]byte(in), &plain); err != nil {
+			t.Fatal(err)
+		}
+		want, err := time.ParseDuration(plain.Delay)
+		if err != nil {
+			t.Fatal(err)
+		}
 		var tm followup.Timing
-		if err := json.Unmarshal([]byte(in), &tm); err != nil || tm.Delay != time.Minute {
-			t.Errorf("%s: delay %v, %v; want the DELAY key's 1m", in, tm.Delay, err)
+		if err := json.Unmarshal([]byte(in), &tm); err != nil || tm.Delay != want {
+			t.Errorf("%s: delay %v, %v; want %v, as encoding/json reads it", in, tm.Delay, err, want)
 		}
 	}
 }
