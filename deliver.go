@@ -71,6 +71,10 @@ var (
 	// ErrChannelDisabled: the settings the engine was built with no longer
 	// enable the channel the follow-up was planned on.
 	ErrChannelDisabled = errors.New("followup: the settings no longer enable the channel")
+	// ErrUnreachable: the customer's contact no longer reaches the channel
+	// (the host removed the phone number or the email address, or the push
+	// target) and none other that the settings enable is left.
+	ErrUnreachable = errors.New("followup: the contact no longer reaches the channel")
 )
 
 // ErrMayHaveGone refuses a message that failed transiently
@@ -86,9 +90,10 @@ var ErrQuietHours = errors.New("followup: quiet hours")
 
 // A Refusal is a channel a rule kept a follow-up off, and the rule's error:
 // [policy.ErrPaymentMethodRequired], [ErrOptedOut], [ErrChannelDisabled],
-// [policy.ErrConsentRequired], [policy.ErrBadPurpose] (the contact's Purpose
-// is not one the policy knows), [policy.ErrRegionNotAllowed], [ErrTooLong]
-// for a text that fits no text message, or [ErrMayHaveGone] for a message
+// [ErrUnreachable], [policy.ErrConsentRequired], [policy.ErrBadPurpose] (the
+// contact's Purpose is not one the policy knows),
+// [policy.ErrRegionNotAllowed], [ErrTooLong] for a text that fits no text
+// message, or [ErrMayHaveGone] for a message
 // that failed transiently and cannot safely go again. A send cap does not
 // refuse a text: it defers it ([Result.Deferred]) until the cap has room.
 type Refusal struct {
@@ -250,7 +255,9 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 		for _, ch := range left.Channels() {
 			err := e.lostBecause(ch, &c)
 			if err == nil {
-				err = ErrChannelDisabled
+				// Not opted out of, enabled and payable: the contact no
+				// longer reaches it.
+				err = ErrUnreachable
 			}
 			refuse(ch, err)
 		}
