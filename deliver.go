@@ -742,7 +742,8 @@ func (e *Engine) zone(c *Conversation) *time.Location {
 
 // records returns what the host records for a step: one record per channel
 // refused or dispatched, except a message the dispatcher never tried
-// because ctx ended first: it is still to be sent. retry, if not nil,
+// because ctx ended first, or an AlimTalk that certainly did not go whose
+// substitute it so never tried: it is still to be sent. retry, if not nil,
 // returns a message's record marked to be sent again if it is to be. (It
 // takes and returns the record by value: a pointer passed through a func
 // value would move every record to the heap.)
@@ -755,7 +756,7 @@ func (e *Engine) records(k Key, now, through time.Time, refused []Refusal, r *no
 		return out
 	}
 	for _, en := range r.Entries {
-		if notTried(en) {
+		if notTried(en) || substituteNotTried(en) {
 			continue
 		}
 		rec := Record{Key: k, Channel: en.Channel, At: now, Through: through, Delivered: en.Succeeded()}
@@ -772,6 +773,28 @@ func (e *Engine) records(k Key, now, through time.Time, refused []Refusal, r *no
 func notTried(en notify.Entry) bool {
 	return en.Outcome == notify.Failed && len(en.Attempts) == 0 &&
 		(errors.Is(en.Err, context.Canceled) || errors.Is(en.Err, context.DeadlineExceeded))
+}
+
+// substituteNotTried reports whether en is an AlimTalk that certainly did
+// not go (its attempts failed permanently or were rate-limited, the last
+// permanently: the dispatcher's cue for the substitute) whose substitute
+// SMS the dispatcher never tried, because ctx ended first. Recorded, the
+// text step would be done with no text sent; left unrecorded, the next
+// run tries the AlimTalk again, and on its refusal the substitute.
+func substituteNotTried(en notify.Entry) bool {
+	n := len(en.Attempts)
+	if en.Channel != notify.ChannelAlimTalk || en.Outcome != notify.Failed || n == 0 ||
+		en.Attempts[n-1].Channel != notify.ChannelAlimTalk || !notify.IsPermanent(en.Attempts[n-1].Err) ||
+		!(errors.Is(en.Err, context.Canceled) || errors.Is(en.Err, context.DeadlineExceeded)) {
+		return false
+	}
+	for _, a := range en.Attempts {
+		if !notify.IsPermanent(a.Err) && !notify.IsRateLimited(a.Err) ||
+			errors.Is(a.Err, notify.ErrAbandoned) || errors.Is(a.Err, notify.ErrSenderPanicked) {
+			return false
+		}
+	}
+	return true
 }
 
 // builtinRenderer is the zero Renderer: the built-in templates.

@@ -881,6 +881,55 @@ func TestDeliverContactNoLongerReaches(t *testing.T) {
 	}
 }
 
+// An AlimTalk the customer refused whose substitute SMS the dispatcher
+// never tried, because the run's context ended first, is not recorded: the
+// text did not go, and Next sends it. Recorded as failed, it left the text
+// step done with no text sent.
+func TestDeliverSubstituteNotTriedWhenContextEnds(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	refusals := 0
+	fakes, senders := notifytest.NewSenders()
+	senders.Push = nil
+	senders.AlimTalk = notify.AlimTalkFunc(func(context.Context, notify.AlimTalk) error {
+		refusals++
+		cancel() // the host shuts down as the provider answers
+		return notify.ErrRecipientRefused
+	})
+	e, err := followup.NewEngine(fullSettings, paying, senders, followup.Options{Workspace: "Acme",
+		Link: func(c followup.Conversation) string { return "https://chat.example/c/" + c.ID }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := baseConversation(t)
+	now := t0.Add(3 * time.Minute)
+	res, err := e.Deliver(ctx, now, e.Plan(now, c), c)
+	if err != nil || res.Status != followup.Sent {
+		t.Fatalf("Deliver = %v, %v", res.Status, err)
+	}
+	for _, r := range res.Records {
+		if r.Channel != notify.ChannelEmail {
+			t.Errorf("record %+v: the text did not go, and is still to be sent", r)
+		}
+	}
+	if res.Next.IsZero() || !res.Plan.Channels.Has(notify.ChannelAlimTalk) {
+		t.Fatalf("Next %v, Plan %v: want the text step again", res.Next, res.Plan.Channels)
+	}
+	c.FollowUps = append(c.FollowUps, res.Records...)
+	res, err = e.Deliver(context.Background(), res.Next, res.Plan, c)
+	if err != nil || res.Status != followup.Sent {
+		t.Fatalf("second Deliver = %v, %v", res.Status, err)
+	}
+	if diff := cmp.Diff(sent{SMS: 1, Email: 1}, sentBy(fakes)); diff != "" || refusals != 2 {
+		t.Errorf("%d AlimTalk refusals; sent (-want +got):\n%s", refusals, diff)
+	}
+	// The email went in one of the two runs, depending on whether the
+	// dispatcher started it before the context ended.
+	if got := deliveredByChannel(res); !got[notify.ChannelAlimTalk] {
+		t.Errorf("second run's records %v: want the text, by its substitute", got)
+	}
+}
+
 // A channel that went is never recorded as refused afterwards, when a rule
 // changes between two runs of one follow-up: not by a duplicate of the job
 // that sent it, nor by the run of the next step. The history would say
