@@ -345,7 +345,7 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 		// certainly never went: the text goes as its substitute SMS.
 		// So does one whose substitute SMS failed transiently (the AlimTalk
 		// itself certainly did not go): that SMS goes again, under its key.
-		asSMS := step.Has(notify.ChannelAlimTalk) && !optedOut(&c, notify.ChannelSMS) &&
+		asSMS := step.Has(notify.ChannelAlimTalk) && e.smsAlone(&c) &&
 			(e.alimTalkGaveUp(&c, cur.Key, now) || tried == notify.ChannelSMS)
 		if msgs, tooLong, err = e.messages(&c, &b, step, asSMS, textTried); err != nil {
 			return Result{}, err
@@ -453,7 +453,7 @@ func (e *Engine) rateLimitRetry(c *Conversation, k Key, en notify.Entry, now tim
 		at = now.Add(d)
 	}
 	if en.Channel == notify.ChannelAlimTalk && last.Channel == notify.ChannelAlimTalk &&
-		at.After(end) && !optedOut(c, notify.ChannelSMS) {
+		at.After(end) && e.smsAlone(c) {
 		// Past the window the text goes as SMS (alimTalkGaveUp): no
 		// need to wait for the AlimTalk's provider. A retry-after of
 		// the substitute's SMS provider is waited for in full.
@@ -698,6 +698,13 @@ func (e *Engine) emailPending(now time.Time, c *Conversation, k Key) (bool, time
 		}
 	}
 	return true, wait
+}
+
+// smsAlone reports whether a text may go as an SMS alone, in place of the
+// AlimTalk: the customer did not opt out of SMS, and the host has an SMS
+// sender (without one, an AlimTalk's substitute is left to its provider).
+func (e *Engine) smsAlone(c *Conversation) bool {
+	return e.senders.SMS != nil && !optedOut(c, notify.ChannelSMS)
 }
 
 // optedOut reports whether the customer opted out of ch.

@@ -1529,6 +1529,37 @@ func TestDeliverAlimTalkRateLimitedGoesAsSMS(t *testing.T) {
 			t.Errorf("records %+v, Next %v; want rate-limited until the window's end %v", res.Records, res.Next, end)
 		}
 	})
+	t.Run("no SMS sender: the AlimTalk waits its retry-after, and goes", func(t *testing.T) {
+		// Without an SMS sender (the AlimTalk provider sends the
+		// substitute), giving the text up to an SMS loses it.
+		fakes, senders := notifytest.NewSenders()
+		senders.SMS, senders.Push = nil, nil
+		e, err := followup.NewEngine(fullSettings, paying, senders, followup.Options{Workspace: "Acme",
+			Link: func(c followup.Conversation) string { return "https://chat.example/c/" + c.ID },
+			Dispatch: notify.Options{MaxAttempts: 1}})
+		if err != nil {
+			t.Fatal(err)
+		}
+		fakes.AlimTalk.RateLimit(1, 20*time.Minute)
+		c := baseConversation(t)
+		c.FollowUps = history
+		now := due.Add(50 * time.Minute)
+		res, err := e.Deliver(context.Background(), now, e.Plan(now, c), c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		want := now.Add(20 * time.Minute) // past the window's end: not cut to it
+		if len(res.Records) != 1 || !res.Records[0].RateLimited || !res.Records[0].RetryAt.Equal(want) || !res.Next.Equal(want) {
+			t.Fatalf("records %+v, Next %v; want rate-limited until its retry-after %v", res.Records, res.Next, want)
+		}
+		c.FollowUps = append(c.FollowUps, res.Records...)
+		if res, err = e.Deliver(context.Background(), res.Next, res.Plan, c); err != nil || res.Status != followup.Sent {
+			t.Fatalf("after the window: %v, %v", res.Status, err)
+		}
+		if got := deliveredByChannel(res); !got[notify.ChannelAlimTalk] || fakes.AlimTalk.Calls() != 2 {
+			t.Errorf("records %v after %d AlimTalk calls; want the AlimTalk delivered", got, fakes.AlimTalk.Calls())
+		}
+	})
 }
 
 // A push that was only rate-limited is not sent again: text and email

@@ -61,8 +61,9 @@ type Options struct {
 	// Deliver tries it again; without one, after a backoff of a minute,
 	// doubling with each rate limit up to 16 minutes. Once the window has passed it is recorded as
 	// not delivered, except an AlimTalk: the text then goes as its
-	// substitute SMS (unless the customer opted out of SMS), and a
-	// retry-after past the window's end is cut to the end. A push is never
+	// substitute SMS (unless the customer opted out of SMS, or the host
+	// has no SMS sender), and a retry-after past the window's end is cut to
+	// the end. A push is never
 	// sent again: text and email follow it at once. Zero means one hour; a
 	// negative value never sends a rate-limited message again.
 	RateLimitWindow time.Duration
