@@ -1535,7 +1535,7 @@ func TestDeliverAlimTalkRateLimitedGoesAsSMS(t *testing.T) {
 		fakes, senders := notifytest.NewSenders()
 		senders.SMS, senders.Push = nil, nil
 		e, err := followup.NewEngine(fullSettings, paying, senders, followup.Options{Workspace: "Acme",
-			Link: func(c followup.Conversation) string { return "https://chat.example/c/" + c.ID },
+			Link:     func(c followup.Conversation) string { return "https://chat.example/c/" + c.ID },
 			Dispatch: notify.Options{MaxAttempts: 1}})
 		if err != nil {
 			t.Fatal(err)
