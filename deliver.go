@@ -93,9 +93,9 @@ var ErrQuietHours = errors.New("followup: quiet hours")
 // [ErrUnreachable], [policy.ErrConsentRequired], [policy.ErrBadPurpose] (the
 // contact's Purpose is not one the policy knows),
 // [policy.ErrRegionNotAllowed], [ErrTooLong] for a text that fits no text
-// message, or [ErrMayHaveGone] for a message
-// that failed transiently and cannot safely go again. A send cap does not
-// refuse a text: it defers it ([Result.Deferred]) until the cap has room.
+// message, or [ErrMayHaveGone] for a message that failed transiently and
+// cannot safely go again. A send cap does not refuse a text: it defers it
+// ([Result.Deferred]) until the cap has room.
 type Refusal struct {
 	// Channel is the channel refused. A text refusal names the step's text
 	// channel, AlimTalk or SMS.
@@ -549,12 +549,12 @@ const (
 )
 
 // retryDelay is how long after its n-th transient failure, or rate limit
-// without a retry-after (n ≥ 1), the message of channel ch of follow-up k
-// is tried again: retryBase, doubling with each failure up to retryMax,
-// plus up to half as much again. The
-// extra is drawn from k, ch and n, not from a clock or a random source: a
-// job the queue runs twice asks for the same time, and the follow-ups an
-// outage failed together do not all come back in the same instant.
+// without a retry-after (n ≥ 1), the message of channel ch of follow-up k is
+// tried again: retryBase, doubling with each failure up to retryMax, plus up
+// to half as much again. The extra is drawn from k, ch and n, not from a
+// clock or a random source: a job the queue runs twice asks for the same
+// time, and the follow-ups an outage failed together do not all come back in
+// the same instant.
 func retryDelay(k Key, ch notify.Channel, n int) time.Duration {
 	d := min(retryBase<<min(n-1, 8), retryMax)
 	h := fnv.New64a()

@@ -52,20 +52,19 @@ type Options struct {
 	// exactly as the approved template has it. Empty means the built-in
 	// label of the message's language.
 	ButtonName string
-	// RateLimitWindow is how long after its first rate limit
-	// [Engine.Deliver] keeps sending again a message that providers only
-	// rate-limited (every attempt failed with a [notify.RateLimitError],
-	// so it certainly did not go): it is recorded with
-	// [Record.RateLimited], which planning does not count as sent, and
-	// Result.Next and [Record.RetryAt] are after its retry-after, when
-	// Deliver tries it again; without one, after a backoff of a minute,
-	// doubling with each rate limit up to 16 minutes. Once the window has passed it is recorded as
-	// not delivered, except an AlimTalk: the text then goes as its
-	// substitute SMS (unless the customer opted out of SMS, or the host
-	// has no SMS sender), and a retry-after past the window's end is cut to
-	// the end. A push is never
-	// sent again: text and email follow it at once. Zero means one hour; a
-	// negative value never sends a rate-limited message again.
+	// RateLimitWindow is how long after its first rate limit [Engine.Deliver]
+	// keeps sending again a message that providers only rate-limited (every
+	// attempt failed with a [notify.RateLimitError], so it certainly did not
+	// go): it is recorded with [Record.RateLimited], which planning does not
+	// count as sent, and Result.Next and [Record.RetryAt] are after its
+	// retry-after, when Deliver tries it again; without one, after a backoff of
+	// a minute, doubling with each rate limit up to 16 minutes. Once the window
+	// has passed it is recorded as not delivered, except an AlimTalk: the text
+	// then goes as its substitute SMS (unless the customer opted out of SMS, or
+	// the host has no SMS sender), and a retry-after past the window's end is
+	// cut to the end. A push is never sent again: text and email follow it at
+	// once. Zero means one hour; a negative value never sends a rate-limited
+	// message again.
 	RateLimitWindow time.Duration
 	// RetryWindow is how long after its first transient failure
 	// [Engine.Deliver] keeps sending again a message whose attempts failed

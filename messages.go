@@ -41,8 +41,8 @@ func parseLocale(locale string) (language.Tag, error) {
 	return language.Parse(locale)
 }
 
-// errLongLocale is parseLocale's error for a tag over maxLocale bytes; only
-// compared, never shown.
+// errLongLocale is parseLocale's error for a tag over maxLocale bytes. It
+// is never shown: its callers only read that there is an error.
 var errLongLocale = errors.New("locale too long")
 
 // knownLang returns the built-in language of locale by its base language,
