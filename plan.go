@@ -210,8 +210,8 @@ func (b *batch) holds(r *Reply) bool {
 // update), on any instance.
 //
 // The checks, in order: an agent-started chat the customer never answered;
-// replies unseen; IDs and times ([Conversation.Validate]); marketing only; already followed up; contact; channels;
-// opt-outs; presence.
+// replies unseen; IDs and times ([Conversation.Validate]); marketing only;
+// already followed up; contact; channels; opt-outs; presence.
 //
 // Batching: a follow-up carries the unseen replies from its first up to
 // [Timing.MaxWait] after it. It is due [Timing.Delay] after its newest reply,
@@ -256,6 +256,7 @@ func (e *Engine) plan(now time.Time, c *Conversation, out *batch) Plan {
 	var curStep notify.ChannelSet
 	if !cur.key.IsZero() && availReason == 0 {
 		for i := range c.Unseen {
+			// A reply without a time opens nothing: it is Malformed, below.
 			if r := &c.Unseen[i]; r.ID == cur.key.Reply && !r.At.After(done) && !r.At.IsZero() {
 				cur.lo, cur.hi, cur.fromHistory = r.At, r.At.Add(e.timing.MaxWait), true
 				cur.freeze(c)
