@@ -1445,6 +1445,18 @@ func TestDeliverAlimTalkRateLimitedGoesAsSMS(t *testing.T) {
 		{Key: k1, Channel: notify.ChannelAlimTalk, At: due, Through: t0, RateLimited: true, RetryAt: due.Add(20 * time.Minute)},
 		rec(k1, notify.ChannelEmail, due, t0, true),
 	}
+	// run delivers, at now, the plan due then for a conversation with the
+	// history, and returns both.
+	run := func(t *testing.T, e *followup.Engine, now time.Time) (followup.Conversation, followup.Result) {
+		t.Helper()
+		c := baseConversation(t)
+		c.FollowUps = history
+		res, err := e.Deliver(context.Background(), now, e.Plan(now, c), c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return c, res
+	}
 	t.Run("past the window", func(t *testing.T) {
 		e, fakes := deliverEngineWith(t, fullSettings, paying, func(o *followup.Options) { o.Dispatch.MaxAttempts = 1 })
 		fakes.AlimTalk.RateLimit(10, 20*time.Minute)
@@ -1502,13 +1514,8 @@ func TestDeliverAlimTalkRateLimitedGoesAsSMS(t *testing.T) {
 		e, fakes := deliverEngineWith(t, fullSettings, paying, func(o *followup.Options) { o.Dispatch.MaxAttempts = 1 })
 		fakes.AlimTalk.FailAlways(notify.ErrRecipientRefused)
 		fakes.SMS.RateLimit(1, 20*time.Minute)
-		c := baseConversation(t)
-		c.FollowUps = history
 		now := due.Add(50 * time.Minute)
-		res, err := e.Deliver(context.Background(), now, e.Plan(now, c), c)
-		if err != nil {
-			t.Fatal(err)
-		}
+		_, res := run(t, e, now)
 		want := now.Add(20 * time.Minute)
 		if len(res.Records) != 1 || !res.Records[0].RateLimited || !res.Records[0].RetryAt.Equal(want) || !res.Next.Equal(want) {
 			t.Errorf("records %+v, Next %v; want rate-limited until the SMS's retry-after %v", res.Records, res.Next, want)
@@ -1517,13 +1524,8 @@ func TestDeliverAlimTalkRateLimitedGoesAsSMS(t *testing.T) {
 	t.Run("a retry-after past the window's end", func(t *testing.T) {
 		e, fakes := deliverEngineWith(t, fullSettings, paying, func(o *followup.Options) { o.Dispatch.MaxAttempts = 1 })
 		fakes.AlimTalk.RateLimit(10, 20*time.Minute)
-		c := baseConversation(t)
-		c.FollowUps = history
 		now := due.Add(50 * time.Minute)
-		res, err := e.Deliver(context.Background(), now, e.Plan(now, c), c)
-		if err != nil {
-			t.Fatal(err)
-		}
+		_, res := run(t, e, now)
 		end := due.Add(followup.DefaultRateLimitWindow)
 		if len(res.Records) != 1 || !res.Records[0].RateLimited || !res.Records[0].RetryAt.Equal(end) || !res.Next.Equal(end) {
 			t.Errorf("records %+v, Next %v; want rate-limited until the window's end %v", res.Records, res.Next, end)
@@ -1541,13 +1543,8 @@ func TestDeliverAlimTalkRateLimitedGoesAsSMS(t *testing.T) {
 			t.Fatal(err)
 		}
 		fakes.AlimTalk.RateLimit(1, 20*time.Minute)
-		c := baseConversation(t)
-		c.FollowUps = history
 		now := due.Add(50 * time.Minute)
-		res, err := e.Deliver(context.Background(), now, e.Plan(now, c), c)
-		if err != nil {
-			t.Fatal(err)
-		}
+		c, res := run(t, e, now)
 		want := now.Add(20 * time.Minute) // past the window's end: not cut to it
 		if len(res.Records) != 1 || !res.Records[0].RateLimited || !res.Records[0].RetryAt.Equal(want) || !res.Next.Equal(want) {
 			t.Fatalf("records %+v, Next %v; want rate-limited until its retry-after %v", res.Records, res.Next, want)
