@@ -115,9 +115,11 @@ type Result struct {
 	// says what went.
 	Plan Plan
 	// Report is the dispatcher's report, when Status is Sent. An entry
-	// that failed with no attempts and the context's error was never
-	// tried, because ctx ended first: it has no record, and Next covers
-	// it, though Report.Err lists it with the failures.
+	// that failed with the context's error and no attempts was never
+	// tried, because ctx ended first, and so was the substitute SMS of an
+	// AlimTalk entry whose last attempt the customer refused: it has no
+	// record, and Next covers it, though Report.Err lists it with the
+	// failures.
 	Report notify.Report
 	// Refused lists the channels a rule kept the follow-up off, each with
 	// the rule's error. Refused channels are recorded too, so they are not
@@ -764,7 +766,7 @@ func (e *Engine) records(k Key, now, through time.Time, refused []Refusal, r *no
 		return out
 	}
 	for _, en := range r.Entries {
-		if notTried(en) || substituteNotTried(en) {
+		if notTried(en) {
 			continue
 		}
 		rec := Record{Key: k, Channel: en.Channel, At: now, Through: through, Delivered: en.Succeeded()}
@@ -776,33 +778,24 @@ func (e *Engine) records(k Key, now, through time.Time, refused []Refusal, r *no
 	return out
 }
 
-// notTried reports whether the dispatcher failed en without calling a
-// sender because the context ended first.
+// notTried reports whether en is still to be sent because ctx ended before
+// the dispatcher called the sender it was to call next: the message's own
+// (en has no attempts), or an AlimTalk's substitute SMS (its last attempt is
+// the AlimTalk's, refused permanently, and the dispatcher goes on to the
+// substitute only when no attempt may have delivered the AlimTalk).
+// Recorded, such an AlimTalk would leave the text step done with no text
+// sent; left unrecorded, the next run tries it again, and on its refusal the
+// substitute.
 func notTried(en notify.Entry) bool {
-	return en.Outcome == notify.Failed && len(en.Attempts) == 0 &&
-		(errors.Is(en.Err, context.Canceled) || errors.Is(en.Err, context.DeadlineExceeded))
-}
-
-// substituteNotTried reports whether en is an AlimTalk that certainly did
-// not go (its attempts failed permanently or were rate-limited, the last
-// permanently: the dispatcher's cue for the substitute) whose substitute
-// SMS the dispatcher never tried, because ctx ended first. Recorded, the
-// text step would be done with no text sent; left unrecorded, the next
-// run tries the AlimTalk again, and on its refusal the substitute.
-func substituteNotTried(en notify.Entry) bool {
-	n := len(en.Attempts)
-	if en.Channel != notify.ChannelAlimTalk || en.Outcome != notify.Failed || n == 0 ||
-		en.Attempts[n-1].Channel != notify.ChannelAlimTalk || !notify.IsPermanent(en.Attempts[n-1].Err) ||
-		!(errors.Is(en.Err, context.Canceled) || errors.Is(en.Err, context.DeadlineExceeded)) {
+	if en.Outcome != notify.Failed || !(errors.Is(en.Err, context.Canceled) || errors.Is(en.Err, context.DeadlineExceeded)) {
 		return false
 	}
-	for _, a := range en.Attempts {
-		if !notify.IsPermanent(a.Err) && !notify.IsRateLimited(a.Err) ||
-			errors.Is(a.Err, notify.ErrAbandoned) || errors.Is(a.Err, notify.ErrSenderPanicked) {
-			return false
-		}
+	n := len(en.Attempts)
+	if n == 0 {
+		return true
 	}
-	return true
+	last := en.Attempts[n-1]
+	return en.Channel == notify.ChannelAlimTalk && last.Channel == notify.ChannelAlimTalk && notify.IsPermanent(last.Err)
 }
 
 // builtinRenderer is the zero Renderer: the built-in templates.
