@@ -249,7 +249,7 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 	}
 
 	switch {
-	case cur.Reason == OptedOut || cur.Reason == NoChannel:
+	case cur.Reason == OptedOut || cur.Reason == NoChannel || cur.Reason == NoContact:
 		left := p.Channels.Without(handled)
 		if left.Empty() {
 			res.Status = Cancelled

@@ -857,27 +857,40 @@ func TestDeliverStalePlan(t *testing.T) {
 // A follow-up planned on text whose customer's number the host removed
 // since, with no other channel the settings enable, is refused on the
 // record as unreachable: the settings still enable text, so it is not
-// ErrChannelDisabled.
+// ErrChannelDisabled. So is one whose customer has no contact point left
+// at all (NoContact), rather than cancelled with nothing on the record.
 func TestDeliverContactNoLongerReaches(t *testing.T) {
-	phoneOnly := followup.Settings{AskPhone: true, Text: followup.TextOptions{SenderNumber: "1588-1234"}}
-	e, fakes := deliverEngine(t, phoneOnly, paying)
-	c := baseConversation(t)
-	now := t0.Add(3 * time.Minute)
-	p := e.Plan(now, c)
-	if p.Channels != notify.SetOf(notify.ChannelSMS) {
-		t.Fatalf("planned %v, want SMS", p.Channels)
-	}
-	c.Contact.Phone = followup.Phone{}
-	res, err := e.Deliver(context.Background(), now, p, c)
-	if err != nil || res.Status != followup.Refused {
-		t.Fatalf("Deliver = %v, %v; want refused", res.Status, err)
-	}
-	checkRefused(t, res, map[notify.Channel]error{notify.ChannelSMS: followup.ErrUnreachable})
-	if diff := cmp.Diff(map[notify.Channel]bool{notify.ChannelSMS: false}, deliveredByChannel(res)); diff != "" {
-		t.Errorf("records (-want +got):\n%s", diff)
-	}
-	if n := fakes.SMS.Calls(); n != 0 {
-		t.Errorf("%d SMS sent", n)
+	for _, tc := range []struct {
+		name   string
+		remove func(*followup.Conversation)
+	}{
+		{"number removed", func(c *followup.Conversation) { c.Contact.Phone = followup.Phone{} }},
+		{"every contact point removed", func(c *followup.Conversation) {
+			c.Contact.Phone, c.Contact.Email = followup.Phone{}, ""
+		}},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			phoneOnly := followup.Settings{AskPhone: true, Text: followup.TextOptions{SenderNumber: "1588-1234"}}
+			e, fakes := deliverEngine(t, phoneOnly, paying)
+			c := baseConversation(t)
+			now := t0.Add(3 * time.Minute)
+			p := e.Plan(now, c)
+			if p.Channels != notify.SetOf(notify.ChannelSMS) {
+				t.Fatalf("planned %v, want SMS", p.Channels)
+			}
+			tc.remove(&c)
+			res, err := e.Deliver(context.Background(), now, p, c)
+			if err != nil || res.Status != followup.Refused {
+				t.Fatalf("Deliver = %v, %v; want refused", res.Status, err)
+			}
+			checkRefused(t, res, map[notify.Channel]error{notify.ChannelSMS: followup.ErrUnreachable})
+			if diff := cmp.Diff(map[notify.Channel]bool{notify.ChannelSMS: false}, deliveredByChannel(res)); diff != "" {
+				t.Errorf("records (-want +got):\n%s", diff)
+			}
+			if n := fakes.SMS.Calls(); n != 0 {
+				t.Errorf("%d SMS sent", n)
+			}
+		})
 	}
 }
 
