@@ -442,10 +442,11 @@ func (e *Engine) nextStep(c *Conversation, b *batch, avail notify.ChannelSet) (t
 		return start, push, true
 	}
 	// The rest waits PushWait after a push that went, for the customer to
-	// open it; after a push that failed or was refused there is nothing to
-	// wait for.
+	// open it, even if push is no longer available (an opt-out since does
+	// not open it); after a push that failed or was refused there is
+	// nothing to wait for.
 	main := start
-	if !push.Empty() {
+	if !push.Empty() || !pushAt.IsZero() {
 		if !pushAt.IsZero() {
 			main = pushAt
 		}

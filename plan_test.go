@@ -288,6 +288,37 @@ func TestPlanStrategies(t *testing.T) {
 	}
 }
 
+// The text and email after a push that went wait Timing.PushWait for the
+// customer to open it, even when push became unavailable since: an opt-out
+// of push, or a push target the host removed, does not make the customer
+// open the push sooner.
+func TestPlanPushWaitOutlivesPush(t *testing.T) {
+	sendAt := t0.Add(3 * time.Minute)
+	pushed := []followup.Record{rec(k1, notify.ChannelPush, sendAt.Add(time.Second), t0, true)}
+	want := followup.Plan{Reason: followup.Due, Key: k1, SendAt: sendAt.Add(31 * time.Second), Channels: alimEmail, Replies: 1, Through: t0}
+	for _, tc := range []struct {
+		name   string
+		change func(*followup.Conversation)
+	}{
+		{"push still available", func(*followup.Conversation) {}},
+		{"opted out of push", func(c *followup.Conversation) { c.OptOuts = []notify.Channel{notify.ChannelPush} }},
+		{"push target removed", func(c *followup.Conversation) { c.PushTarget = "" }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			senders := noopSenders
+			senders.Push = pushSender
+			e := mustEngine(t, fullSettings, paying, senders)
+			c := baseConversation(t)
+			c.PushTarget = "device-1"
+			c.FollowUps = pushed
+			tc.change(&c)
+			if diff := cmp.Diff(want, e.Plan(sendAt.Add(2*time.Second), c)); diff != "" {
+				t.Errorf("Plan (-want +got)\n%s", diff)
+			}
+		})
+	}
+}
+
 // A reply that arrives while a follow-up still has a step to send joins it.
 func TestPlanReplyJoinsPendingFollowUp(t *testing.T) {
 	e := mustEngine(t, withTiming(fullSettings, followup.Timing{Strategy: followup.Escalating}), paying, notify.Senders{})
