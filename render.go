@@ -111,7 +111,7 @@ type Templates struct {
 	AlimTalk string
 	// DefaultCustomer is the value of #{customer} when the customer's name
 	// is unknown: "고객", "there" or "お客" in the built-in templates, which
-	// read "고객님", "Hi there," and "お客様".
+	// read "고객님", "Hi there," and "お客さま".
 	DefaultCustomer string
 
 	// EmailSubject is the email's subject line and EmailText its plain-text

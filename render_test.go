@@ -108,6 +108,41 @@ func TestRenderBuiltinGolden(t *testing.T) {
 	}
 }
 
+// The built-in text messages, the AlimTalk's substitute included, use only
+// characters EUC-KR encodes, so a Korean carrier delivers them as written:
+// given data that is encodable (the names and replies of goldenData, less
+// the characters of its Japanese replies KS X 1001 lacks), every SMS text
+// and subject is too.
+func TestRenderBuiltinTextIsEncodable(t *testing.T) {
+	encodable := strings.NewReplacer("様", "さま", "届", "", "発送", "出荷", "番号", "番號")
+	for _, lang := range []string{"ko", "en", "ja"} {
+		for _, variant := range []string{"full", "noname", "bare"} {
+			t.Run(lang+"/"+variant, func(t *testing.T) {
+				d := goldenData(lang, variant)
+				for i := range d.Replies {
+					d.Replies[i].Text = encodable.Replace(d.Replies[i].Text)
+				}
+				for i := range d.Earlier {
+					d.Earlier[i].Text = encodable.Replace(d.Earlier[i].Text)
+				}
+				var r Renderer
+				got, err := r.Render(lang, lang, d)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for name, text := range map[string]string{
+					"SMSText": got.SMSText, "SMSSubject": got.SMSSubject,
+					"SubstituteText": got.SubstituteText, "SubstituteSubject": got.SubstituteSubject,
+				} {
+					if u := notify.Unencodable(text); u != nil {
+						t.Errorf("%s has characters EUC-KR cannot encode: %q", name, u)
+					}
+				}
+			})
+		}
+	}
+}
+
 // The golden files hold a Content as sections: a line "-- Field --", then
 // the field's value and a newline. AlimTalk variables are sections
 // "-- AlimTalkVariables.name --".

@@ -5,9 +5,10 @@ package followup
 // the helpers of [TemplateFuncs]; [DefaultTemplates] returns them parsed, and
 // the tests compare the exact text each one produces.
 //
-// The SMS texts use only characters that EUC-KR can encode, so that a Korean
-// carrier delivers them as written: the Japanese ones avoid kanji and marks
-// that are not in KS X 1001 (様, 担, 当, 続, ー, ・).
+// The SMS texts, and the AlimTalk texts, which their substitute SMS repeats,
+// use only characters that EUC-KR can encode, so that a Korean carrier
+// delivers them as written: the Japanese ones avoid kanji and marks that are
+// not in KS X 1001 (様, 担, 当, 届, 続, ー, ・).
 
 // Korean.
 const (
@@ -160,13 +161,13 @@ const (
 
 	jaSMSSubject = `{{if .Workspace}}【{{.Workspace}}】{{end}}お問い合わせへの返信`
 
-	jaAlimTalk = `#{customer}様
+	jaAlimTalk = `#{customer}さま
 
-#{workspace}へのお問い合わせについて、担当者から返信が届きました。
+#{workspace}へのお問い合わせに、窓口から返信がありました。
 
 #{reply}
 
-チャットの続きは、以下のリンクからどうぞ。
+チャットは、以下のリンクから再開できます。
 #{link}`
 
 	jaDefaultCustomer = "お客"
