@@ -50,7 +50,10 @@ type Options struct {
 	KakaoSenderKey string
 	// ButtonName labels the AlimTalk button that links back to the chat,
 	// exactly as the approved template has it. Empty means the built-in
-	// label of the message's language.
+	// label of the message's language, which a host registers with the
+	// built-in template: "상담 이어가기" (Korean), "Back to the chat"
+	// (English) or "チャットに戻る" (Japanese). The button is a web link
+	// whose mobile URL is [Options.Link]'s, and there is none without Link.
 	ButtonName string
 	// RateLimitWindow is how long after its first rate limit [Engine.Deliver]
 	// keeps sending again a message that providers only rate-limited (every

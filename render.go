@@ -106,8 +106,8 @@ type Templates struct {
 	// it may use are "workspace", "customer" (the customer's name, or
 	// DefaultCustomer), "reply" (the replies' texts, one per line) and
 	// "link". A host registers the built-in body of [DefaultTemplates] with
-	// Kakao as it is, or registers its own body using these names and sets
-	// it here.
+	// Kakao as it is, with the button [Options.ButtonName] describes, or
+	// registers its own body using these names and sets it here.
 	AlimTalk string
 	// DefaultCustomer is the value of #{customer} when the customer's name
 	// is unknown: "고객", "there" or "お客" in the built-in templates, which
