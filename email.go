@@ -3,6 +3,7 @@ package followup
 import (
 	"strings"
 	"sync"
+	"unicode/utf8"
 
 	"github.com/go-playground/validator/v10"
 )
@@ -35,8 +36,10 @@ func emailValidator() *validator.Validate {
 
 // ParseEmail checks an email address as a customer types it and returns it
 // normalized: surrounding white space (as [unicode.IsSpace] defines it)
-// trimmed, the domain lower-cased, the local part kept as typed (only the
-// receiving server may fold its case).
+// trimmed, full-width characters read as the ASCII they stand for
+// ("ｋｉｍ＠ｅｘａｍｐｌｅ．ｃｏｍ" is "kim@example.com", as [ParsePhone] reads
+// full-width digits), the domain lower-cased, the local part kept as typed
+// (only the receiving server may fold its case).
 //
 // It accepts plain addresses only: a local part that is an RFC 5322
 // dot-atom of ASCII characters ("first.last+tag", "o'neil"), '@', and a
@@ -57,7 +60,7 @@ func emailValidator() *validator.Validate {
 //     display name ("Kim <kim@example.com>"), a domain without a dot
 //     ("kim@localhost", "kim@io"), a top-level domain of one letter or
 //     with a digit ("kim@naver.c", "kim@naver.c0m", "kim@example.123"), a
-//     trailing dot in the domain, and any character outside ASCII.
+//     trailing dot in the domain, and any other character outside ASCII.
 //
 // Internationalized addresses (a local part or a domain in Unicode, RFC
 // 6531) are refused on purpose: mail to them needs SMTPUTF8 on every hop,
@@ -68,7 +71,7 @@ func ParseEmail(raw string) (string, error) {
 	if len(raw) > maxEmailInput {
 		return "", fieldError(FieldEmail, CodeTooLong)
 	}
-	s := strings.TrimSpace(raw)
+	s := foldWidth(strings.TrimSpace(raw))
 	switch {
 	case s == "":
 		return "", fieldError(FieldEmail, CodeEmpty)
@@ -107,6 +110,24 @@ func ParseEmail(raw string) (string, error) {
 		b.WriteByte(c)
 	}
 	return b.String(), nil
+}
+
+// foldWidth returns s with the full-width forms of ASCII characters
+// (U+FF01 to U+FF5E: "ｋｉｍ＠ｅｘａｍｐｌｅ．ｃｏｍ", as an input method in
+// full-width mode types them) as ASCII. Other characters are left as they
+// are, for the checks to refuse. Plain ASCII is returned as it is.
+func foldWidth(s string) string {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return strings.Map(func(r rune) rune {
+				if '！' <= r && r <= '～' {
+					return r - '！' + '!'
+				}
+				return r
+			}, s)
+		}
+	}
+	return s
 }
 
 // dotAtom reports whether local is an RFC 5322 dot-atom of ASCII: runs of

@@ -98,7 +98,13 @@ func TestParseEmail(t *testing.T) {
 		{"Unicode local part", "민지@example.com", refused(followup.CodeInvalidEmail)},
 		{"Unicode domain", "minji@예시.한국", refused(followup.CodeInvalidEmail)},
 		{"homograph domain", "minji@gооgle.com", refused(followup.CodeInvalidEmail)}, // Cyrillic о
-		{"full-width at sign", "minji＠example.com", refused(followup.CodeInvalidEmail)},
+		{"full-width at sign", "minji＠example.com", ok("minji@example.com")},
+		{"all full-width", "ｍｉｎｊｉ＠Ｅｘａｍｐｌｅ．ｃｏｍ", ok("minji@example.com")},
+		{"full-width local part kept in case", "ＭｉｎＪｉ@example.com", ok("MinJi@example.com")},
+		{"full-width and ideographic space", "\u3000ｍｉｎｊｉ＠ｅｘａｍｐｌｅ．ｃｏｍ\u3000", ok("minji@example.com")},
+		{"full-width space inside", "min\u3000ji@example.com", refused(followup.CodeInvalidEmail)},
+		{"half-width katakana", "ﾐﾝｼﾞ@example.com", refused(followup.CodeInvalidEmail)},
+		{"full-width but too long", strings.Repeat("ａ", 65) + "@example.com", refused(followup.CodeTooLong)},
 		{"invalid UTF-8", "minji\xff@example.com", refused(followup.CodeInvalidEmail)},
 		{"mailto", "mailto:minji@example.com", refused(followup.CodeInvalidEmail)},
 
