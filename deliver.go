@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"hash/fnv"
+	"slices"
 	"time"
 
 	"github.com/followup-go/followup/internal/enumname"
@@ -420,8 +421,14 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 	switch {
 	case !res.Deferred.Empty():
 		// The deferred text is the next step: steps after it wait for it.
+		// A message beside it that ctx kept the dispatcher from trying is
+		// still due now.
 		res.Next = res.DeferredUntil
-		for _, at := range [...]time.Time{retryAt, emailWait} {
+		var untried time.Time
+		if slices.ContainsFunc(res.Report.Entries, notTried) {
+			untried = now
+		}
+		for _, at := range [...]time.Time{retryAt, emailWait, untried} {
 			if !at.IsZero() && at.Before(res.Next) {
 				res.Next = at
 			}

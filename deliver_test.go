@@ -1161,6 +1161,43 @@ func TestDeliverCustomerBackThenIdle(t *testing.T) {
 	}
 }
 
+// A message the dispatcher never tried, because the run's context ended
+// first, is due again at once, even when the step's text is deferred: Next
+// is not the deferral's end, hours away, nor a rate-limited text's
+// retry-after.
+func TestDeliverNotTriedBesideDeferredTextIsDueNow(t *testing.T) {
+	kst, _ := policy.LoadZone("Asia/Seoul")
+	s := fullSettings
+	s.Text.QuietHours = policy.QuietHours{Hours: []policy.Hours{policy.KoreanNight()}}
+	s.Text.TimeZone = kst
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	_, senders := notifytest.NewSenders()
+	e, err := followup.NewEngine(s, paying, senders, followup.Options{Workspace: "Acme",
+		Link: func(c followup.Conversation) string {
+			cancel() // the host shuts down as the messages are built
+			return "https://chat.example/c/" + c.ID
+		}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := baseConversation(t)
+	now := t0.Add(3 * time.Minute) // 23:03 in Seoul: the text waits for 08:00
+	res, err := e.Deliver(ctx, now, e.Plan(now, c), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if res.Deferred != notify.SetOf(notify.ChannelAlimTalk) || len(res.Records) != 0 {
+		t.Fatalf("deferred %v, records %+v: want the text deferred and the email not tried", res.Deferred, res.Records)
+	}
+	if !res.Next.Equal(now) {
+		t.Errorf("Next = %v, want %v: the email is still due", res.Next, now)
+	}
+	if p := e.Plan(now, c); p.Reason != followup.Due || !p.Channels.Has(notify.ChannelEmail) {
+		t.Errorf("next plan %v on %v, want the email due", p.Reason, p.Channels)
+	}
+}
+
 // A context that ends during the dispatch: a message the dispatcher never
 // tried is not recorded, so the follow-up's next run sends it; the one it
 // tried is recorded as it fared.
