@@ -228,11 +228,6 @@ func TestDispatchFaults(t *testing.T) {
 			b := notify.Batch{AlimTalk: testAlimTalk(), SMS: testSMS(), Email: testEmail(), Push: testPush()}
 
 			r := d.Dispatch(ctx, b)
-			// Let a call the dispatcher abandoned return, as a host's
-			// sender eventually does.
-			for _, release := range []func(){fakes.AlimTalk.Release, fakes.SMS.Release, fakes.Email.Release, fakes.Push.Release} {
-				release()
-			}
 
 			want := []summary{
 				{at, notify.Delivered, at, []notify.Channel{at}},
@@ -339,6 +334,12 @@ func TestDispatchFaults(t *testing.T) {
 				t.Errorf("keys accepted by the fakes (-reported +accepted):\n%s", diff)
 			}
 
+			// Let a call the dispatcher abandoned return, as a host's
+			// sender eventually does: only then, as ErrAbandoned warns, may
+			// its message go, so the keys are compared before.
+			for _, release := range []func(){fakes.AlimTalk.Release, fakes.SMS.Release, fakes.Email.Release, fakes.Push.Release} {
+				release()
+			}
 			settleGoroutines(t, before)
 		})
 	}
