@@ -788,8 +788,8 @@ func (e *Engine) records(k Key, now, through time.Time, refused []Refusal, r *no
 // notTried reports whether en is still to be sent because ctx ended before
 // the dispatcher called the sender it was to call next: the message's own
 // (en has no attempts), or an AlimTalk's substitute SMS (its last attempt is
-// the AlimTalk's, refused permanently, and the dispatcher goes on to the
-// substitute only when no attempt may have delivered the AlimTalk).
+// the AlimTalk's, refused permanently, and no attempt may have delivered
+// the AlimTalk, which is when the dispatcher goes on to the substitute).
 // Recorded, such an AlimTalk would leave the text step done with no text
 // sent; left unrecorded, the next run tries it again, and on its refusal the
 // substitute.
@@ -802,7 +802,8 @@ func notTried(en notify.Entry) bool {
 		return true
 	}
 	last := en.Attempts[n-1]
-	return en.Channel == notify.ChannelAlimTalk && last.Channel == notify.ChannelAlimTalk && notify.IsPermanent(last.Err)
+	return en.Channel == notify.ChannelAlimTalk && last.Channel == notify.ChannelAlimTalk && notify.IsPermanent(last.Err) &&
+		!en.MayHaveSent()
 }
 
 // builtinRenderer is the zero Renderer: the built-in templates.

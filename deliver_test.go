@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"slices"
 	"strings"
 	"sync"
 	"testing"
@@ -1158,6 +1159,43 @@ func TestDeliverCustomerBackThenIdle(t *testing.T) {
 	}
 	if diff := cmp.Diff(sent{AlimTalk: 1, Email: 1}, sentBy(fakes)); diff != "" {
 		t.Errorf("sent (-want +got):\n%s", diff)
+	}
+}
+
+// An AlimTalk whose call the context cut off may have gone, even when its
+// sender marks the context's error permanent: it is recorded, not left to
+// be sent again as one the dispatcher never tried, and no substitute goes.
+func TestDeliverCutOffAlimTalkMarkedPermanentIsRecorded(t *testing.T) {
+	ctx, cancel := context.WithCancel(context.Background())
+	defer cancel()
+	fakes, senders := notifytest.NewSenders()
+	senders.Push = nil
+	calls := 0
+	senders.AlimTalk = notify.AlimTalkFunc(func(ctx context.Context, _ notify.AlimTalk) error {
+		calls++
+		cancel() // the provider took the request as the host shut down
+		return notify.Permanent(ctx.Err())
+	})
+	e, err := followup.NewEngine(fullSettings, paying, senders, followup.Options{Workspace: "Acme",
+		Link: func(c followup.Conversation) string { return "https://chat.example/c/" + c.ID }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := baseConversation(t)
+	now := t0.Add(3 * time.Minute)
+	res, err := e.Deliver(ctx, now, e.Plan(now, c), c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got := deliveredByChannel(res); got[notify.ChannelAlimTalk] || !slices.ContainsFunc(res.Records, func(r followup.Record) bool { return r.Channel == notify.ChannelAlimTalk }) {
+		t.Fatalf("records %v: want the AlimTalk recorded, not delivered", got)
+	}
+	c.FollowUps = append(c.FollowUps, res.Records...)
+	if p := e.Plan(now, c); p.Channels.Has(notify.ChannelAlimTalk) || p.Channels.Has(notify.ChannelSMS) {
+		t.Errorf("next plan %v on %v: the text may have gone and is not sent again", p.Reason, p.Channels)
+	}
+	if n := fakes.SMS.Calls(); n != 0 || calls != 1 {
+		t.Errorf("%d AlimTalk calls, %d substitutes", calls, n)
 	}
 }
 

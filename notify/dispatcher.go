@@ -195,7 +195,9 @@ type Dispatcher struct {
 // [DeliveredBySubstitute]. Any other failed attempt may have delivered the
 // AlimTalk: a transient error or a timeout looks the same whether or not
 // the provider took the request, and a sender that panicked or was
-// abandoned may have sent it. Once one attempt ended so, there is no
+// abandoned may have sent it. So may a call whose error wraps the context's
+// error, even marked permanent (a sender that marks every error so). Once
+// one attempt ended so, there is no
 // substitute, even if a later attempt fails permanently, as when the
 // provider refuses a retry as a duplicate of the request it delivered. An
 // AlimTalk still rate-limited at its last attempt gets no substitute

@@ -269,6 +269,34 @@ func TestDispatchNoSubstituteAfterATimeout(t *testing.T) {
 	}
 }
 
+// A sender that marks the context's error permanent ("do not retry network
+// errors") does not make the dispatcher send the substitute: the call was
+// cut off, and the provider may have delivered the AlimTalk.
+func TestDispatchNoSubstituteAfterATimeoutMarkedPermanent(t *testing.T) {
+	for name, mark := range map[string]func(error) error{
+		"Permanent":           notify.Permanent,
+		"ErrRecipientRefused": func(err error) error { return errors.Join(notify.ErrRecipientRefused, err) },
+	} {
+		t.Run(name, func(t *testing.T) {
+			var texts atomic.Int32
+			d := &notify.Dispatcher{Senders: notify.Senders{
+				AlimTalk: notify.AlimTalkFunc(func(ctx context.Context, m notify.AlimTalk) error {
+					<-ctx.Done() // the provider took the request; its answer comes too late
+					return mark(ctx.Err())
+				}),
+				SMS: notify.SMSFunc(func(ctx context.Context, m notify.SMS) error { texts.Add(1); return nil }),
+			}, Options: notify.Options{AttemptTimeout: 10 * time.Millisecond, Wait: (&waits{}).wait}}
+			r := d.Dispatch(context.Background(), notify.Batch{AlimTalk: testAlimTalk()})
+			if n := texts.Load(); n != 0 {
+				t.Errorf("the substitute went %d times after an AlimTalk that may have gone", n)
+			}
+			if e := r.Entries[0]; e.Outcome != notify.Failed || !e.MayHaveSent() {
+				t.Errorf("entry %v, MayHaveSent %v; want failed, may have sent", e.Outcome, e.MayHaveSent())
+			}
+		})
+	}
+}
+
 func TestDispatchRetries(t *testing.T) {
 	t.Run("capped exponential backoff", func(t *testing.T) {
 		fakes, senders := notifytest.NewSenders()
@@ -815,6 +843,11 @@ func TestEntryMayHaveSent(t *testing.T) {
 		{"a timeout, then refused", notify.Entry{Outcome: notify.Failed, Attempts: att(context.DeadlineExceeded, refused)}, true},
 		{"a panic", notify.Entry{Outcome: notify.Failed, Attempts: att(&notify.PanicError{Type: "string"})}, true},
 		{"abandoned", notify.Entry{Outcome: notify.Failed, Attempts: att(fmt.Errorf("%w: %w", notify.ErrAbandoned, context.DeadlineExceeded))}, true},
+		// A sender that marks every error permanent, or joins a refusal
+		// to the context's error, does not make a call cut off certain.
+		{"a timeout marked permanent", notify.Entry{Outcome: notify.Failed, Attempts: att(notify.Permanent(context.DeadlineExceeded))}, true},
+		{"a cancellation joined to a refusal", notify.Entry{Outcome: notify.Failed, Attempts: att(errors.Join(notify.ErrRecipientRefused, context.Canceled))}, true},
+		{"a timeout marked as a rate limit", notify.Entry{Outcome: notify.Failed, Attempts: att(notify.RateLimited(context.DeadlineExceeded, 0))}, true},
 	} {
 		if got := tt.e.MayHaveSent(); got != tt.want {
 			t.Errorf("%s: MayHaveSent = %v, want %v", tt.name, got, tt.want)

@@ -104,7 +104,9 @@ func (e Entry) Succeeded() bool { return e.Outcome == Delivered || e.Outcome == 
 // failed in a way that does not rule out delivery (a transient error, a
 // timeout, a panic, an abandoned call). It is false when no sender was
 // called, and when every attempt certainly did not deliver it: refused
-// permanently, rate-limited, or invalid.
+// permanently, rate-limited, or invalid, with an error that does not wrap
+// the context's (a call cut off may have delivered it, however the sender
+// marked its error).
 func (e Entry) MayHaveSent() bool {
 	return e.Succeeded() || len(e.Attempts) > 0 && !undelivered(e.Attempts)
 }

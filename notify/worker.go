@@ -201,14 +201,21 @@ func substitutable(err error) bool {
 // took the request, and a sender that panicked or was abandoned may have
 // sent it. So an AlimTalk that timed out and whose retry the provider then
 // refused as a duplicate of the request it delivered gets no substitute.
+// An error that wraps the context's is a call cut off, whatever else it
+// says: a sender that marks every error permanent does not make it certain.
 func undelivered(atts []Attempt) bool {
 	for _, a := range atts {
-		if errors.Is(a.Err, ErrAbandoned) || errors.Is(a.Err, ErrSenderPanicked) ||
+		if errors.Is(a.Err, ErrAbandoned) || errors.Is(a.Err, ErrSenderPanicked) || contextError(a.Err) ||
 			!(IsPermanent(a.Err) || IsRateLimited(a.Err) || invalid(a.Err)) {
 			return false
 		}
 	}
 	return true
+}
+
+// contextError reports whether err wraps a context's error.
+func contextError(err error) bool {
+	return errors.Is(err, context.Canceled) || errors.Is(err, context.DeadlineExceeded)
 }
 
 // invalid reports whether err says the message is invalid.

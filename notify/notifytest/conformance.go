@@ -186,21 +186,35 @@ func check[M any](send func(context.Context, M) error, clone func(M) M, personal
 		fail("the sender modified the message it was given")
 	}
 
+	// ctxErr checks the error of a call whose context ended: it wraps the
+	// context's error, want, and is neither a permanent failure nor a rate
+	// limit, which the dispatcher reads as certain the message did not go
+	// (and so sends an AlimTalk's substitute) though a call cut off may
+	// have gone.
+	ctxErr := func(what string, err, want error) {
+		switch {
+		case !errors.Is(err, want):
+			fail("%s: got %v, want an error wrapping %v", what, err, want)
+		case notify.IsPermanent(err) || notify.IsRateLimited(err):
+			fail("%s: got a permanent failure or a rate limit (%v), want the context's error alone: a call the context cut off may have gone", what, err)
+		}
+	}
+
 	// A cancelled context: return at once with its error, send nothing.
 	ctx, cancel := context.WithCancel(context.Background())
 	cancel()
 	if err, ok := call(ctx, c.Valid(), timeout); !ok {
 		fail("a cancelled context: the sender did not return within %v", timeout)
-	} else if !errors.Is(err, context.Canceled) {
-		fail("a cancelled context: got %v, want an error wrapping context.Canceled", err)
+	} else {
+		ctxErr("a cancelled context", err, context.Canceled)
 	}
 
 	// A deadline that has passed.
 	ctx, cancel = context.WithDeadline(context.Background(), time.Now().Add(-time.Second))
 	if err, ok := call(ctx, c.Valid(), timeout); !ok {
 		fail("a past deadline: the sender did not return within %v", timeout)
-	} else if !errors.Is(err, context.DeadlineExceeded) {
-		fail("a past deadline: got %v, want an error wrapping context.DeadlineExceeded", err)
+	} else {
+		ctxErr("a past deadline", err, context.DeadlineExceeded)
 	}
 	cancel()
 
@@ -225,8 +239,8 @@ func check[M any](send func(context.Context, M) error, clone func(M) M, personal
 			fail("%s: the sender did not return within %v of the context's end", what, timeout)
 		case err == nil:
 			fail("%s: the call succeeded; Conformance.Blocking must return a message whose send blocks until its context is done", what)
-		case !errors.Is(err, want):
-			fail("%s: got %v, want an error wrapping %v", what, err, want)
+		default:
+			ctxErr(what, err, want)
 		}
 	}
 	if c.Blocking != nil {

@@ -412,6 +412,18 @@ func TestConformanceCatchesBadSenders(t *testing.T) {
 			}
 			return nil
 		}, "holds the message's text"},
+		{"marks the context's error permanent", func(ctx context.Context, m notify.Email) error {
+			if err := ctx.Err(); err != nil {
+				return notify.Permanent(err)
+			}
+			return nil
+		}, "a cancelled context: got a permanent failure or a rate limit"},
+		{"joins a refusal to the context's error", func(ctx context.Context, m notify.Email) error {
+			if err := ctx.Err(); err != nil {
+				return errors.Join(notify.ErrRecipientRefused, err)
+			}
+			return nil
+		}, "a cancelled context: got a permanent failure or a rate limit"},
 		{"hangs past its deadline", func(ctx context.Context, m notify.Email) error {
 			time.Sleep(200 * time.Millisecond)
 			return ctx.Err()
