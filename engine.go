@@ -61,7 +61,9 @@ type Options struct {
 	// go): it is recorded with [Record.RateLimited], which planning does not
 	// count as sent, and Result.Next and [Record.RetryAt] are after its
 	// retry-after, when Deliver tries it again; without one, after a backoff of
-	// a minute, doubling with each rate limit up to 16 minutes. Once the window
+	// a minute, doubling with each rate limit up to 16 minutes, plus up to
+	// half as much again drawn from the follow-up's key (as RetryWindow's
+	// backoff). Once the window
 	// has passed it is recorded as not delivered, except an AlimTalk: the text
 	// then goes as its substitute SMS (unless the customer opted out of SMS, or
 	// the host has no SMS sender), and a retry-after past the window's end is

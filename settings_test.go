@@ -356,8 +356,10 @@ func TestTimingJSONValues(t *testing.T) {
 	if tm.Strategy != followup.Escalating || tm.Delay != 0 || tm.MaxWait != 20*time.Minute {
 		t.Errorf("decoded %+v", tm)
 	}
-	if err := json.Unmarshal([]byte(`{"strategy":"escalate"}`), &tm); !errors.Is(err, followup.ErrUnknownStrategy) {
-		t.Errorf("unknown strategy: %v", err)
+	for _, in := range []string{`{"strategy":"escalate"}`, `{"strategy":1}`, `{"strategy":true}`, `{"strategy":{}}`, `{"strategy":["parallel"]}`} {
+		if err := json.Unmarshal([]byte(in), &tm); !errors.Is(err, followup.ErrUnknownStrategy) {
+			t.Errorf("%s: %v, want an error wrapping ErrUnknownStrategy", in, err)
+		}
 	}
 	// A null Timing is left alone, as encoding/json leaves a struct, and as
 	// policy.Cap is: decoding a patch over stored settings keeps it.

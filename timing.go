@@ -165,8 +165,11 @@ func (t *Timing) UnmarshalJSON(b []byte) error {
 		*f.d = d
 	}
 	if raw, ok := lookupKey(b, m, "strategy"); ok {
-		if err := json.Unmarshal(raw, &out.Strategy); err != nil {
+		if err := json.Unmarshal(raw, &out.Strategy); errors.Is(err, ErrUnknownStrategy) {
 			return fmt.Errorf("followup: timing.strategy: %w", err)
+		} else if err != nil {
+			// A number, a bool, an object: not a strategy's name.
+			return fmt.Errorf("followup: timing.strategy: %w: want a name, such as %q", ErrUnknownStrategy, Parallel.String())
 		}
 	}
 	*t = out
