@@ -1075,6 +1075,30 @@ func TestNewEngineNeedsSenders(t *testing.T) {
 	}
 }
 
+// A plan-only engine, in a web tier, plans what an engine with every sender,
+// in the workers, delivers: push first for a customer with a push target,
+// and a follow-up for one who has nothing else.
+func TestPlanOnlyEngineAgreesWithTheDeliveringOne(t *testing.T) {
+	planner := mustEngine(t, fullSettings, paying, notify.Senders{})
+	senders := noopSenders
+	senders.Push = pushSender
+	deliverer := mustEngine(t, fullSettings, paying, senders)
+	now := t0.Add(3 * time.Minute)
+	for name, edit := range map[string]func(*followup.Conversation){
+		"phone, email and push": func(c *followup.Conversation) { c.PushTarget = "device-1" },
+		"push only": func(c *followup.Conversation) {
+			c.PushTarget, c.Contact.Phone, c.Contact.Email = "device-1", followup.Phone{}, ""
+		},
+		"no push": func(*followup.Conversation) {},
+	} {
+		c := baseConversation(t)
+		edit(&c)
+		if diff := cmp.Diff(deliverer.Plan(now, c), planner.Plan(now, c)); diff != "" {
+			t.Errorf("%s: plan-only engine's plan (-delivering +plan-only):\n%s", name, diff)
+		}
+	}
+}
+
 // Quiet hours hold back text only: with the Escalating strategy, whose email
 // waits for the text, the email goes at once while the text waits for the
 // morning, and it is not sent again after the text.

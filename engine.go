@@ -171,12 +171,19 @@ var ErrAlimTalkUnfilled = errors.New("alimtalk template variable has no value")
 // does not change the engine.
 //
 // Every channel the settings turn on for the account needs its sender:
-// AlimTalk (its substitute SMS may be left to the AlimTalk provider), SMS
-// when there is no AlimTalk template, and email. NewEngine returns an
-// error wrapping [notify.ErrNoSender] when one is missing, since every
-// follow-up on that channel would be skipped and recorded as failed. An
-// engine built with no senders at all only plans: [Engine.Plan] works,
-// and [Engine.Deliver] returns an error wrapping notify.ErrNoSender.
+// AlimTalk, SMS when there is no AlimTalk template, and email. NewEngine
+// returns an error wrapping [notify.ErrNoSender] when one is missing, since
+// every follow-up on that channel would be skipped and recorded as failed.
+// An AlimTalk sender without an SMS sender is allowed, for a host whose
+// AlimTalk provider sends the substitute SMS itself: its AlimTalk sender
+// must turn that on (see [notify.AlimTalkSender]), or a customer the
+// AlimTalk cannot reach gets no text.
+//
+// An engine built with no senders at all only plans: [Engine.Deliver]
+// returns an error wrapping notify.ErrNoSender, and [Engine.Plan] plans as
+// an engine with every sender would, so a web tier that plans and workers
+// that deliver agree (a push target counts, as it does for an engine with a
+// push sender).
 func NewEngine(s Settings, a Account, senders notify.Senders, o Options) (*Engine, error) {
 	if err := s.Validate(Account{HasPaymentMethod: true}); err != nil {
 		return nil, err

@@ -33,7 +33,8 @@ const (
 	AlreadyFollowedUp
 	// NoContact: the customer gave no phone number that can receive text
 	// and no email address, and has no push target the engine can use (a
-	// push target counts only when the host has a push sender).
+	// push target counts only for an engine with a push sender, or one that
+	// only plans).
 	NoContact
 	// NoChannel: the customer's contact points match no channel the settings
 	// enable and the account can pay for.
@@ -367,7 +368,7 @@ func (e *Engine) available(c *Conversation) (notify.ChannelSet, Reason) {
 	if c.Contact.Email != "" {
 		reach = reach.Add(notify.ChannelEmail)
 	}
-	if c.PushTarget != "" && e.senders.Push != nil {
+	if c.PushTarget != "" && (e.senders.Push != nil || e.planOnly()) {
 		reach = reach.Add(notify.ChannelPush)
 	}
 	if reach.Empty() {

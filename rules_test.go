@@ -48,9 +48,10 @@ func TestRuleMarketingLeftOutOfTheBatch(t *testing.T) {
 }
 
 // A push target with no push sender is no channel: the follow-up does not
-// wait for a push that cannot go.
+// wait for a push that cannot go. (An engine with no senders at all only
+// plans, and counts it, for the engine that delivers.)
 func TestRulePushNeedsASender(t *testing.T) {
-	e := mustEngine(t, fullSettings, paying, notify.Senders{})
+	e := mustEngine(t, fullSettings, paying, noopSenders)
 	c := baseConversation(t)
 	c.PushTarget = "device-1"
 	want := followup.Plan{Reason: followup.Due, Key: k1, SendAt: t0.Add(3 * time.Minute), Channels: alimEmail, Replies: 1, Through: t0}

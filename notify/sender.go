@@ -24,6 +24,12 @@ type SMSSender interface {
 // [SMSSender], so a sender must not turn on its provider's own substitute
 // sending, or the customer might get both. A recipient who blocked the
 // channel or has no KakaoTalk is [ErrRecipientRefused].
+//
+// Without an SMSSender in [Senders] the dispatcher cannot send the
+// substitute (the entry fails with [ErrNoSender] in its error), and only
+// the provider's own substitute sending reaches a customer the AlimTalk
+// does not: such a host's sender turns it on, with the text of
+// m.Substitute.
 type AlimTalkSender interface {
 	SendAlimTalk(ctx context.Context, m AlimTalk) error
 }
