@@ -435,6 +435,10 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 		}
 	case !retryAt.IsZero():
 		res.Next = retryAt
+		// An escalating follow-up's email goes while its text waits.
+		if next := e.next(now, &c, res.Records); next.Due() && next.SendAt.Before(retryAt) {
+			res.Plan, res.Next = next, next.SendAt
+		}
 	default:
 		// What is due next, once the host has recorded this run: the
 		// follow-up's next step, or the conversation's next follow-up.

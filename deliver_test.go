@@ -1827,6 +1827,54 @@ func TestDeliverTextedCountsMaybeSentText(t *testing.T) {
 	}
 }
 
+// With the Escalating strategy, a text that is to be sent again (its
+// provider rate-limited it, or it failed transiently, within the windows)
+// was not delivered: the email goes at once, as it does after a text that
+// failed, and the text at its retry.
+func TestDeliverEscalatingEmailGoesWhileTextRetries(t *testing.T) {
+	tests := []struct {
+		name  string
+		fault func(f *notifytest.Fakes)
+	}{
+		{"rate-limited for 30 minutes", func(f *notifytest.Fakes) { f.AlimTalk.RateLimit(1, 30*time.Minute) }},
+		{"failed transiently", func(f *notifytest.Fakes) { f.AlimTalk.FailTimes(1, errors.New("503 service unavailable")) }},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			e, fakes := deliverEngineWith(t, withTiming(fullSettings, followup.Timing{Strategy: followup.Escalating}), paying,
+				func(o *followup.Options) {
+					o.Dispatch.MaxAttempts = 1
+					o.RetryWindow = time.Hour
+				})
+			tt.fault(fakes)
+			c := baseConversation(t)
+			now := t0.Add(3 * time.Minute)
+			res, err := e.Deliver(context.Background(), now, e.Plan(now, c), c)
+			if err != nil || len(res.Records) != 1 || res.Records[0].RetryAt.IsZero() {
+				t.Fatalf("text run: %v, %v, records %+v; want the text to be sent again", res.Status, err, res.Records)
+			}
+			retry := res.Records[0].RetryAt
+			if !res.Next.Equal(now) || res.Plan.Channels != notify.SetOf(notify.ChannelEmail) {
+				t.Fatalf("after the text: Next %v on %v; want the email at once, %v", res.Next, res.Plan.Channels, now)
+			}
+			c.FollowUps = append(c.FollowUps, res.Records...)
+			res, err = e.Deliver(context.Background(), res.Next, res.Plan, c)
+			if err != nil || !res.Report.Delivered(notify.ChannelEmail) || !res.Next.Equal(retry) {
+				t.Fatalf("email run: %v, %v, email delivered %v, Next %v; want the email, then the text at %v",
+					res.Status, err, res.Report.Delivered(notify.ChannelEmail), res.Next, retry)
+			}
+			c.FollowUps = append(c.FollowUps, res.Records...)
+			res, err = e.Deliver(context.Background(), retry, res.Plan, c)
+			if err != nil || !res.Report.Delivered(notify.ChannelAlimTalk) || !res.Next.IsZero() {
+				t.Fatalf("text again: %v, %v, AlimTalk delivered %v, Next %v", res.Status, err, res.Report.Delivered(notify.ChannelAlimTalk), res.Next)
+			}
+			if diff := cmp.Diff(sent{AlimTalk: 1, Email: 1}, sentBy(fakes)); diff != "" {
+				t.Errorf("sent (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
 // An escalating follow-up whose text quiet hours hold back sends its email
 // at once; a job run again before that email's retry-after (a rate limit's,
 // or the backoff after a transient failure) does not call the email

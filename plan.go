@@ -401,6 +401,7 @@ func (e *Engine) nextStep(c *Conversation, b *batch, avail notify.ChannelSet) (t
 
 	var pushAt, textAt time.Time
 	var textRetry, emailRetry time.Time // when a message still to be sent may go
+	var textFailedAt time.Time          // the first try of a text still to be sent
 	var sent notify.ChannelSet
 	pushDelivered, textDelivered := false, false
 	start := b.sendAt
@@ -418,6 +419,9 @@ func (e *Engine) nextStep(c *Conversation, b *batch, avail notify.ChannelSet) (t
 				// Still to be sent, once the provider allows.
 				if textChannels.Has(r.Channel) {
 					textRetry = later(textRetry, r.RetryAt)
+					if textFailedAt.IsZero() || r.At.Before(textFailedAt) {
+						textFailedAt = r.At
+					}
 				} else if r.Channel == notify.ChannelEmail {
 					emailRetry = later(emailRetry, r.RetryAt)
 				}
@@ -464,6 +468,14 @@ func (e *Engine) nextStep(c *Conversation, b *batch, avail notify.ChannelSet) (t
 		at := main
 		if !step.Intersect(textChannels).Empty() {
 			at = later(at, textRetry)
+		}
+		// Escalating, a text still to be sent again was not delivered: the
+		// email goes at once, as after a text that failed, unless the text
+		// goes first.
+		if pending := email.Without(sent); e.timing.Strategy == Escalating && !textFailedAt.IsZero() && !pending.Empty() {
+			if mailAt := later(textFailedAt, emailRetry); mailAt.Before(at) {
+				return mailAt, pending, true
+			}
 		}
 		if step.Has(notify.ChannelEmail) {
 			at = later(at, emailRetry)

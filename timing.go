@@ -248,8 +248,9 @@ const (
 	// Escalating sends text first and email only if the replies are still
 	// unseen [Timing.EscalateAfter] later, or at once if the text was not
 	// delivered, or is held back: text that quiet hours or a send cap
-	// defer does not hold the email back, so a reply at night goes by
-	// email at once and by text in the morning.
+	// defer, or that is to be sent again after a provider's rate limit or
+	// a transient failure, does not hold the email back, so a reply at
+	// night goes by email at once and by text in the morning.
 	Escalating
 )
 
