@@ -57,8 +57,10 @@ type Settings struct {
 // from the host's default sender number, with no AlimTalk.
 type TextOptions struct {
 	// SenderNumber is the workspace's registered caller number for SMS/LMS:
-	// 8 to 11 digits, hyphens allowed ("1588-1234", "02-123-4567"). Korean
-	// carriers block a sender number that is not pre-registered. Empty means
+	// a Korean number of 8 to 11 digits, hyphens allowed, starting with 0
+	// and an area or service code or with 1 ("02-123-4567", "010-…",
+	// "070-…", "1588-1234"). Korean carriers block a sender number that is
+	// not pre-registered. Empty means
 	// the host's SMS sender uses its own default. Messages carry it as
 	// digits only ("15881234"), as providers take it.
 	SenderNumber string `json:"senderNumber,omitempty"`
@@ -110,7 +112,8 @@ var (
 	ErrUnknownLocale = errors.New("unknown locale")
 	// ErrBadSenderNumber: the SMS sender number is not 8 to 11 digits
 	// ([notify.SenderNumberMinDigits], [notify.SenderNumberMaxDigits]),
-	// single hyphens between them allowed, as in "1588-1234".
+	// single hyphens between them allowed, as in "1588-1234", or does not
+	// start as a Korean number does (0 and then not 0, or 1).
 	ErrBadSenderNumber = errors.New("sender number must be 8 to 11 digits")
 	// ErrBadTemplateCode: the AlimTalk template code is longer than 20
 	// bytes ([notify.TemplateCodeMaxLen]) or holds anything but printable
@@ -266,19 +269,25 @@ func knownRegion(r string) bool {
 }
 
 // validSenderNumber accepts 8 to 11 digits, with single hyphens between
-// groups.
+// groups, that start as a Korean number does: 0 and then an area or
+// service code (02, 031, 010, 070, …), or 1 (1588-, 1600-, …).
 func validSenderNumber(n string) bool {
+	var first [2]byte // the first two digits
 	digits := 0
 	for i := 0; i < len(n); i++ {
 		switch c := n[i]; {
 		case c >= '0' && c <= '9':
+			if digits < len(first) {
+				first[digits] = c
+			}
 			digits++
 		case c == '-' && i > 0 && i < len(n)-1 && n[i-1] != '-':
 		default:
 			return false
 		}
 	}
-	return digits >= notify.SenderNumberMinDigits && digits <= notify.SenderNumberMaxDigits
+	korean := first[0] == '1' || first[0] == '0' && first[1] != '0'
+	return korean && digits >= notify.SenderNumberMinDigits && digits <= notify.SenderNumberMaxDigits
 }
 
 func validTemplateCode(c string) bool {

@@ -103,6 +103,17 @@ func TestSettingsValidate(t *testing.T) {
 			[]followup.SettingError{{Setting: "text.senderNumber", Err: followup.ErrBadSenderNumber}}},
 		{"sender with every digit", followup.Settings{Text: followup.TextOptions{SenderNumber: "02-3456-7890"}}, paying, nil},
 		{"sender with nines", followup.Settings{Text: followup.TextOptions{SenderNumber: "1599-9999"}}, paying, nil},
+		{"sender 070 internet phone", followup.Settings{Text: followup.TextOptions{SenderNumber: "070-1234-5678"}}, paying, nil},
+		// A Korean number starts with 0 and an area or service code, or
+		// with 1 (a representative number, 1588-, 1600-, …).
+		{"sender of zeros", followup.Settings{Text: followup.TextOptions{SenderNumber: "0000-0000"}}, paying,
+			[]followup.SettingError{{Setting: "text.senderNumber", Err: followup.ErrBadSenderNumber}}},
+		{"sender with an international prefix", followup.Settings{Text: followup.TextOptions{SenderNumber: "00821012345"}}, paying,
+			[]followup.SettingError{{Setting: "text.senderNumber", Err: followup.ErrBadSenderNumber}}},
+		{"sender starting with 9", followup.Settings{Text: followup.TextOptions{SenderNumber: "9999-99-99"}}, paying,
+			[]followup.SettingError{{Setting: "text.senderNumber", Err: followup.ErrBadSenderNumber}}},
+		{"sender starting with 5", followup.Settings{Text: followup.TextOptions{SenderNumber: "5881-2345"}}, paying,
+			[]followup.SettingError{{Setting: "text.senderNumber", Err: followup.ErrBadSenderNumber}}},
 		{"sender with a leading hyphen", followup.Settings{Text: followup.TextOptions{SenderNumber: "-1588-1234"}}, paying,
 			[]followup.SettingError{{Setting: "text.senderNumber", Err: followup.ErrBadSenderNumber}}},
 		{"sender with a trailing hyphen", followup.Settings{Text: followup.TextOptions{SenderNumber: "1588-1234-"}}, paying,
