@@ -749,17 +749,74 @@ func cutReplies(rs []Reply, k int) []Reply {
 }
 
 // cutRunes returns the first k characters of s, without trailing white
-// space, and "…".
+// space, and "…". A character drawn with several code points that the
+// k-th would split is left out whole ([wholeCut]).
 func cutRunes(s string, k int) string {
 	for i := range s {
 		if k == 0 {
-			s = s[:i]
+			s = s[:wholeCut(s, i)]
 			break
 		}
 		k--
 	}
 	return strings.TrimRightFunc(s, unicode.IsSpace) + ellipsis
 }
+
+// wholeCut returns the end, at i or before it, of a cut of s at byte i that
+// splits no character drawn with several code points: a combining mark, a
+// variation selector, a skin tone, a tag or a Hangul vowel or final
+// consonant in conjoining jamo after i, or a zero-width joiner before it,
+// joins what follows to what precedes; and a flag is a pair of regional
+// indicators. It is not all of Unicode's grapheme rules, which
+// golang.org/x/text does not expose, but it keeps the characters of
+// replies whole: emoji sequences, accents, Hangul typed in NFD.
+func wholeCut(s string, i int) int {
+	for i > 0 {
+		next, _ := utf8.DecodeRuneInString(s[i:])
+		prev, size := utf8.DecodeLastRuneInString(s[:i])
+		if !extends(next) && prev != zwj {
+			break
+		}
+		i -= size
+	}
+	// Regional indicators pair from the start of their run: an odd count
+	// before the cut leaves half a flag.
+	n := 0
+	for j := i; j > 0; {
+		r, size := utf8.DecodeLastRuneInString(s[:j])
+		if !regionalIndicator(r) {
+			break
+		}
+		n++
+		j -= size
+	}
+	if n%2 == 1 {
+		_, size := utf8.DecodeLastRuneInString(s[:i])
+		i -= size
+	}
+	return i
+}
+
+// zwj is the zero-width joiner, which joins emoji into one.
+const zwj = '\u200d'
+
+// extends reports whether r belongs to the character before it.
+func extends(r rune) bool {
+	switch {
+	case r == zwj,
+		unicode.In(r, unicode.Mn, unicode.Me, unicode.Mc),
+		'\ufe00' <= r && r <= '\ufe0f', '\U000e0100' <= r && r <= '\U000e01ef', // variation selectors
+		'\U0001f3fb' <= r && r <= '\U0001f3ff', // skin tones
+		'\U000e0020' <= r && r <= '\U000e007f', // tags (subdivision flags)
+		'\u1160' <= r && r <= '\u11ff', '\ud7b0' <= r && r <= '\ud7ff': // Hangul vowels and final consonants
+		return true
+	}
+	return false
+}
+
+// regionalIndicator reports whether r is one of the letters that pair into
+// a flag.
+func regionalIndicator(r rune) bool { return '\U0001f1e6' <= r && r <= '\U0001f1ff' }
 
 // cutToFit cuts the end of s so that it measures at most limit, ending it
 // with "…".

@@ -564,6 +564,20 @@ func TestCutToFit(t *testing.T) {
 		{"가나다라마", 9, smsBytes, "가나다…"},
 		{"가나다라마", 8, smsBytes, "가나다…"},
 		{"가나다라마", 7, smsBytes, "가나…"},
+		// A character drawn with several code points is kept whole or
+		// cut whole: an emoji sequence joined by ZWJ, a skin tone, a
+		// variation selector, a flag (two regional indicators), a
+		// combining accent, Hangul in conjoining jamo (NFD).
+		{"ok 👨\u200d👩\u200d👧", 5, runes, "ok…"},
+		{"ok 👨\u200d👩\u200d👧", 6, runes, "ok…"},
+		{"ok 👨\u200d👩\u200d👧!!", 9, runes, "ok 👨\u200d👩\u200d👧…"},
+		{"hi 👍🏽👍🏽", 5, runes, "hi…"},
+		{"hi ❤\ufe0f❤\ufe0f", 6, runes, "hi ❤\ufe0f…"},
+		{"kr 🇰🇷🇯🇵", 5, runes, "kr…"},
+		{"kr 🇰🇷🇯🇵", 6, runes, "kr 🇰🇷…"},
+		{"cafe\u0301 x", 5, runes, "caf…"},
+		{"\u1100\u1161\u11a8\u1102\u1161", 3, runes, "…"},
+		{"\u1100\u1161\u11a8\u1102\u1161", 4, runes, "\u1100\u1161\u11a8…"},
 	}
 	for _, tt := range tests {
 		if got := cutToFit(tt.s, tt.limit, tt.measure); got != tt.want {
