@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"regexp"
 	"strings"
 	"testing"
 	"time"
@@ -275,6 +276,26 @@ func TestEveryCodeHasMessages(t *testing.T) {
 			}
 			if strings.Contains(e.Error(), "refused") {
 				t.Errorf("%v/%v has no developer text: %q", f, c, e.Error())
+			}
+		}
+	}
+}
+
+// The phone messages hold for a number of any country in a workspace of any
+// region: none names a national prefix ("070", "090-1234-5678") that the
+// workspace's region may not have, as a Japanese customer of a Korean
+// workspace told to type "090-…" would be refused again. (An example in
+// international form, "+81 90-…", holds everywhere.)
+func TestPhoneMessagesNameNoNationalPrefix(t *testing.T) {
+	national := regexp.MustCompile(`(^|[^+\d ])\s?0\d`)
+	for _, c := range []followup.Code{followup.CodeEmpty, followup.CodeTooLong, followup.CodeNotAsked,
+		followup.CodeNotANumber, followup.CodeInvalidNumber, followup.CodeAmbiguousNumber, followup.CodeFixedLine, followup.CodeVoIP,
+		followup.CodeTollFree, followup.CodePremiumRate, followup.CodePersonalNumber, followup.CodeNotMobile,
+		followup.CodeRegionNotAllowed} {
+		e := &followup.FieldError{Field: followup.FieldPhone, Code: c}
+		for _, l := range []string{"en", "ko", "ja"} {
+			if m := e.Message(l); national.MatchString(m) {
+				t.Errorf("%v %s message names a national prefix: %q", c, l, m)
 			}
 		}
 	}

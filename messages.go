@@ -141,9 +141,9 @@ var fieldTexts = [...]fieldText{
 		langJA: "電話番号としては長すぎます。ご確認ください。",
 	}},
 	{FieldPhone, CodeNotANumber, text{
-		langEN: "That does not look like a phone number. Please enter digits, such as 010-1234-5678.",
-		langKO: "전화번호 형식이 아니에요. 010-1234-5678처럼 숫자로 입력해 주세요.",
-		langJA: "電話番号の形式ではありません。090-1234-5678のように数字で入力してください。",
+		langEN: "That does not look like a phone number. Please enter it in digits.",
+		langKO: "전화번호 형식이 아니에요. 숫자로 입력해 주세요.",
+		langJA: "電話番号の形式ではありません。数字で入力してください。",
 	}},
 	{FieldPhone, CodeInvalidNumber, text{
 		langEN: "That number does not exist. Please check it and include the country code if you are abroad.",
@@ -162,22 +162,22 @@ var fieldTexts = [...]fieldText{
 	}},
 	{FieldPhone, CodeVoIP, text{
 		langEN: "An internet phone number cannot receive text messages. Please enter a mobile number.",
-		langKO: "인터넷 전화번호(070)는 문자를 받을 수 없어요. 휴대폰 번호를 입력해 주세요.",
+		langKO: "인터넷 전화번호는 문자를 받을 수 없어요. 휴대폰 번호를 입력해 주세요.",
 		langJA: "IP電話の番号ではメッセージを受け取れません。携帯電話番号を入力してください。",
 	}},
 	{FieldPhone, CodeTollFree, text{
 		langEN: "A toll-free number cannot receive text messages. Please enter a mobile number.",
-		langKO: "수신자 부담 번호(080)는 문자를 받을 수 없어요. 휴대폰 번호를 입력해 주세요.",
+		langKO: "수신자 부담 번호는 문자를 받을 수 없어요. 휴대폰 번호를 입력해 주세요.",
 		langJA: "フリーダイヤルの番号ではメッセージを受け取れません。携帯電話番号を入力してください。",
 	}},
 	{FieldPhone, CodePremiumRate, text{
 		langEN: "A premium-rate number cannot receive text messages. Please enter a mobile number.",
-		langKO: "정보이용료 번호(060)는 문자를 받을 수 없어요. 휴대폰 번호를 입력해 주세요.",
+		langKO: "정보이용료 번호는 문자를 받을 수 없어요. 휴대폰 번호를 입력해 주세요.",
 		langJA: "有料情報サービスの番号ではメッセージを受け取れません。携帯電話番号を入力してください。",
 	}},
 	{FieldPhone, CodePersonalNumber, text{
 		langEN: "A virtual or forwarding number cannot receive text messages. Please enter a mobile number.",
-		langKO: "안심번호·평생번호(050)는 문자를 받을 수 없어요. 휴대폰 번호를 입력해 주세요.",
+		langKO: "안심번호나 평생번호는 문자를 받을 수 없어요. 휴대폰 번호를 입력해 주세요.",
 		langJA: "転送用の番号ではメッセージを受け取れません。携帯電話番号を入力してください。",
 	}},
 	{FieldPhone, CodeNotMobile, text{
