@@ -1010,12 +1010,19 @@ func TestNewEngineAlimTalkUnfilled(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
+	named, err := followup.NewRenderer(map[string]followup.Templates{
+		"en": {AlimTalk: "#{reply}\n#{링크}", AlimTalkNames: map[string]string{"링크": "link"}},
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
 	tests := []struct {
 		name string
 		s    followup.Settings
 		o    followup.Options
 		want error
 	}{
+		{"no link for a name of the host's", fullSettings, followup.Options{Workspace: "Acme", Renderer: named}, followup.ErrAlimTalkUnfilled},
 		{"no workspace", fullSettings, followup.Options{Link: link}, followup.ErrAlimTalkUnfilled},
 		{"no link", fullSettings, followup.Options{Workspace: "Acme"}, followup.ErrAlimTalkUnfilled},
 		{"both", fullSettings, followup.Options{Workspace: "Acme", Link: link}, nil},

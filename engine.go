@@ -134,12 +134,13 @@ func (o *Options) checkAlimTalk(workspaceLocale string) error {
 		r = &builtinRenderer
 	}
 	li := alimTalkLanguage(workspaceLocale)
-	for _, name := range alimTalkNames(r.templates(li).AlimTalk) {
+	t := r.templates(li)
+	for _, name := range alimTalkNames(t.AlimTalk) {
 		var field string
-		switch {
-		case name == "workspace" && o.Workspace == "":
+		switch to := alimTalkName(t.AlimTalkNames, name); {
+		case to == "workspace" && o.Workspace == "":
 			field = "Workspace"
-		case name == "link" && o.Link == nil:
+		case to == "link" && o.Link == nil:
 			field = "Link"
 		default:
 			continue

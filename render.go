@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	htmltemplate "html/template"
+	"maps"
 	"strings"
 	"sync"
 	texttemplate "text/template"
@@ -107,8 +108,16 @@ type Templates struct {
 	// DefaultCustomer), "reply" (the replies' texts, one per line) and
 	// "link". A host registers the built-in body of [DefaultTemplates] with
 	// Kakao as it is, with the button [Options.ButtonName] describes, or
-	// registers its own body using these names and sets it here.
+	// registers its own body using these names, or names of its own mapped
+	// by AlimTalkNames, and sets it here.
 	AlimTalk string
+	// AlimTalkNames maps the variable names of a host's AlimTalk body to
+	// the ones Render fills, for a template approved with names of its own:
+	// {"고객명": "customer", "답변": "reply", "링크": "link"}. A name it does
+	// not map is read as it is; a name it maps to another than the four is
+	// an error of [NewRenderer]. [Content.AlimTalkVariables] keeps the
+	// body's own names, which the provider knows. Used only with AlimTalk.
+	AlimTalkNames map[string]string
 	// DefaultCustomer is the value of #{customer} when the customer's name
 	// is unknown: "고객", "there" or "お客" in the built-in templates, which
 	// read "고객님", "Hi there," and "お客さま".
@@ -192,7 +201,14 @@ func NewRenderer(custom map[string]Templates) (*Renderer, error) {
 			return nil, fmt.Errorf("followup: templates for %q: %w", lang, ErrUnknownLanguage)
 		}
 		if t.AlimTalk != "" {
-			if _, err := fillAlimTalk(t.AlimTalk, alimTalkVars{}); err != nil {
+			for name, to := range t.AlimTalkNames {
+				if _, ok := (alimTalkVars{}).lookup(to); !ok {
+					return nil, fmt.Errorf("followup: %s alimtalk template: %q maps to %q: %w",
+						langNames[i], truncate(20, name), truncate(20, to), ErrAlimTalkVariable)
+				}
+			}
+			t.AlimTalkNames = maps.Clone(t.AlimTalkNames)
+			if _, err := fillAlimTalk(t.AlimTalk, alimTalkVars{names: t.AlimTalkNames}); err != nil {
 				return nil, fmt.Errorf("followup: %s alimtalk template: %w", langNames[i], err)
 			}
 		}
@@ -364,14 +380,14 @@ func (r *Renderer) render(customerLocale, workspaceLocale string, d RenderData, 
 			ta = r.templates(la)
 		}
 		c.AlimTalkLocale = langNames[la]
-		switch c.AlimTalkText, c.AlimTalkVariables, err = renderAlimTalk(ta.AlimTalk, ta.DefaultCustomer, d); {
+		switch c.AlimTalkText, c.AlimTalkVariables, err = renderAlimTalk(&ta, d); {
 		case errors.Is(err, ErrTooLong):
 			long.alimTalk = fail(c.AlimTalkLocale, "alimtalk", err)
 		case err != nil:
 			return Content{}, unfit{}, fail(c.AlimTalkLocale, "alimtalk", err)
 		}
 		if c.AlimTalkText != "" {
-			if c.SubstituteText, c.SubstituteSubject, err = substitute(c, ta.SMSSubject, la == li, d); err != nil {
+			if c.SubstituteText, c.SubstituteSubject, err = substitute(c, &ta, la == li, d); err != nil {
 				return Content{}, unfit{}, fail(c.AlimTalkLocale, "sms subject", err)
 			}
 		}
@@ -387,9 +403,13 @@ func (r *Renderer) render(customerLocale, workspaceLocale string, d RenderData, 
 // make it too long. The subject is rendered only for an LMS, and taken from
 // c.SMSSubject when sameLang says the text message's templates are the
 // AlimTalk's.
-func substitute(c Content, subject *texttemplate.Template, sameLang bool, d RenderData) (text, subj string, err error) {
+func substitute(c Content, t *Templates, sameLang bool, d RenderData) (text, subj string, err error) {
 	text = c.AlimTalkText
-	if _, shown := c.AlimTalkVariables["link"]; !shown && d.Link != "" {
+	shown := false
+	for name := range c.AlimTalkVariables {
+		shown = shown || alimTalkName(t.AlimTalkNames, name) == "link"
+	}
+	if !shown && d.Link != "" {
 		text += "\n" + d.Link
 	}
 	fallback := smsBytes(text) > notify.LMSMaxBytes
@@ -402,7 +422,7 @@ func substitute(c Content, subject *texttemplate.Template, sameLang bool, d Rend
 	case fallback || (sameLang && c.SMSSubject != ""):
 		return text, c.SMSSubject, nil
 	}
-	subj, err = renderSubject(subject, d)
+	subj, err = renderSubject(t.SMSSubject, d)
 	return text, subj, err
 }
 
@@ -426,7 +446,7 @@ func (r *Renderer) templates(li int) Templates {
 		t.SMSSubject = b.SMSSubject
 	}
 	if t.AlimTalk == "" {
-		t.AlimTalk = b.AlimTalk
+		t.AlimTalk, t.AlimTalkNames = b.AlimTalk, nil
 	}
 	if t.DefaultCustomer == "" {
 		t.DefaultCustomer = b.DefaultCustomer
@@ -596,16 +616,17 @@ func renderSubject(t *texttemplate.Template, d RenderData) (string, error) {
 	return cutToFit(s, notify.LMSSubjectMaxBytes, smsBytes), nil
 }
 
-// renderAlimTalk fills the AlimTalk body, fitted to its limit, and returns
-// the text and the variables it names.
-func renderAlimTalk(body, defaultCustomer string, d RenderData) (string, map[string]string, error) {
-	v := alimTalkVars{workspace: d.Workspace, customer: d.CustomerName, link: d.Link}
+// renderAlimTalk fills the AlimTalk body of t, fitted to its limit, and
+// returns the text and the variables it names.
+func renderAlimTalk(t *Templates, d RenderData) (string, map[string]string, error) {
+	body := t.AlimTalk
+	v := alimTalkVars{workspace: d.Workspace, customer: d.CustomerName, link: d.Link, names: t.AlimTalkNames}
 	if v.customer == "" {
-		v.customer = defaultCustomer
+		v.customer = t.DefaultCustomer
 	}
 	names := alimTalkNames(body)
 	for _, name := range names {
-		if val, _ := v.lookup(name); val == "" && name != "reply" {
+		if val, _ := v.lookup(name); val == "" && alimTalkName(v.names, name) != "reply" {
 			return "", nil, nil
 		}
 	}
@@ -633,11 +654,24 @@ func renderAlimTalk(body, defaultCustomer string, d RenderData) (string, map[str
 	return s, vars, nil
 }
 
-// alimTalkVars are the values of the AlimTalk variables.
-type alimTalkVars struct{ workspace, customer, reply, link string }
+// alimTalkVars are the values of the AlimTalk variables, and the host's
+// names for them ([Templates.AlimTalkNames]).
+type alimTalkVars struct {
+	workspace, customer, reply, link string
+	names                            map[string]string
+}
+
+// alimTalkName returns the variable the body's name stands for: the one
+// names maps it to, or name itself.
+func alimTalkName(names map[string]string, name string) string {
+	if to, ok := names[name]; ok {
+		return to
+	}
+	return name
+}
 
 func (v alimTalkVars) lookup(name string) (string, bool) {
-	switch name {
+	switch alimTalkName(v.names, name) {
 	case "workspace":
 		return v.workspace, true
 	case "customer":
@@ -806,8 +840,8 @@ func extends(r rune) bool {
 	case r == zwj,
 		unicode.In(r, unicode.Mn, unicode.Me, unicode.Mc),
 		'\ufe00' <= r && r <= '\ufe0f', '\U000e0100' <= r && r <= '\U000e01ef', // variation selectors
-		'\U0001f3fb' <= r && r <= '\U0001f3ff', // skin tones
-		'\U000e0020' <= r && r <= '\U000e007f', // tags (subdivision flags)
+		'\U0001f3fb' <= r && r <= '\U0001f3ff',                         // skin tones
+		'\U000e0020' <= r && r <= '\U000e007f',                         // tags (subdivision flags)
 		'\u1160' <= r && r <= '\u11ff', '\ud7b0' <= r && r <= '\ud7ff': // Hangul vowels and final consonants
 		return true
 	}

@@ -5,6 +5,7 @@ import (
 	"flag"
 	"fmt"
 	htmltemplate "html/template"
+	"maps"
 	"os"
 	"path/filepath"
 	"slices"
@@ -649,6 +650,67 @@ func TestFillAlimTalk(t *testing.T) {
 	// A value holding "#{...}" is not filled again.
 	if got, err := fillAlimTalk("#{reply}", alimTalkVars{reply: "#{workspace}", workspace: "Acme"}); err != nil || got != "#{workspace}" {
 		t.Errorf("fillAlimTalk of a reply holding a variable = %q, %v", got, err)
+	}
+}
+
+// A template Kakao approved with variable names of its own (Korean ones,
+// as provider consoles suggest) is used as it is, through AlimTalkNames:
+// the text is filled, the variables keep the template's names for the
+// provider, and the link goes on the substitute when the body has none.
+func TestRenderAlimTalkNames(t *testing.T) {
+	d := renderData()
+	replies := d.Replies[0].Text + "\n" + d.Replies[1].Text
+	tests := []struct {
+		name     string
+		body     string
+		names    map[string]string
+		wantText string
+		wantVars map[string]string
+		wantSub  string
+	}{
+		{"every name its own", "#{고객명}님, #{회사명} 답변입니다.\n#{답변}\n#{링크}",
+			map[string]string{"고객명": "customer", "회사명": "workspace", "답변": "reply", "링크": "link"},
+			"김민수님, Acme 답변입니다.\n" + replies + "\n" + d.Link,
+			map[string]string{"고객명": "김민수", "회사명": "Acme", "답변": replies, "링크": d.Link},
+			"김민수님, Acme 답변입니다.\n" + replies + "\n" + d.Link},
+		{"the link on the button only", "#{이름}님, #{reply}",
+			map[string]string{"이름": "customer"},
+			"김민수님, " + replies,
+			map[string]string{"이름": "김민수", "reply": replies},
+			"김민수님, " + replies + "\n" + d.Link},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			names := maps.Clone(tt.names)
+			r, err := NewRenderer(map[string]Templates{"ko": {AlimTalk: tt.body, AlimTalkNames: names}})
+			if err != nil {
+				t.Fatal(err)
+			}
+			names["고객명"] = "link" // the renderer keeps its own copy
+			got, err := r.Render("ko", "ko", d)
+			if err != nil {
+				t.Fatal(err)
+			}
+			if got.AlimTalkText != tt.wantText || got.SubstituteText != tt.wantSub {
+				t.Errorf("AlimTalkText %q, SubstituteText %q; want %q, %q", got.AlimTalkText, got.SubstituteText, tt.wantText, tt.wantSub)
+			}
+			if diff := cmp.Diff(tt.wantVars, got.AlimTalkVariables); diff != "" {
+				t.Errorf("AlimTalkVariables (-want +got):\n%s", diff)
+			}
+		})
+	}
+	for _, tt := range []struct {
+		name  string
+		body  string
+		names map[string]string
+	}{
+		{"a name not mapped", "#{고객명}님, #{reply}", nil},
+		{"a name mapped to no variable", "#{고객명}님, #{reply}", map[string]string{"고객명": "name"}},
+		{"an unused name mapped to no variable", "#{reply}", map[string]string{"상품": "product"}},
+	} {
+		if _, err := NewRenderer(map[string]Templates{"ko": {AlimTalk: tt.body, AlimTalkNames: tt.names}}); !errors.Is(err, ErrAlimTalkVariable) {
+			t.Errorf("%s: NewRenderer = %v, want ErrAlimTalkVariable", tt.name, err)
+		}
 	}
 }
 
