@@ -95,8 +95,9 @@ var ErrQuietHours = errors.New("followup: quiet hours")
 // contact's Purpose is not one the policy knows),
 // [policy.ErrRegionNotAllowed], [ErrTooLong] for a text that fits no text
 // message, or [ErrMayHaveGone] for a message that failed transiently and
-// cannot safely go again. A send cap does not refuse a text: it defers it
-// ([Result.Deferred]) until the cap has room.
+// cannot safely go again. A send cap defers a text ([Result.Deferred])
+// until the cap has room, and refuses it, with the [*policy.CapError], only
+// when that would make it more than [Options.CapWait] late.
 type Refusal struct {
 	// Channel is the channel refused. A text refusal names the step's text
 	// channel, AlimTalk or SMS.
@@ -183,8 +184,9 @@ type Result struct {
 // per channel of the step, the rules of [Refusal]: the payment method for
 // text, opt-outs, the purpose the contact was collected for, the country
 // allowlist for text; then the send caps and quiet hours defer text
-// ([Result.Deferred]; the step is [Deferred] if it held only text). The caps
-// count only the sends the host lists in [Conversation.Texts].
+// ([Result.Deferred]; the step is [Deferred] if it held only text), or,
+// past [Options.CapWait], the caps refuse it. The caps count only the sends
+// the host lists in [Conversation.Texts].
 //
 // The engine only ever uses contact data for [policy.PurposeInquiry]:
 // answering the customer's inquiry, never marketing. Which conversations a
@@ -320,7 +322,12 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 				refuse(ch, ErrMayHaveGone)
 			}
 			step = step.Without(text)
-		} else if until, why := e.holdText(now, &c, textTried); why != nil {
+		} else if until, why := e.holdText(now, &c, textTried); why != nil && e.capTooLate(why, until, cur.SendAt) {
+			for _, ch := range text.Channels() {
+				refuse(ch, why)
+			}
+			step = step.Without(text)
+		} else if why != nil {
 			res.Deferred, res.DeferredUntil, res.DeferredBy = text, until, why
 			step = step.Without(text)
 		}
@@ -751,6 +758,13 @@ func (e *Engine) holdText(now time.Time, c *Conversation, counted bool) (time.Ti
 		return until, ErrQuietHours
 	}
 	return time.Time{}, nil
+}
+
+// capTooLate reports whether why, the reason holdText holds a text back
+// until until, is a send cap that would make the text due at due more
+// than Options.CapWait late.
+func (e *Engine) capTooLate(why error, until, due time.Time) bool {
+	return e.opts.CapWait > 0 && errors.Is(why, policy.ErrCapReached) && until.Sub(due) > e.opts.CapWait
 }
 
 // zone is the customer's time zone for quiet hours.

@@ -1171,6 +1171,50 @@ func TestDeliverCappedTextGoesLater(t *testing.T) {
 	}
 }
 
+// With Options.CapWait, a text a send cap would hold back until more than
+// CapWait past its due time is refused with the cap's error, on the record,
+// and the email goes: a pumping spike's backlog does not drain into paid
+// texts for hours. Without it, the text waits for room.
+func TestDeliverCapWait(t *testing.T) {
+	for _, tt := range []struct {
+		name       string
+		wait       time.Duration
+		wantRefuse bool
+	}{
+		{"no limit", 0, false},
+		{"a day", 24 * time.Hour, false},
+		{"an hour", time.Hour, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e, fakes := deliverEngineWith(t, fullSettings, paying, func(o *followup.Options) { o.CapWait = tt.wait })
+			c := baseConversation(t)
+			for i := range 5 { // room again in 19 hours
+				c.Texts.ToRecipient = append(c.Texts.ToRecipient, t0.Add(-time.Duration(i+1)*time.Hour))
+			}
+			now := t0.Add(3 * time.Minute)
+			res, err := e.Deliver(context.Background(), now, e.Plan(now, c), c)
+			if err != nil || res.Status != followup.Sent {
+				t.Fatalf("Deliver = %v, %v", res.Status, err)
+			}
+			if tt.wantRefuse {
+				checkRefused(t, res, map[notify.Channel]error{notify.ChannelAlimTalk: policy.ErrRecipientCapReached})
+				if !res.Deferred.Empty() || deliveredByChannel(res)[notify.ChannelAlimTalk] {
+					t.Errorf("deferred %v, records %v: want the text refused on the record", res.Deferred, deliveredByChannel(res))
+				}
+				c.FollowUps = append(c.FollowUps, res.Records...)
+				if p := e.Plan(now.Add(20*time.Hour), c); p.Due() {
+					t.Errorf("the refused text comes back: %v on %v", p.Reason, p.Channels)
+				}
+			} else if res.Deferred != notify.SetOf(notify.ChannelAlimTalk) || len(res.Refused) != 0 {
+				t.Errorf("deferred %v, refused %v: want the text deferred", res.Deferred, res.Refused)
+			}
+			if diff := cmp.Diff(sent{Email: 1}, sentBy(fakes)); diff != "" {
+				t.Errorf("sent (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
 // A customer back in the chat who has not read the replies reschedules the
 // follow-up; if they go idle without reading them, it goes at Result.Next
 // with Result.Plan, as the README's delivery loop does.

@@ -113,6 +113,17 @@ type Options struct {
 	// Zero, the default, or a negative value never sends such a message
 	// again: it is recorded as not delivered.
 	RetryWindow time.Duration
+	// CapWait bounds how late a send cap may make a text: a text the caps
+	// ([TextOptions.Caps]) would hold back until more than CapWait past its
+	// due time ([Plan.SendAt], quiet hours before it included) is refused
+	// with the cap's error, on the record, so it does not come back; the
+	// step's email still goes. The caps bound how many texts go in a window,
+	// not how many go in the end: without CapWait, what they hold back goes
+	// as room frees, so the backlog of an SMS-pumping spike drains into
+	// paid texts at the cap's rate for as long as the spike lasted. Zero,
+	// the default, or a negative value means no bound: a capped text waits
+	// for room however long.
+	CapWait time.Duration
 }
 
 // DefaultRateLimitWindow is the RateLimitWindow of zero [Options].

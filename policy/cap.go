@@ -336,9 +336,13 @@ type Caps struct {
 //   - 200 texts per workspace per hour. A busy desk of 20 agents answering
 //     about ten chats an hour each, with a third of the customers away,
 //     sends well under a hundred; an SMS-pumping script enters thousands of
-//     numbers an hour. The hourly window stops a spike within the hour and
-//     bounds its cost at 200 texts, while a workspace that really sends more
-//     raises the cap in its settings.
+//     numbers an hour. The hourly window bounds a spike's cost at 200 texts
+//     an hour, while a workspace that really sends more raises the cap in
+//     its settings. It bounds the rate, not the total: a caller that defers
+//     the texts refused ([CapError.RetryAt]) sends them as room frees, so
+//     such a caller also bounds how late a text may go (followup's
+//     Options.CapWait), or a spike's backlog drains into paid texts for
+//     hours after it.
 //
 // It is a function, not a variable, so that no one can change the defaults
 // of every workspace in the process.
