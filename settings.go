@@ -60,9 +60,9 @@ type TextOptions struct {
 	// a Korean number of 8 to 11 digits, hyphens allowed, starting with 0
 	// and an area or service code or with 1 ("02-123-4567", "010-…",
 	// "070-…", "1588-1234"). Korean carriers block a sender number that is
-	// not pre-registered. Empty means
-	// the host's SMS sender uses its own default. Messages carry it as
-	// digits only ("15881234"), as providers take it.
+	// not pre-registered. Empty means the host's SMS sender uses its own
+	// default. Messages carry it as digits only ("15881234"), as providers
+	// take it.
 	SenderNumber string `json:"senderNumber,omitempty"`
 	// AlimTalkTemplate is the code of the AlimTalk template Kakao approved
 	// for follow-ups, at most 20 characters. Empty means no AlimTalk: text

@@ -67,8 +67,8 @@
 // (including [ErrRecipientRefused]) and no attempt of it may have
 // delivered it. Only a permanent failure or a rate limit says an attempt
 // did not deliver, and not one that also wraps the context's error (a call
-// cut off); after a transient error, a timeout, a panic or an
-// abandoned call the AlimTalk may have reached the customer, so it gets no
+// cut off); after a transient error, a timeout, a panic or an abandoned
+// call the AlimTalk may have reached the customer, so it gets no
 // substitute, even if a later attempt fails permanently: at most one of the
 // two reaches the customer, never both. The entry says
 // [DeliveredBySubstitute] with Via [ChannelSMS], keeps the AlimTalk's
