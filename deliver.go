@@ -94,10 +94,13 @@ var ErrQuietHours = errors.New("followup: quiet hours")
 // [ErrUnreachable], [policy.ErrConsentRequired], [policy.ErrBadPurpose] (the
 // contact's Purpose is not one the policy knows),
 // [policy.ErrRegionNotAllowed], [ErrTooLong] for a text that fits no text
-// message, or [ErrMayHaveGone] for a message that failed transiently and
-// cannot safely go again. A send cap defers a text ([Result.Deferred])
-// until the cap has room, and refuses it, with the [*policy.CapError], only
-// when that would make it more than [Options.CapWait] late.
+// message (or an AlimTalk too long, with no SMS sender for its text to go
+// as an SMS), [ErrAlimTalkUnfilled] for an AlimTalk a variable of which has
+// no value, with no SMS sender, or [ErrMayHaveGone] for a message that
+// failed transiently and cannot safely go again. A send cap defers a text
+// ([Result.Deferred]) until the cap has room, and refuses it, with the
+// [*policy.CapError], only when that would make it more than
+// [Options.CapWait] late.
 type Refusal struct {
 	// Channel is the channel refused. A text refusal names the step's text
 	// channel, AlimTalk or SMS.
@@ -896,6 +899,16 @@ func (e *Engine) messages(c *Conversation, b *batch, step notify.ChannelSet, asS
 		// the customer opted out of SMS.
 		for _, ch := range text.Channels() {
 			refused = append(refused, Refusal{Channel: ch, Err: ErrOptedOut})
+		}
+	case step.Has(notify.ChannelAlimTalk) && e.senders.SMS == nil:
+		// The AlimTalk cannot be built, and there is no SMS sender for
+		// its text to go as an SMS instead: say why.
+		why := long.alimTalk
+		if why == nil {
+			why = ErrAlimTalkUnfilled // a variable with no value
+		}
+		for _, ch := range text.Channels() {
+			refused = append(refused, Refusal{Channel: ch, Err: why})
 		}
 	case long.sms == nil:
 		out.SMS = sms(content.SMSText, content.SMSSubject)

@@ -735,6 +735,33 @@ func TestDeliverAlimTalkTooLongGoesAsSMS(t *testing.T) {
 	}
 }
 
+// Without an SMS sender (the AlimTalk provider sends the substitute), an
+// AlimTalk that cannot be built has no text message to go as: it is refused
+// with why, on the record, rather than handed to a missing SMS sender.
+func TestDeliverAlimTalkTooLongWithoutSMSSender(t *testing.T) {
+	fakes, senders := notifytest.NewSenders()
+	senders.SMS = nil
+	link := "https://chat.example/c/c1?t=" + strings.Repeat("x", 1000) // fits an LMS, not an AlimTalk
+	e, err := followup.NewEngine(fullSettings, paying, senders, followup.Options{Workspace: "Acme",
+		Link: func(followup.Conversation) string { return link }})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c := baseConversation(t)
+	now := t0.Add(3 * time.Minute)
+	res, err := e.Deliver(context.Background(), now, e.Plan(now, c), c)
+	if err != nil || res.Status != followup.Sent {
+		t.Fatalf("%v, %v", res.Status, err)
+	}
+	checkRefused(t, res, map[notify.Channel]error{notify.ChannelAlimTalk: followup.ErrTooLong})
+	if _, ok := res.Report.Entry(notify.ChannelSMS); ok {
+		t.Errorf("report %+v: an SMS was handed to the missing SMS sender", res.Report)
+	}
+	if diff := cmp.Diff(sent{Email: 1}, sentBy(fakes)); diff != "" {
+		t.Errorf("sent (-want +got):\n%s", diff)
+	}
+}
+
 // The AlimTalk is in the workspace's language, whose template Kakao
 // approved, and so is its substitute SMS, which carries the same content;
 // the email is in the customer's.
