@@ -715,50 +715,45 @@ func TestDeliverUnfitMessage(t *testing.T) {
 	}
 }
 
-// An AlimTalk too long for its limit goes out as its SMS.
+// An AlimTalk too long for its limit goes out as its SMS. Without an SMS
+// sender (the AlimTalk provider sends the substitute) it has no text
+// message to go as: it is refused with why, on the record, rather than
+// handed to a missing SMS sender.
 func TestDeliverAlimTalkTooLongGoesAsSMS(t *testing.T) {
-	fakes, senders := notifytest.NewSenders()
-	link := "https://chat.example/c/c1?t=" + strings.Repeat("x", 1000) // fits an LMS, not an AlimTalk
-	e, err := followup.NewEngine(fullSettings, paying, senders, followup.Options{Workspace: "Acme",
-		Link: func(followup.Conversation) string { return link }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := baseConversation(t)
-	now := t0.Add(3 * time.Minute)
-	res, err := e.Deliver(context.Background(), now, e.Plan(now, c), c)
-	if err != nil || res.Status != followup.Sent {
-		t.Fatalf("%v, %v", res.Status, err)
-	}
-	if diff := cmp.Diff(sent{SMS: 1, Email: 1}, sentBy(fakes)); diff != "" {
-		t.Errorf("sent (-want +got):\n%s", diff)
-	}
-}
-
-// Without an SMS sender (the AlimTalk provider sends the substitute), an
-// AlimTalk that cannot be built has no text message to go as: it is refused
-// with why, on the record, rather than handed to a missing SMS sender.
-func TestDeliverAlimTalkTooLongWithoutSMSSender(t *testing.T) {
-	fakes, senders := notifytest.NewSenders()
-	senders.SMS = nil
-	link := "https://chat.example/c/c1?t=" + strings.Repeat("x", 1000) // fits an LMS, not an AlimTalk
-	e, err := followup.NewEngine(fullSettings, paying, senders, followup.Options{Workspace: "Acme",
-		Link: func(followup.Conversation) string { return link }})
-	if err != nil {
-		t.Fatal(err)
-	}
-	c := baseConversation(t)
-	now := t0.Add(3 * time.Minute)
-	res, err := e.Deliver(context.Background(), now, e.Plan(now, c), c)
-	if err != nil || res.Status != followup.Sent {
-		t.Fatalf("%v, %v", res.Status, err)
-	}
-	checkRefused(t, res, map[notify.Channel]error{notify.ChannelAlimTalk: followup.ErrTooLong})
-	if _, ok := res.Report.Entry(notify.ChannelSMS); ok {
-		t.Errorf("report %+v: an SMS was handed to the missing SMS sender", res.Report)
-	}
-	if diff := cmp.Diff(sent{Email: 1}, sentBy(fakes)); diff != "" {
-		t.Errorf("sent (-want +got):\n%s", diff)
+	for _, tt := range []struct {
+		name    string
+		noSMS   bool
+		want    sent
+		refused map[notify.Channel]error
+	}{
+		{"with an SMS sender", false, sent{SMS: 1, Email: 1}, map[notify.Channel]error{}},
+		{"without one", true, sent{Email: 1}, map[notify.Channel]error{notify.ChannelAlimTalk: followup.ErrTooLong}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			fakes, senders := notifytest.NewSenders()
+			if tt.noSMS {
+				senders.SMS = nil
+			}
+			link := "https://chat.example/c/c1?t=" + strings.Repeat("x", 1000) // fits an LMS, not an AlimTalk
+			e, err := followup.NewEngine(fullSettings, paying, senders, followup.Options{Workspace: "Acme",
+				Link: func(followup.Conversation) string { return link }})
+			if err != nil {
+				t.Fatal(err)
+			}
+			c := baseConversation(t)
+			now := t0.Add(3 * time.Minute)
+			res, err := e.Deliver(context.Background(), now, e.Plan(now, c), c)
+			if err != nil || res.Status != followup.Sent {
+				t.Fatalf("%v, %v", res.Status, err)
+			}
+			checkRefused(t, res, tt.refused)
+			if _, ok := res.Report.Entry(notify.ChannelSMS); ok && tt.noSMS {
+				t.Errorf("report %+v: an SMS was handed to the missing SMS sender", res.Report)
+			}
+			if diff := cmp.Diff(tt.want, sentBy(fakes)); diff != "" {
+				t.Errorf("sent (-want +got):\n%s", diff)
+			}
+		})
 	}
 }
 
