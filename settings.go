@@ -184,14 +184,23 @@ func (s Settings) Validate(a Account) error {
 	add := func(setting string, err error) {
 		errs = append(errs, &SettingError{Setting: setting, Err: err})
 	}
+	// addEach adds each problem of err, which the Validate method of a
+	// policy value returned, joining every problem of the value.
+	addEach := func(setting string, err error) {
+		if j, ok := err.(interface{ Unwrap() []error }); ok {
+			for _, e := range j.Unwrap() {
+				add(setting, e)
+			}
+		} else if err != nil {
+			add(setting, err)
+		}
+	}
 	if s.AskPhone {
 		if err := policy.Payable(notify.ChannelSMS, a.HasPaymentMethod); err != nil {
 			add("askPhone", err)
 		}
 	}
-	if err := s.Gate.Validate(); err != nil {
-		add("gate", err)
-	}
+	addEach("gate", s.Gate.Validate())
 	if m := s.Gate.Mode; (m == policy.GateAlways || m == policy.GateOutsideOfficeHours) && !s.AskPhone && !s.AskEmail {
 		add("gate.mode", ErrGateNeverOpens)
 	}
@@ -211,23 +220,16 @@ func (s Settings) Validate(a Account) error {
 	} else if c != "" && s.Locale == "" {
 		add("locale", ErrAlimTalkLocale)
 	}
-	if err := (policy.Geofence{Allow: s.Text.AllowedRegions}).Validate(); err != nil {
-		add("text.allowedRegions", err)
-	} else {
+	addEach("text.allowedRegions", policy.Geofence{Allow: s.Text.AllowedRegions}.Validate())
+	for i, r := range s.Text.AllowedRegions {
 		// Well-formed, but "UK" is not a region ("GB" is): no number would
 		// ever match it.
-		for i, r := range s.Text.AllowedRegions {
-			if !knownRegion(r) {
-				add("text.allowedRegions", fmt.Errorf("%w: allow[%d]", ErrUnknownRegion, i))
-			}
+		if (policy.Geofence{Allow: []string{r}}).Validate() == nil && !knownRegion(r) {
+			add("text.allowedRegions", fmt.Errorf("%w: allow[%d]", ErrUnknownRegion, i))
 		}
 	}
-	if err := s.Text.Caps.Validate(); err != nil {
-		add("text.caps", err)
-	}
-	if err := s.Text.QuietHours.Validate(); err != nil {
-		add("text.quietHours", err)
-	}
+	addEach("text.caps", s.Text.Caps.Validate())
+	addEach("text.quietHours", s.Text.QuietHours.Validate())
 	if err := s.Text.TimeZone.Validate(); err != nil {
 		add("text.timeZone", err)
 	} else if len(s.Text.QuietHours.Hours) > 0 && s.Text.TimeZone.IsZero() {

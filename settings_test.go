@@ -75,6 +75,18 @@ func TestSettingsValidate(t *testing.T) {
 			[]followup.SettingError{{Setting: "text.timeZone", Err: policy.ErrBadZone}}},
 		{"unknown gate mode", followup.Settings{AskEmail: true, Gate: policy.Gate{Mode: 7}}, paying,
 			[]followup.SettingError{{Setting: "gate", Err: policy.ErrBadGateMode}}},
+		// Every problem of a setting, not just its first.
+		{"both caps malformed", followup.Settings{Text: followup.TextOptions{Caps: policy.Caps{
+			PerRecipient: policy.Cap{Max: 5}, PerWorkspace: policy.Cap{Max: 9, Window: -time.Hour}}}}, paying,
+			[]followup.SettingError{{Setting: "text.caps", Err: policy.ErrBadCap}, {Setting: "text.caps", Err: policy.ErrBadCap}}},
+		{"office hours malformed and without a zone", followup.Settings{AskEmail: true, Gate: policy.Gate{Mode: policy.GateOutsideOfficeHours,
+			OfficeHours: policy.Schedule{Hours: []policy.Hours{{Days: policy.Weekdays, Start: 600, End: 600}}}}}, paying,
+			[]followup.SettingError{{Setting: "gate", Err: policy.ErrBadHours}, {Setting: "gate", Err: policy.ErrNoZone}}},
+		{"an allowlist entry unknown and one malformed", followup.Settings{Text: followup.TextOptions{AllowedRegions: []string{"UK", "J"}}}, paying,
+			[]followup.SettingError{{Setting: "text.allowedRegions", Err: policy.ErrBadRegion}, {Setting: "text.allowedRegions", Err: followup.ErrUnknownRegion}}},
+		{"two quiet ranges malformed", followup.Settings{Text: followup.TextOptions{TimeZone: policy.ZoneOf(time.UTC),
+			QuietHours: policy.QuietHours{Hours: []policy.Hours{{Days: 0, Start: 0, End: 60}, policy.KoreanNight(), {Days: policy.Weekdays, End: 9999}}}}}, paying,
+			[]followup.SettingError{{Setting: "text.quietHours", Err: policy.ErrBadHours}, {Setting: "text.quietHours", Err: policy.ErrBadHours}}},
 		{"regions in any case", followup.Settings{Region: "jp"}, paying, nil},
 		{"unknown region", followup.Settings{Region: "XX"}, paying,
 			[]followup.SettingError{{Setting: "region", Err: followup.ErrUnknownRegion}}},

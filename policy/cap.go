@@ -366,15 +366,17 @@ func (c Caps) Effective() Caps {
 	return c
 }
 
-// Validate reports [ErrBadCap], naming the field, for a malformed cap.
+// Validate reports [ErrBadCap], naming the field, for each malformed cap,
+// joined with errors.Join.
 func (c Caps) Validate() error {
+	var errs []error
 	if err := c.PerRecipient.Validate(); err != nil {
-		return fmt.Errorf("%w: perRecipient", err)
+		errs = append(errs, fmt.Errorf("%w: perRecipient", err))
 	}
 	if err := c.PerWorkspace.Validate(); err != nil {
-		return fmt.Errorf("%w: perWorkspace", err)
+		errs = append(errs, fmt.Errorf("%w: perWorkspace", err))
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // Check reports whether one more text may be sent at now, given the times of

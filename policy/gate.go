@@ -98,17 +98,25 @@ type Gate struct {
 }
 
 // Validate reports [ErrBadGateMode] for an unknown mode, [ErrNoOfficeHours]
-// for a [GateOutsideOfficeHours] gate without office hours, and the error of
-// [Schedule.Validate] for office hours that are malformed or have no zone
-// ([ErrBadHours], [ErrNoZone], [ErrBadZone]), whatever the mode.
+// for a [GateOutsideOfficeHours] gate without office hours, and the errors
+// of [Schedule.Validate] for office hours that are malformed or have no
+// zone ([ErrBadHours], [ErrNoZone], [ErrBadZone]), whatever the mode: every
+// problem, joined with errors.Join.
 func (g Gate) Validate() error {
+	var errs []error
 	if int(g.Mode) >= len(gateModeText.Names) {
-		return ErrBadGateMode
+		errs = append(errs, ErrBadGateMode)
 	}
 	if g.Mode == GateOutsideOfficeHours && len(g.OfficeHours.Hours) == 0 {
-		return ErrNoOfficeHours
+		errs = append(errs, ErrNoOfficeHours)
 	}
-	return g.OfficeHours.Validate()
+	err := g.OfficeHours.Validate()
+	if j, ok := err.(interface{ Unwrap() []error }); ok {
+		errs = append(errs, j.Unwrap()...) // one list, not a list in a list
+	} else if err != nil {
+		errs = append(errs, err)
+	}
+	return errors.Join(errs...)
 }
 
 // Required reports whether the gate demands contact information for a chat

@@ -3,6 +3,7 @@ package policy_test
 import (
 	"encoding/json"
 	"errors"
+	"strings"
 	"testing"
 	"time"
 
@@ -169,6 +170,44 @@ func TestScheduleValidate(t *testing.T) {
 	}
 	if err := s.Validate(); !errors.Is(err, policy.ErrNoZone) {
 		t.Errorf("decoded hours without a zone: Validate() = %v, want ErrNoZone", err)
+	}
+}
+
+// Validate reports every problem of a value, not just its first, and names
+// the range or entry of each: an admin fixes them all in one pass.
+func TestValidateReportsEveryProblem(t *testing.T) {
+	good := policy.Hours{Days: policy.Weekdays, Start: policy.At(9, 0), End: policy.At(18, 0)}
+	bad := policy.Hours{Days: policy.Weekdays, Start: policy.At(9, 0), End: policy.At(9, 0)}
+	tests := []struct {
+		name string
+		err  error
+		want []string // in the error's text, one per problem
+	}{
+		{"schedule", policy.Schedule{Hours: []policy.Hours{good, bad, good, bad}}.Validate(),
+			[]string{"hours[1]", "hours[3]", policy.ErrNoZone.Error()}},
+		{"quiet hours", policy.QuietHours{Hours: []policy.Hours{bad, good, bad}}.Validate(),
+			[]string{"hours[0]", "hours[2]"}},
+		{"gate", policy.Gate{Mode: 9, OfficeHours: policy.Schedule{Hours: []policy.Hours{bad}}}.Validate(),
+			[]string{policy.ErrBadGateMode.Error(), "hours[0]", policy.ErrNoZone.Error()}},
+		{"caps", policy.Caps{PerRecipient: policy.Cap{Max: 1}, PerWorkspace: policy.Cap{Max: 1}}.Validate(),
+			[]string{"perRecipient", "perWorkspace"}},
+		{"geofence", policy.Geofence{Allow: []string{"J", "KR", "ZZ"}}.Validate(),
+			[]string{"allow[0]", "allow[2]"}},
+	}
+	for _, tt := range tests {
+		joined, ok := tt.err.(interface{ Unwrap() []error })
+		if !ok {
+			t.Errorf("%s: %v does not list its problems", tt.name, tt.err)
+			continue
+		}
+		if n := len(joined.Unwrap()); n != len(tt.want) {
+			t.Errorf("%s: %d problems, want %d: %v", tt.name, n, len(tt.want), tt.err)
+		}
+		for _, w := range tt.want {
+			if !strings.Contains(tt.err.Error(), w) {
+				t.Errorf("%s: %q does not name %q", tt.name, tt.err, w)
+			}
+		}
 	}
 }
 

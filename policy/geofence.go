@@ -33,17 +33,18 @@ type Geofence struct {
 	Allow []string `json:"allow,omitempty"`
 }
 
-// Validate reports [ErrBadRegion], with the position of the first bad entry,
-// when Allow holds anything that is not two ASCII letters, or holds "ZZ".
-// It does not check that a code is assigned; the caller checks that against
-// its phone number metadata.
+// Validate reports [ErrBadRegion], with its position ("allow[1]"), for each
+// entry of Allow that is not two ASCII letters, or is "ZZ", joined with
+// errors.Join. It does not check that a code is assigned; the caller
+// checks that against its phone number metadata.
 func (g Geofence) Validate() error {
+	var errs []error
 	for i, r := range g.Allow {
 		if !validRegion(r) {
-			return fmt.Errorf("%w: allow[%d]", ErrBadRegion, i)
+			errs = append(errs, fmt.Errorf("%w: allow[%d]", ErrBadRegion, i))
 		}
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // Check reports whether a text may go to a phone number of the recipient

@@ -339,14 +339,6 @@ func (h Hours) contains(wd time.Weekday, m Clock) bool {
 	return (h.Days.Has(wd) && m >= h.Start) || (h.Days.Has((wd+6)%7) && m < h.End)
 }
 
-// checkHoursCount refuses more than MaxHours ranges.
-func checkHoursCount(hours []Hours) error {
-	if len(hours) > MaxHours {
-		return fmt.Errorf("%w: %d ranges, more than %d", ErrBadHours, len(hours), MaxHours)
-	}
-	return nil
-}
-
 // ErrNoZone is returned by [Schedule.Validate] for hours without a time
 // zone. Read in UTC, as a zero [Zone] is, office hours meant for Seoul would
 // be nine hours off; a schedule that means UTC says so with
@@ -370,26 +362,34 @@ type Schedule struct {
 	Hours []Hours `json:"hours,omitempty"`
 }
 
-// Validate reports [ErrBadHours] for any malformed range or more than
-// [MaxHours] of them, [ErrNoZone] for hours without a zone, and an error
-// wrapping [ErrBadZone] for a zone that [Zone.Validate] refuses. A schedule
-// without hours needs no zone.
+// Validate reports [ErrBadHours] for each malformed range, naming it
+// ("hours[2]"), or for more than [MaxHours] of them, [ErrNoZone] for hours
+// without a zone, and an error wrapping [ErrBadZone] for a zone that
+// [Zone.Validate] refuses: every problem, joined with errors.Join. A
+// schedule without hours needs no zone.
 func (s Schedule) Validate() error {
-	if err := checkHoursCount(s.Hours); err != nil {
-		return err
+	errs := checkHours(s.Hours)
+	if err := s.Zone.Validate(); err != nil {
+		errs = append(errs, err)
+	} else if len(s.Hours) > 0 && s.Zone.IsZero() {
+		errs = append(errs, ErrNoZone)
 	}
-	for _, h := range s.Hours {
+	return errors.Join(errs...)
+}
+
+// checkHours returns the problems of a list of ranges: too many of them, or
+// each malformed one, by its index.
+func checkHours(hours []Hours) []error {
+	if len(hours) > MaxHours {
+		return []error{fmt.Errorf("%w: %d ranges, more than %d", ErrBadHours, len(hours), MaxHours)}
+	}
+	var errs []error
+	for i, h := range hours {
 		if err := h.Validate(); err != nil {
-			return err
+			errs = append(errs, fmt.Errorf("%w: hours[%d]", err, i))
 		}
 	}
-	if err := s.Zone.Validate(); err != nil {
-		return err
-	}
-	if len(s.Hours) > 0 && s.Zone.IsZero() {
-		return ErrNoZone
-	}
-	return nil
+	return errs
 }
 
 // Contains reports whether t, seen in the schedule's zone, falls in any of

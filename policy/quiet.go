@@ -29,17 +29,13 @@ type QuietHours struct {
 	Hours []Hours `json:"hours,omitempty"`
 }
 
-// Validate reports [ErrBadHours] for a malformed range or more than
-// [MaxHours] of them, and [ErrQuietAllWeek] when the ranges together cover
-// every minute of the week.
+// Validate reports [ErrBadHours] for each malformed range, naming it
+// ("hours[2]"), or for more than [MaxHours] of them, joined with
+// errors.Join; and, for well-formed ranges, [ErrQuietAllWeek] when they
+// together cover every minute of the week.
 func (q QuietHours) Validate() error {
-	if err := checkHoursCount(q.Hours); err != nil {
-		return err
-	}
-	for _, h := range q.Hours {
-		if err := h.Validate(); err != nil {
-			return err
-		}
+	if errs := checkHours(q.Hours); errs != nil {
+		return errors.Join(errs...)
 	}
 	if len(q.Hours) == 0 {
 		return nil
