@@ -44,7 +44,7 @@ func ExampleSettings_Channels() {
 	lapsed := s.Channels(followup.Account{HasPaymentMethod: false})
 	fmt.Println(lapsed.Enabled)
 	for _, d := range lapsed.Dropped {
-		fmt.Printf("%v dropped: %v\n", d.Channel, d.Reason)
+		fmt.Printf("%v dropped: %v\n", d.Channel, d.Err)
 	}
 	// Output:
 	// [alimtalk sms email]

@@ -1,6 +1,7 @@
 package followup
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"slices"
@@ -377,16 +378,17 @@ func (s Settings) Leave(opened time.Time, admitted bool, c Contact, a Account) p
 
 // EffectiveChannels is the answer of [Settings.Channels]: the channels
 // follow-ups go out on, and those the settings turn on but that cannot be
-// used, each with the reason.
+// used, each with the reason. It marshals to JSON for an admin page:
+// {"enabled":["email"],"dropped":[{"channel":"sms","error":"policy: …"}]}.
 type EffectiveChannels struct {
 	// Enabled is the set of usable channels: AlimTalk (when a template is
 	// set), SMS, Email; its Channels method lists them in that order, the
 	// sending order. When both AlimTalk and SMS are in it, SMS is
 	// AlimTalk's substitute: only one of the two reaches the customer.
-	Enabled notify.ChannelSet
+	Enabled notify.ChannelSet `json:"enabled"`
 	// Dropped lists the channels the settings turn on that the account cannot
 	// use now, with why.
-	Dropped []DroppedChannel
+	Dropped []DroppedChannel `json:"dropped,omitempty"`
 }
 
 // DroppedChannel is a channel the settings turn on but the account cannot
@@ -394,8 +396,22 @@ type EffectiveChannels struct {
 type DroppedChannel struct {
 	// Channel is the channel dropped.
 	Channel notify.Channel
-	// Reason is why: the rule's error, for errors.Is.
-	Reason error
+	// Err is why: the rule's error, for errors.Is.
+	Err error
+}
+
+// MarshalJSON writes {"channel":"sms","error":"…"}, the error as its text:
+// an error value has no JSON form of its own. It is for display; it does
+// not read back into an error errors.Is knows.
+func (d DroppedChannel) MarshalJSON() ([]byte, error) {
+	var msg string
+	if d.Err != nil {
+		msg = d.Err.Error()
+	}
+	return json.Marshal(struct {
+		Channel notify.Channel `json:"channel"`
+		Error   string         `json:"error,omitempty"`
+	}{d.Channel, msg})
 }
 
 // Channels returns the channels follow-ups go out on for this account. The
@@ -407,7 +423,7 @@ func (s Settings) Channels(a Account) EffectiveChannels {
 	var e EffectiveChannels
 	consider := func(c notify.Channel) {
 		if err := policy.Payable(c, a.HasPaymentMethod); err != nil {
-			e.Dropped = append(e.Dropped, DroppedChannel{Channel: c, Reason: err})
+			e.Dropped = append(e.Dropped, DroppedChannel{Channel: c, Err: err})
 			return
 		}
 		e.Enabled = e.Enabled.Add(c)

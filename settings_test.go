@@ -204,11 +204,11 @@ func TestSettingsChannels(t *testing.T) {
 		{"payment lapsed: text dropped, email kept", followup.Settings{AskPhone: true, AskEmail: true, Text: followup.TextOptions{AlimTalkTemplate: "T1"}}, lapsed,
 			[]notify.Channel{notify.ChannelEmail},
 			[]followup.DroppedChannel{
-				{Channel: notify.ChannelAlimTalk, Reason: policy.ErrPaymentMethodRequired},
-				{Channel: notify.ChannelSMS, Reason: policy.ErrPaymentMethodRequired},
+				{Channel: notify.ChannelAlimTalk, Err: policy.ErrPaymentMethodRequired},
+				{Channel: notify.ChannelSMS, Err: policy.ErrPaymentMethodRequired},
 			}},
 		{"payment lapsed, phone only: nothing left", followup.Settings{AskPhone: true}, lapsed, nil,
-			[]followup.DroppedChannel{{Channel: notify.ChannelSMS, Reason: policy.ErrPaymentMethodRequired}}},
+			[]followup.DroppedChannel{{Channel: notify.ChannelSMS, Err: policy.ErrPaymentMethodRequired}}},
 	}
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
