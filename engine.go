@@ -16,6 +16,9 @@ import (
 //
 // The engine uses contact data only to answer the inquiry it was collected
 // for ([policy.PurposeInquiry]); it never sends marketing.
+//
+// Make an Engine with [NewEngine]: the zero Engine has no settings, no
+// senders and no timing defaults, and plans with zero delays.
 type Engine struct {
 	settings Settings
 	account  Account

@@ -47,8 +47,8 @@
 // applies the rules of package policy to text (purpose, payment, opt-outs,
 // country allowlist, caps, quiet hours), renders the messages with a
 // [Renderer] in Korean, English or Japanese, sends them, and returns a
-// [Result]: the report of every channel, the [Record]s to store, and when
-// the next step is due.
+// [Result]: the report of every channel, the records to store ([Record]),
+// and when the next step is due.
 //
 // # Privacy
 //

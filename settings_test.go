@@ -382,6 +382,8 @@ func TestTimingJSONValues(t *testing.T) {
 	for _, in := range []string{`{"strategy":"escalate"}`, `{"strategy":1}`, `{"strategy":true}`, `{"strategy":{}}`, `{"strategy":["parallel"]}`} {
 		if err := json.Unmarshal([]byte(in), &tm); !errors.Is(err, followup.ErrUnknownStrategy) {
 			t.Errorf("%s: %v, want an error wrapping ErrUnknownStrategy", in, err)
+		} else if strings.Count(err.Error(), "followup:") != 1 {
+			t.Errorf("%s: %q names the package more than once", in, err)
 		}
 	}
 	// A null Timing is left alone, as encoding/json leaves a struct, and as

@@ -166,7 +166,8 @@ func (t *Timing) UnmarshalJSON(b []byte) error {
 	}
 	if raw, ok := lookupKey(b, m, "strategy"); ok {
 		if err := json.Unmarshal(raw, &out.Strategy); errors.Is(err, ErrUnknownStrategy) {
-			return fmt.Errorf("followup: timing.strategy: %w", err)
+			// Not "followup: timing.strategy: followup: unknown strategy".
+			return fmt.Errorf("followup: timing.strategy: %w", ErrUnknownStrategy)
 		} else if err != nil {
 			// A number, a bool, an object: not a strategy's name.
 			return fmt.Errorf("followup: timing.strategy: %w: want a name, such as %q", ErrUnknownStrategy, Parallel.String())

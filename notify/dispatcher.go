@@ -23,35 +23,35 @@ import (
 // ends the program.
 type Options struct {
 	// MaxAttempts is how many times a message is tried before it fails,
-	// counting the first. Zero means 3.
+	// counting the first. Zero or negative means 3.
 	MaxAttempts int
 	// AttemptTimeout bounds each call of a sender, inside the caller's
-	// context: the sender's context is done when it passes. Zero means 10
-	// seconds.
+	// context: the sender's context is done when it passes. Zero or
+	// negative means 10 seconds.
 	AttemptTimeout time.Duration
 	// Grace is how long past an attempt's deadline the dispatcher still
 	// waits for a sender that has not returned, before it abandons the call
-	// ([ErrAbandoned]). Zero means 100 milliseconds.
+	// ([ErrAbandoned]). Zero or negative means 100 milliseconds.
 	Grace time.Duration
 	// MinBackoff and MaxBackoff bound the wait between attempts: it starts
 	// at MinBackoff, doubles after every attempt, never exceeds
-	// MaxBackoff, and is jittered. Zero means 200 milliseconds and 5
-	// seconds. A rate limit waits at least its retry-after, even past
+	// MaxBackoff, and is jittered. Zero or negative means 200 milliseconds
+	// and 5 seconds. A rate limit waits at least its retry-after, even past
 	// MaxBackoff, up to MaxRetryAfter.
 	MinBackoff, MaxBackoff time.Duration
 	// MaxRetryAfter is the longest retry-after of a rate limit that the
 	// dispatcher waits. A rate limit that asks for longer is not retried:
 	// the message fails at once with the rate limit ([IsRateLimited] and
 	// [RetryAfter] see it in the entry's error), its attempts recorded, so
-	// that the host can send it again once the provider allows. Zero means
-	// one minute: Dispatch holds its caller while it waits, a follow-up is
+	// that the host can send it again once the provider allows. Zero or
+	// negative means one minute: Dispatch holds its caller while it waits, a follow-up is
 	// about a conversation going on now, and a provider that asks for
 	// minutes or hours has usually run out of a quota rather than smoothing
 	// a burst, which the host's own scheduling handles better than a
 	// goroutine asleep.
 	MaxRetryAfter time.Duration
 	// MaxConcurrency is how many messages of one dispatch are sent at the
-	// same time. Zero means all of them. A call the dispatcher abandoned
+	// same time. Zero or negative means all of them. A call the dispatcher abandoned
 	// ([ErrAbandoned]) no longer counts: the dispatcher has given up on it
 	// and sends the next message in its place, so while a sender that
 	// ignores its context runs on, the host's senders may have up to one
