@@ -172,7 +172,8 @@ func (p Phone) TextError() error {
 // it as another number that does not exist. If both readings exist and
 // differ, as "0081 90-…" does in Korea (008 is a Korean carrier's prefix,
 // and +1 90… a number in the US), it is refused ([CodeAmbiguousNumber]):
-// a text would reach whichever number it is not.
+// a text would reach whichever number it is not. A "+" typed before the
+// "00" as well ("+0081 …") changes neither reading.
 //
 // A returned Phone exists but may not receive text; text follow-ups need
 // [Phone.CanText]. [Settings.ParseContact] applies both checks.
@@ -251,10 +252,13 @@ func parseNumber(s, region string) (*phonenumbers.PhoneNumber, string, Code) {
 }
 
 // idd00 reports whether s starts with "00", its first two digits being
-// zeros (ASCII, full-width or Arabic-Indic) with no "+" before them, and
-// returns s with the two zeros and what precedes them replaced by "+".
+// zeros (ASCII, full-width or Arabic-Indic), and returns s with the two
+// zeros and what precedes them replaced by "+". One plus sign, ASCII or
+// full-width, may precede the zeros: "+0081 …" is "0081 …" typed with a
+// "+" as well, which libphonenumber reads through the region's prefix as
+// "0081 …" alone.
 func idd00(s string) (string, bool) {
-	zeros := 0
+	zeros, plus := 0, false
 	for i, r := range s {
 		switch r {
 		case '0', '０', '٠', '۰':
@@ -262,8 +266,12 @@ func idd00(s string) (string, bool) {
 				return "+" + s[i+utf8.RuneLen(r):], true
 			}
 			continue
-		case '+':
-			return "", false
+		case '+', '＋':
+			if plus || zeros > 0 {
+				return "", false
+			}
+			plus = true
+			continue
 		}
 		if unicode.IsDigit(r) {
 			return "", false

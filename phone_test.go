@@ -100,7 +100,15 @@ func TestParsePhoneKorea(t *testing.T) {
 		{"00700-82-10-1234-5678", phoneResult{Phone: mobile}},
 		{"0082-10-1234-5678#9", phoneResult{Code: followup.CodeNotANumber}},
 		{"0082-10-1234", phoneResult{Code: followup.CodeInvalidNumber}},
-		{"+0082 10 1234 5678", phoneResult{Code: followup.CodeNotANumber}},
+		// A "+" typed before "00" as well, ASCII or full-width, is read as
+		// the "00" alone: "+0081 90…" is as ambiguous as "0081 90…" (the
+		// region reads it as "+1 90…"), not a US number.
+		{"+0082 10 1234 5678", phoneResult{Phone: mobile}},
+		{"＋0082 10 1234 5678", phoneResult{Phone: mobile}},
+		{"+0081 90-1234-5678", phoneResult{Code: followup.CodeAmbiguousNumber}},
+		{"＋0081 90-1234-5678", phoneResult{Code: followup.CodeAmbiguousNumber}},
+		{"+ 0081 90-1234-5678", phoneResult{Code: followup.CodeAmbiguousNumber}},
+		{"++0082 10 1234 5678", phoneResult{Code: followup.CodeNotANumber}},
 		{"", phoneResult{Code: followup.CodeEmpty}},
 		{"   ", phoneResult{Code: followup.CodeEmpty}},
 		{"tel:", phoneResult{Code: followup.CodeEmpty}},
