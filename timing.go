@@ -137,74 +137,61 @@ func (t Timing) MarshalJSON() ([]byte, error) {
 }
 
 // UnmarshalJSON reads what MarshalJSON writes; durations may also be numbers
-// of nanoseconds. As encoding/json does for structs, it matches keys without
-// regard to case, takes the last of several keys that match one field
-// ("delay" and "Delay"), and ignores unknown keys. A
-// duration it cannot read is an error wrapping [ErrBadDuration], and an
-// unknown strategy one wrapping [ErrUnknownStrategy]; neither repeats the
-// text it could not read. A JSON null leaves t unchanged, as encoding/json
-// leaves a struct for null; a key whose value is null is its default.
+// of nanoseconds. As encoding/json decodes into a struct, it matches keys
+// without regard to case, reads every key that matches a field in order, so
+// that the last of several ("delay" and "Delay") wins and a malformed one is
+// an error even if a later one is not, ignores unknown keys, and leaves
+// alone the fields whose keys are missing or null: decoding a patch
+// ({"delay":"1m"}) over a Timing keeps the rest. A JSON null leaves t
+// unchanged. A duration it cannot read is an error wrapping
+// [ErrBadDuration], and an unknown strategy one wrapping
+// [ErrUnknownStrategy]; neither repeats the text it could not read.
 func (t *Timing) UnmarshalJSON(b []byte) error {
 	if string(bytes.TrimSpace(b)) == "null" {
 		return nil
 	}
+	// Refuse what is not an object, with encoding/json's error.
 	var m map[string]json.RawMessage
 	if err := json.Unmarshal(b, &m); err != nil {
 		return err
 	}
-	var out Timing
-	for _, f := range out.fields() {
-		raw, ok := lookupKey(b, m, f.name)
-		if !ok {
+	out := *t
+	fields := out.fields()
+	dec := json.NewDecoder(bytes.NewReader(b))
+	dec.Token() // '{': b is an object
+	for dec.More() {
+		tok, _ := dec.Token()
+		key, _ := tok.(string)
+		var raw json.RawMessage
+		if err := dec.Decode(&raw); err != nil {
+			return err // not reached: b decoded above
+		}
+		if string(raw) == "null" {
 			continue
 		}
-		d, err := parseJSONDuration(raw)
-		if err != nil {
-			return fmt.Errorf("followup: timing.%s: %w", f.name, err)
+		if strings.EqualFold(key, "strategy") {
+			if err := json.Unmarshal(raw, &out.Strategy); errors.Is(err, ErrUnknownStrategy) {
+				// Not "followup: timing.strategy: followup: unknown strategy".
+				return fmt.Errorf("followup: timing.strategy: %w", ErrUnknownStrategy)
+			} else if err != nil {
+				// A number, a bool, an object: not a strategy's name.
+				return fmt.Errorf("followup: timing.strategy: %w: want a name, such as %q", ErrUnknownStrategy, Parallel.String())
+			}
+			continue
 		}
-		*f.d = d
-	}
-	if raw, ok := lookupKey(b, m, "strategy"); ok {
-		if err := json.Unmarshal(raw, &out.Strategy); errors.Is(err, ErrUnknownStrategy) {
-			// Not "followup: timing.strategy: followup: unknown strategy".
-			return fmt.Errorf("followup: timing.strategy: %w", ErrUnknownStrategy)
-		} else if err != nil {
-			// A number, a bool, an object: not a strategy's name.
-			return fmt.Errorf("followup: timing.strategy: %w: want a name, such as %q", ErrUnknownStrategy, Parallel.String())
+		for _, f := range fields {
+			if !strings.EqualFold(key, f.name) {
+				continue
+			}
+			d, err := parseJSONDuration(raw)
+			if err != nil {
+				return fmt.Errorf("followup: timing.%s: %w", f.name, err)
+			}
+			*f.d = d
 		}
 	}
 	*t = out
 	return nil
-}
-
-// lookupKey returns the value of key in m, the object b decoded, matched
-// as encoding/json matches a struct field's name: without regard to case,
-// and, of several keys that match, the last in b.
-func lookupKey(b []byte, m map[string]json.RawMessage, key string) (json.RawMessage, bool) {
-	match, n := "", 0
-	for k := range m {
-		if strings.EqualFold(k, key) {
-			match, n = k, n+1
-		}
-	}
-	if n > 1 {
-		// Rare: the map no longer knows the keys' order, so read it from b
-		// again. m holds the value of the last of a key written twice.
-		dec := json.NewDecoder(bytes.NewReader(b))
-		dec.Token() // '{': b decoded as an object
-		for dec.More() {
-			tok, _ := dec.Token()
-			if k, _ := tok.(string); strings.EqualFold(k, key) {
-				match = k
-			}
-			var skip json.RawMessage
-			if dec.Decode(&skip) != nil {
-				break
-			}
-		}
-	}
-	raw, ok := m[match]
-	return raw, ok && n > 0
 }
 
 // ErrBadDuration is wrapped by the error of [Timing.UnmarshalJSON] for a
@@ -213,12 +200,8 @@ func lookupKey(b []byte, m map[string]json.RawMessage, key string) (json.RawMess
 var ErrBadDuration = errors.New("malformed duration")
 
 // parseJSONDuration reads a duration as a string ("3m") or a number of
-// nanoseconds. null is the zero duration, the default, as encoding/json
-// leaves a field alone for null. Its errors wrap ErrBadDuration.
+// nanoseconds. Its errors wrap ErrBadDuration.
 func parseJSONDuration(raw json.RawMessage) (time.Duration, error) {
-	if string(bytes.TrimSpace(raw)) == "null" {
-		return 0, nil
-	}
 	var s string
 	if err := json.Unmarshal(raw, &s); err == nil {
 		if len(s) > 32 {

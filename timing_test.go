@@ -92,3 +92,35 @@ func TestTimingCaseFoldedKeys(t *testing.T) {
 		}
 	}
 }
+
+// Decoding over a Timing changes only the fields whose keys the input has,
+// as encoding/json decodes over a struct: a settings patch
+// ({"timing":{"delay":"1m"}}) keeps the rest of the stored timing. A key
+// whose value is null leaves its field alone too.
+func TestTimingDecodesOverExisting(t *testing.T) {
+	stored := followup.Settings{Timing: followup.Timing{Delay: 3 * time.Minute, MaxWait: 20 * time.Minute, Strategy: followup.Escalating}}
+	if err := json.Unmarshal([]byte(`{"timing":{"delay":"1m","maxWait":null}}`), &stored); err != nil {
+		t.Fatal(err)
+	}
+	want := followup.Timing{Delay: time.Minute, MaxWait: 20 * time.Minute, Strategy: followup.Escalating}
+	if stored.Timing != want {
+		t.Errorf("patched timing %+v, want %+v", stored.Timing, want)
+	}
+	// The same input read by encoding/json into a plain struct.
+	plain := struct{ Delay, MaxWait string }{MaxWait: "20m"}
+	if err := json.Unmarshal([]byte(`{"delay":"1m","maxWait":null}`), &plain); err != nil || plain.MaxWait != "20m" {
+		t.Fatalf("encoding/json: %v, %+v", err, plain)
+	}
+}
+
+// Every value of a key written twice is read, in order, as encoding/json
+// reads them: a malformed earlier one is an error, though a later one is
+// good.
+func TestTimingRepeatedKeyReadsEveryValue(t *testing.T) {
+	for _, in := range []string{`{"delay":"3 minutes","delay":"1m"}`, `{"Delay":"x","delay":"1m"}`, `{"strategy":"escalate","Strategy":"parallel"}`} {
+		var tm followup.Timing
+		if err := json.Unmarshal([]byte(in), &tm); err == nil {
+			t.Errorf("%s: read as %+v, want an error for the first value", in, tm)
+		}
+	}
+}
