@@ -258,7 +258,9 @@ func (e *Engine) plan(now time.Time, c *Conversation, out *batch) Plan {
 	if !cur.key.IsZero() && availReason == 0 {
 		for i := range c.Unseen {
 			// A reply without a time opens nothing: it is Malformed, below.
-			if r := &c.Unseen[i]; r.ID == cur.key.Reply && !r.At.After(done) && !r.At.IsZero() {
+			// Nor does one the host has since marked as marketing, which
+			// is never followed up.
+			if r := &c.Unseen[i]; r.ID == cur.key.Reply && !r.At.After(done) && !r.At.IsZero() && !r.Marketing {
 				cur.lo, cur.hi, cur.fromHistory = r.At, r.At.Add(e.timing.MaxWait), true
 				cur.freeze(c)
 				curAt, curStep, curOpen = e.nextStep(c, &cur, avail)

@@ -319,6 +319,19 @@ func TestPlanPushWaitOutlivesPush(t *testing.T) {
 	}
 }
 
+// A follow-up in progress whose first reply the host has since marked as
+// marketing carries no reply to follow up: Plan does not say Due with none,
+// which Deliver could not render.
+func TestPlanInProgressReplyTurnedMarketing(t *testing.T) {
+	e := mustEngine(t, withTiming(fullSettings, followup.Timing{Strategy: followup.Escalating}), paying, noopSenders)
+	c := baseConversation(t)
+	c.Unseen[0].Marketing = true
+	c.FollowUps = []followup.Record{rec(k1, notify.ChannelAlimTalk, t0.Add(3*time.Minute), t0, true)}
+	if p := e.Plan(t0.Add(time.Hour), c); p.Due() {
+		t.Errorf("Plan = %v on %v with %d replies, want no follow-up due", p.Reason, p.Channels, p.Replies)
+	}
+}
+
 // A reply that arrives while a follow-up still has a step to send joins it.
 func TestPlanReplyJoinsPendingFollowUp(t *testing.T) {
 	e := mustEngine(t, withTiming(fullSettings, followup.Timing{Strategy: followup.Escalating}), paying, notify.Senders{})
