@@ -6,6 +6,8 @@ import (
 	"unicode/utf8"
 
 	"github.com/go-playground/validator/v10"
+
+	"github.com/followup-go/followup/internal/dnsname"
 )
 
 // The RFC 5321 length limits, which the validator's email rule does not
@@ -195,27 +197,8 @@ func checkDomain(domain string) (upper bool, c Code) {
 	if labels < 2 {
 		return false, CodeInvalidEmail // dotless: "localhost", "io"
 	}
-	if !topLevel(domain[strings.LastIndexByte(domain, '.')+1:]) {
+	if !dnsname.TopLevel(domain[strings.LastIndexByte(domain, '.')+1:]) {
 		return false, CodeInvalidEmail // "naver.c", "naver.c0m"
 	}
 	return upper, ""
-}
-
-// topLevel reports whether label, a host name's last label, has the form
-// of a top-level domain: two or more ASCII letters, or an A-label
-// ("xn--3e0b707e"), as every top-level domain in the root zone has. This
-// catches typos ("naver.c", "naver.c0m") the validator's rule lets through.
-func topLevel(label string) bool {
-	if len(label) < 2 {
-		return false
-	}
-	if len(label) > 4 && strings.EqualFold(label[:4], "xn--") {
-		return true
-	}
-	for i := 0; i < len(label); i++ {
-		if c := label[i] | ('a' - 'A'); c < 'a' || c > 'z' {
-			return false
-		}
-	}
-	return true
 }

@@ -3,6 +3,8 @@ package notify
 import (
 	"strings"
 	"unicode/utf8"
+
+	"github.com/followup-go/followup/internal/dnsname"
 )
 
 // maskRecipient masks a recipient for logs and printing.
@@ -47,9 +49,12 @@ func maskRecipient(to string) string {
 
 // hostName reports whether s is a host name with at least one dot:
 // dot-separated labels of 1 to 63 ASCII letters, digits and inner hyphens,
-// at most 253 bytes in all.
+// at most 253 bytes in all, the last of the form of a top-level domain
+// ([dnsname.TopLevel]), as followup's ParseEmail and MaskEmail have it: an
+// all-digit "domain" ("010.9876.5432") is a number, and is masked.
 func hostName(s string) bool {
-	if len(s) == 0 || len(s) > 253 || !strings.Contains(s, ".") {
+	if len(s) == 0 || len(s) > 253 || !strings.Contains(s, ".") ||
+		!dnsname.TopLevel(s[strings.LastIndexByte(s, '.')+1:]) {
 		return false
 	}
 	for label := range strings.SplitSeq(s, ".") {

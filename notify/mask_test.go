@@ -18,6 +18,11 @@ func TestMaskRecipient(t *testing.T) {
 		{"minji.kim@example.com (김민지)", "m***@***"},
 		{"kim@example.com 010-9876-5432", "k***@***"},
 		{"kim@localhost", "k***@***"},
+		// A "domain" whose last label is no top-level domain, as followup's
+		// MaskEmail has it: digits are a number.
+		{"kim@010.9876.5432", "k***@***"},
+		{"kim@naver.c", "k***@***"},
+		{"kim@example.xn--3e0b707e", "k***@example.xn--3e0b707e"},
 		{"kim@-bad.example", "k***@***"},
 		{"kim@Mail-AZ.az09.example", "k***@Mail-AZ.az09.example"}, // every end of each character range
 		{"kim@" + maskLabel(63) + ".example", "k***@" + maskLabel(63) + ".example"},
