@@ -13,6 +13,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"regexp"
 	"strings"
 	"sync"
 	"testing"
@@ -107,6 +108,29 @@ func (h *harness) open() string {
 
 func (h *harness) answer(id, field, value string) (int, map[string]any) {
 	return h.post("/api/chats/"+id+"/answers", map[string]string{"field": field, "value": value})
+}
+
+// admittedChat opens a chat with contact information, which the gate lets
+// into the inbox, and returns its id.
+func (h *harness) admittedChat() string {
+	h.t.Helper()
+	id := h.open()
+	for field, value := range map[string]string{"name": "김민지", "phone": "010-1234-5678", "email": "minji@example.com"} {
+		if status, j := h.answer(id, field, value); status != http.StatusOK {
+			h.t.Fatalf("%s: %d %v", field, status, j)
+		}
+	}
+	return id
+}
+
+// tick runs the job queue every second for d, and returns what was sent.
+func (h *harness) tick(d time.Duration) []OutboxItem {
+	h.t.Helper()
+	for range int(d / time.Second) {
+		h.clock.add(time.Second)
+		h.srv.RunDue(context.Background(), h.clock.now())
+	}
+	return h.srv.Outbox()
 }
 
 // summary describes outbox items by channel, key and length: a failing test
@@ -490,5 +514,136 @@ func TestWidgetScriptParses(t *testing.T) {
 	}
 	if out, err := exec.Command(node, "--check", f).CombinedOutput(); err != nil {
 		t.Errorf("node --check: %v\n%s", err, out)
+	}
+}
+
+// hiddenTab is what the widget posts when its tab goes to the background;
+// TestWidgetReportsABackgroundTabAsOpen holds the widget to it.
+var hiddenTab = map[string]bool{"open": true, "focused": false, "active": true}
+
+// The widget reports a background tab as open and unfocused, on
+// visibilitychange, and a closed page only on pagehide: Presence.Open means
+// the page is open, and a hidden tab counts as away after HiddenAfter.
+func TestWidgetReportsABackgroundTabAsOpen(t *testing.T) {
+	if !strings.Contains(widgetScript, `addEventListener("visibilitychange", presence)`) {
+		t.Fatal("visibilitychange does not call presence")
+	}
+	def := regexp.MustCompile(`const presence = \(\) => chat && post\("/api/chats/" \+ chat \+ "/presence",\s*\{open: (\w+), focused: ([^,]+), active: (\w+)\}\);`).FindStringSubmatch(widgetScript)
+	if def == nil {
+		t.Fatal("the widget's presence report is not in the form this test reads")
+	}
+	// A hidden tab is not "visible", so focused is false for it.
+	if def[1] != "true" || !strings.HasPrefix(def[2], `document.visibilityState === "visible" && `) || def[3] != "true" {
+		t.Errorf("presence posts {open: %s, focused: %s, active: %s}; want what hiddenTab holds for a background tab", def[1], def[2], def[3])
+	}
+	closed := regexp.MustCompile(`open: false`).FindAllStringIndex(widgetScript, -1)
+	pagehide := regexp.MustCompile(`addEventListener\("pagehide", [^;]*\);`).FindStringIndex(widgetScript)
+	if len(closed) != 1 || pagehide == nil || closed[0][0] < pagehide[0] || closed[0][1] > pagehide[1] {
+		t.Error("the widget reports the page closed somewhere other than its pagehide handler")
+	}
+}
+
+// Under the gate, a customer who switches tabs in the middle of the
+// questions (to look up their email address) keeps the chat.
+func TestTabSwitchKeepsAGatedChat(t *testing.T) {
+	h := newHarness(t)
+	id := h.open()
+	if status, _ := h.answer(id, "name", "김민지"); status != http.StatusOK {
+		t.Fatal(status)
+	}
+	if _, j := h.post("/api/chats/"+id+"/presence", hiddenTab); j["discarded"] != false {
+		t.Fatalf("a tab switch: %v; want the chat kept", j)
+	}
+	if status, j := h.answer(id, "phone", "010-1234-5678"); status != http.StatusOK || j["admitted"] != true {
+		t.Errorf("the answer after a tab switch: %d %v; want the chat admitted", status, j)
+	}
+}
+
+// A customer in a background tab gets the follow-up once HiddenAfter (30
+// seconds in the demo) has passed, not LeftAfter (10 seconds).
+func TestFollowUpWaitsHiddenAfterForABackgroundTab(t *testing.T) {
+	h := newHarness(t)
+	id := h.admittedChat()
+	h.post("/api/chats/"+id+"/presence", hiddenTab)
+	h.reply(id, "내일 출고됩니다.")
+	if out := h.tick(demoSettings().Timing.HiddenAfter - time.Second); len(out) != 0 {
+		t.Fatalf("followed up a customer in a background tab before HiddenAfter: %s", summary(out))
+	}
+	if out := h.tick(2 * time.Second); len(out) == 0 {
+		t.Error("no follow-up once HiddenAfter passed")
+	}
+}
+
+// noRedirect is a client that returns a redirect as it is.
+var noRedirect = &http.Client{CheckRedirect: func(*http.Request, []*http.Request) error { return http.ErrUseLastResponse }}
+
+// postReplyFrom posts a reply to the chat, with the other fields of the
+// form, if any, as a browser would from a page whose relation to the server
+// is site (Sec-Fetch-Site), and returns the status.
+func (h *harness) postReplyFrom(site, id, text string, other url.Values) int {
+	h.t.Helper()
+	form := url.Values{"text": {text}}
+	for k, v := range other {
+		form[k] = v
+	}
+	req, err := http.NewRequest("POST", h.http.URL+"/agent/chats/"+id+"/reply", strings.NewReader(form.Encode()))
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	req.Header.Set("Content-Type", "application/x-www-form-urlencoded")
+	req.Header.Set("Sec-Fetch-Site", site)
+	if site == "cross-site" {
+		req.Header.Set("Origin", "https://evil.example")
+	}
+	resp, err := noRedirect.Do(req)
+	if err != nil {
+		h.t.Fatal(err)
+	}
+	resp.Body.Close()
+	return resp.StatusCode
+}
+
+// unseen returns how many replies of the chat the customer has not seen.
+func (h *harness) unseen(id string) int {
+	h.srv.mu.Lock()
+	defer h.srv.mu.Unlock()
+	return len(h.srv.chats[id].conv.Unseen)
+}
+
+// A page on another site cannot post a reply through an agent's browser,
+// nor open chats through a visitor's; the console's own form still works.
+func TestCrossSitePostsAreRefused(t *testing.T) {
+	h := newHarness(t)
+	id := h.admittedChat()
+	if status := h.postReplyFrom("cross-site", id, "Pay at https://evil.example", nil); status != http.StatusForbidden || h.unseen(id) != 0 {
+		t.Errorf("a cross-site reply: %d, %d replies stored; want 403 and none", status, h.unseen(id))
+	}
+	if status := h.postReplyFrom("same-origin", id, "내일 출고됩니다.", nil); status != http.StatusSeeOther || h.unseen(id) != 1 {
+		t.Errorf("the console's reply: %d, %d replies stored; want 303 and one", status, h.unseen(id))
+	}
+	req, _ := http.NewRequest("POST", h.http.URL+"/api/chats", strings.NewReader(`{}`))
+	req.Header.Set("Sec-Fetch-Site", "cross-site")
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	resp.Body.Close()
+	if resp.StatusCode != http.StatusForbidden {
+		t.Errorf("a cross-site POST opened a chat: %d", resp.StatusCode)
+	}
+}
+
+// The agent's pages may not be framed by another page (clickjacking).
+func TestAgentPagesRefuseFraming(t *testing.T) {
+	h := newHarness(t)
+	for _, path := range []string{"/agent", "/outbox"} {
+		resp, err := http.Get(h.http.URL + path)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		if xfo, csp := resp.Header.Get("X-Frame-Options"), resp.Header.Get("Content-Security-Policy"); xfo != "DENY" || csp != "frame-ancestors 'none'" {
+			t.Errorf("GET %s: X-Frame-Options %q, Content-Security-Policy %q", path, xfo, csp)
+		}
 	}
 }

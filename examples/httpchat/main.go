@@ -17,6 +17,20 @@
 // them only behind its staff login; they are open here because the demo has
 // no login.
 //
+// Ctrl-C stops the server gently: it takes no new connections, gives the
+// requests in flight five seconds, starts no new delivery and lets one in
+// progress finish rather than cancelling it (a send cut off midway may have
+// gone; see the README's "Running behind a job queue").
+//
+// The demo keeps everything in memory, within bounds that keep one client
+// from filling it: at most 1,000 chats at once (opening more gets 503); a
+// chat that has not reached the inbox 30 minutes after it opened is
+// forgotten; a customer writes at most 200 messages in a chat, each at most
+// 2,000 characters, and an agent's reply is at most 4,000 characters
+// (longer gets 413). Admitted chats stay until the server stops. Every POST
+// that a browser sends from another site's page is refused (403), and the
+// agent's pages may not be framed by other pages.
+//
 // To see one: answer the questions in the widget, close its tab (or switch
 // away for half a minute), reply from the console, and open /outbox about
 // 20 seconds later. The demo's timings are short; the defaults wait minutes.
@@ -35,6 +49,7 @@ import (
 	"net/http"
 	"os"
 	"os/signal"
+	"sync"
 	"time"
 
 	"github.com/followup-go/followup"
@@ -69,26 +84,41 @@ func main() {
 
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt)
 	defer stop()
-	go func() {
-		t := time.NewTicker(time.Second)
-		defer t.Stop()
-		for {
-			select {
-			case <-ctx.Done():
-				return
-			case now := <-t.C:
-				srv.RunDue(ctx, now)
-			}
-		}
-	}()
-	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 5 * time.Second}
-	go func() {
-		<-ctx.Done()
-		shutdown, cancel := context.WithTimeout(context.Background(), 5*time.Second)
-		defer cancel()
-		_ = hs.Shutdown(shutdown)
-	}()
-	if err := hs.Serve(ln); err != http.ErrServerClosed {
+	t := time.NewTicker(time.Second)
+	defer t.Stop()
+	if err := run(ctx, ln, srv.Handler(), srv, t.C); err != nil {
 		log.Fatal(err)
 	}
+}
+
+// shutdownGrace is how long requests in flight get to finish on Ctrl-C.
+const shutdownGrace = 5 * time.Second
+
+// run serves h on ln and runs srv's due follow-ups at every tick until ctx
+// is done (Ctrl-C), then stops in order: no new connections or jobs, the
+// requests in flight get shutdownGrace to finish, and a follow-up being
+// delivered finishes under its own deadline (see RunDue). It returns once
+// both are done. If serving fails, it returns the error at once, and the
+// caller ends the process.
+func run(ctx context.Context, ln net.Listener, h http.Handler, srv *Server, ticks <-chan time.Time) error {
+	var queue sync.WaitGroup
+	queue.Go(func() { srv.deliverEvery(ctx, ticks) })
+	hs := &http.Server{Handler: h, ReadHeaderTimeout: 5 * time.Second}
+	shutdown := make(chan error, 1)
+	go func() {
+		<-ctx.Done()
+		grace, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownGrace)
+		defer cancel()
+		shutdown <- hs.Shutdown(grace)
+	}()
+	// Serve returns as soon as Shutdown begins; the drain ends later.
+	if err := hs.Serve(ln); err != http.ErrServerClosed {
+		return err
+	}
+	err := <-shutdown
+	queue.Wait()
+	if err != nil {
+		return fmt.Errorf("httpchat: shutdown: %w", err)
+	}
+	return nil
 }

@@ -30,8 +30,11 @@ var widgetTemplate = template.Must(template.New("widget").Parse(`<!doctype html>
 const widgetScript = `const locale = navigator.language || "en";
 let chat, questions = [], i = 0;
 const post = (path, body) => fetch(path, {method: "POST", headers: {"Content-Type": "application/json"}, body: JSON.stringify(body)}).then(r => r.json().then(j => [r.status, j]));
+// presence reports the page open, and focused when it is in view and has
+// the focus: a background tab is open but not focused (the engine waits
+// Timing.HiddenAfter for it). Only pagehide reports the page closed.
 const presence = () => chat && post("/api/chats/" + chat + "/presence",
-  {open: document.visibilityState !== "hidden", focused: document.hasFocus(), active: true});
+  {open: true, focused: document.visibilityState === "visible" && document.hasFocus(), active: true});
 function show(messages) {
   document.getElementById("log").replaceChildren(...(messages || []).map(m => {
     const p = document.createElement("p");
@@ -77,7 +80,8 @@ document.getElementById("ask").onsubmit = async (e) => {
 document.addEventListener("visibilitychange", presence);
 window.addEventListener("focus", presence);
 window.addEventListener("blur", presence);
-window.addEventListener("pagehide", () => navigator.sendBeacon("/api/chats/" + chat + "/presence",
+window.addEventListener("pageshow", (e) => { if (e.persisted) presence(); }); // back from the back-forward cache
+window.addEventListener("pagehide", () => chat && navigator.sendBeacon("/api/chats/" + chat + "/presence",
   new Blob([JSON.stringify({open: false, focused: false})], {type: "application/json"})));
 // The agent's replies appear while the page is in view.
 setInterval(() => { if (chat && document.visibilityState !== "hidden") refresh(chat); }, 3000);
@@ -108,6 +112,14 @@ var outboxTemplate = template.Must(template.New("outbox").Parse(`<!doctype html>
 {{else}}<p>Nothing sent yet.</p>{{end}}
 </html>`))
 
+// staffHeaders forbid other pages to frame an agent's page, where a
+// hidden frame could trick the agent into clicking Reply.
+func staffHeaders(w http.ResponseWriter) {
+	w.Header().Set("X-Frame-Options", "DENY")
+	w.Header().Set("Content-Security-Policy", "frame-ancestors 'none'")
+}
+
+// widgetPage serves the customer's widget.
 func (s *Server) widgetPage(w http.ResponseWriter, r *http.Request) {
 	_ = widgetTemplate.Execute(w, nil)
 }
@@ -120,7 +132,9 @@ type inboxRow struct {
 	Messages []message
 }
 
+// agentPage serves the console: the inbox of admitted chats, oldest first.
 func (s *Server) agentPage(w http.ResponseWriter, r *http.Request) {
+	staffHeaders(w)
 	s.mu.Lock()
 	var rows []inboxRow
 	for _, c := range s.chats {
@@ -139,6 +153,8 @@ func (s *Server) agentPage(w http.ResponseWriter, r *http.Request) {
 	_ = agentTemplate.Execute(w, rows)
 }
 
+// outboxPage lists what the in-memory senders sent.
 func (s *Server) outboxPage(w http.ResponseWriter, r *http.Request) {
+	staffHeaders(w)
 	_ = outboxTemplate.Execute(w, s.Outbox())
 }

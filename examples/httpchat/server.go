@@ -14,10 +14,33 @@ import (
 	"strings"
 	"sync"
 	"time"
+	"unicode/utf8"
 
 	"github.com/followup-go/followup"
 	"github.com/followup-go/followup/notify"
 	"github.com/followup-go/followup/policy"
+)
+
+// The example's bounds, which keep one client from filling the server's
+// memory. A real host sets its own, and keeps chats in a database.
+const (
+	// maxChats is how many chats the server holds at once. When it is
+	// full, opening a chat gets 503 until chats expire.
+	maxChats = 1000
+	// unadmittedTTL is how long a chat that never reached the inbox is
+	// kept after it opened: under the gate, a customer who gave no usable
+	// contact in that time is forgotten, as if they had left. Admitted
+	// chats stay until the server stops.
+	unadmittedTTL = 30 * time.Minute
+	// maxCustomerMessages is how many messages a customer may write in one
+	// chat; maxMessageChars bounds each of them, and maxReplyChars each of
+	// the agent's replies (a follow-up carries them). Longer gets 413.
+	maxCustomerMessages = 200
+	maxMessageChars     = 2000
+	maxReplyChars       = 4000
+	// maxReplyBytes bounds the body of the console's reply form: 4,000
+	// characters percent-encoded, with room to spare.
+	maxReplyBytes = 64 << 10
 )
 
 // chat is one conversation as this host stores it.
@@ -30,6 +53,7 @@ type chat struct {
 	contact  followup.Contact
 	locale   string
 	messages []message
+	written  int                   // how many of the messages the customer wrote
 	conv     followup.Conversation // the snapshot the engine reads
 }
 
@@ -133,7 +157,10 @@ func maskPhone(e164 string) string {
 	return p.Masked()
 }
 
-// Handler returns the HTTP handler of every page and API.
+// Handler returns the HTTP handler of every page and API. It refuses any
+// POST a browser sends from another site's page (403), with
+// http.CrossOriginProtection: a page elsewhere cannot post replies through
+// an agent's browser, nor open chats through a visitor's.
 func (s *Server) Handler() http.Handler {
 	mux := http.NewServeMux()
 	// The customer's side: anyone may open a chat; every route under
@@ -150,9 +177,10 @@ func (s *Server) Handler() http.Handler {
 	mux.HandleFunc("GET /agent", s.agentPage)
 	mux.HandleFunc("POST /agent/chats/{id}/reply", s.agentReply)
 	mux.HandleFunc("GET /outbox", s.outboxPage)
-	return mux
+	return http.NewCrossOriginProtection().Handler(mux)
 }
 
+// writeJSON writes v as the JSON body of a response with the status.
 func writeJSON(w http.ResponseWriter, status int, v any) {
 	w.Header().Set("Content-Type", "application/json; charset=utf-8")
 	w.WriteHeader(status)
@@ -194,7 +222,8 @@ func (s *Server) withChat(w http.ResponseWriter, r *http.Request, in any, f func
 // into the inbox yet. It hands the customer the chat's secret in a cookie
 // the widget's script cannot read (HttpOnly), that no other site's page can
 // send (SameSite=Strict), and that goes only with this chat's requests
-// (Path): the widget needs no code to keep it.
+// (Path): the widget needs no code to keep it. A server that holds maxChats
+// chats opens no more (503).
 func (s *Server) openChat(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		Locale string `json:"locale"`
@@ -203,6 +232,10 @@ func (s *Server) openChat(w http.ResponseWriter, r *http.Request) {
 	now := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
+	if len(s.chats) >= maxChats {
+		writeJSON(w, http.StatusServiceUnavailable, map[string]string{"error": "too many chats; try again later"})
+		return
+	}
 	c := &chat{id: randomToken(), secret: randomToken(), opened: now, locale: in.Locale}
 	c.conv = followup.Conversation{ID: c.id, CustomerWrote: true, Locale: in.Locale,
 		Presence: followup.Presence{Open: true, Focused: true, LastActive: now, Since: now}}
@@ -268,15 +301,25 @@ func asValidation(err error, ve **followup.ValidationError, f followup.Field) *f
 	return v.Field(f)
 }
 
+// customerMessage takes a line the customer wrote: at most maxMessageChars
+// characters, and maxCustomerMessages in a chat (413 past either).
 func (s *Server) customerMessage(w http.ResponseWriter, r *http.Request) {
 	var in struct {
 		Text string `json:"text"`
 	}
 	s.withChat(w, r, &in, func(c *chat, now time.Time) {
-		if in.Text == "" {
+		switch {
+		case in.Text == "":
 			writeJSON(w, http.StatusBadRequest, map[string]string{"error": "empty message"})
 			return
+		case utf8.RuneCountInString(in.Text) > maxMessageChars:
+			writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": "message too long"})
+			return
+		case c.written >= maxCustomerMessages:
+			writeJSON(w, http.StatusRequestEntityTooLarge, map[string]string{"error": "too many messages in this chat"})
+			return
 		}
+		c.written++
 		c.messages = append(c.messages, message{FromCustomer: true, Author: "Customer", Text: in.Text, At: now})
 		c.conv.Presence.LastActive = now
 		// The customer is back and has seen every reply.
@@ -320,6 +363,7 @@ func (s *Server) updatePresence(w http.ResponseWriter, c *chat, now time.Time, o
 	writeJSON(w, http.StatusOK, map[string]bool{"discarded": false})
 }
 
+// chatState is the widget's view of the chat: admitted, and its messages.
 func (s *Server) chatState(w http.ResponseWriter, r *http.Request) {
 	s.withChat(w, r, nil, func(c *chat, _ time.Time) {
 		writeJSON(w, http.StatusOK, map[string]any{"admitted": c.admitted, "messages": c.messages})
@@ -328,9 +372,23 @@ func (s *Server) chatState(w http.ResponseWriter, r *http.Request) {
 
 // agentReply is the console's reply box. Each reply re-plans the chat's
 // follow-up: a reply while one is pending joins it. It is the agent's side,
-// so it takes no customer secret (see Handler).
+// so it takes no customer secret (see Handler). A reply is at most
+// maxReplyChars characters (413 past that, or past maxReplyBytes of form).
 func (s *Server) agentReply(w http.ResponseWriter, r *http.Request) {
-	text := r.FormValue("text")
+	r.Body = http.MaxBytesReader(w, r.Body, maxReplyBytes)
+	if err := r.ParseForm(); err != nil {
+		if _, ok := errors.AsType[*http.MaxBytesError](err); ok {
+			http.Error(w, "reply too long", http.StatusRequestEntityTooLarge)
+			return
+		}
+		http.Error(w, "malformed form", http.StatusBadRequest)
+		return
+	}
+	text := r.PostFormValue("text")
+	if utf8.RuneCountInString(text) > maxReplyChars {
+		http.Error(w, "reply too long", http.StatusRequestEntityTooLarge)
+		return
+	}
 	now := s.now()
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -364,10 +422,17 @@ func (s *Server) schedule(c *chat, now time.Time) {
 	}
 }
 
-// RunDue runs every job due at now, as a host's job queue does, and returns
-// how many ran. main calls it every second; tests call it with their clock.
+// RunDue forgets the chats that expired (see unadmittedTTL) and runs every
+// job due at now, as a host's job queue does, and returns how many ran.
+// main calls it every second; tests call it with their clock.
+//
+// Once ctx is done, RunDue starts no more jobs (they stay queued), but a
+// delivery already running finishes: Deliver runs under a context that ctx's
+// end does not cancel, with a deadline of its own, because a send cut off
+// midway may have gone and would be recorded as not delivered.
 func (s *Server) RunDue(ctx context.Context, now time.Time) int {
 	s.mu.Lock()
+	s.expire(now)
 	var due []string
 	for k, j := range s.jobs {
 		if !j.at.After(now) {
@@ -376,7 +441,12 @@ func (s *Server) RunDue(ctx context.Context, now time.Time) int {
 	}
 	sort.Strings(due)
 	s.mu.Unlock()
+	ran := 0
 	for _, k := range due {
+		if ctx.Err() != nil {
+			break
+		}
+		ran++
 		s.mu.Lock()
 		j := s.jobs[k]
 		delete(s.jobs, k)
@@ -397,7 +467,7 @@ func (s *Server) RunDue(ctx context.Context, now time.Time) int {
 		}
 		// Jobs run one at a time here, so two runs of one job never overlap.
 		// A deadline bounds the retries and a provider's retry-after.
-		dctx, cancel := context.WithTimeout(ctx, 30*time.Second)
+		dctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 30*time.Second)
 		res, err := s.engine.Deliver(dctx, now, j.plan, snap)
 		cancel()
 		if err != nil {
@@ -428,7 +498,32 @@ func (s *Server) RunDue(ctx context.Context, now time.Time) int {
 		}
 		s.mu.Unlock()
 	}
-	return len(due)
+	return ran
+}
+
+// expire forgets every chat that was not admitted within unadmittedTTL of
+// opening; their jobs, if any, find no chat and are dropped. The caller
+// holds s.mu.
+func (s *Server) expire(now time.Time) {
+	for id, c := range s.chats {
+		if !c.admitted && now.Sub(c.opened) >= unadmittedTTL {
+			delete(s.chats, id)
+		}
+	}
+}
+
+// deliverEvery is the host's job queue: it runs the due jobs at every tick
+// until ctx is done, and returns once the run in progress, if any, has
+// finished (see RunDue).
+func (s *Server) deliverEvery(ctx context.Context, ticks <-chan time.Time) {
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case now := <-ticks:
+			s.RunDue(ctx, now)
+		}
+	}
 }
 
 // Outbox returns what the in-memory senders sent.
