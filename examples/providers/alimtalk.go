@@ -4,6 +4,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"maps"
+	"strings"
 
 	"github.com/followup-go/followup/notify"
 )
@@ -54,77 +56,106 @@ func alimTalkCode(code int) (verdict, string) {
 }
 
 // An AlimTalkSender sends AlimTalk messages through an HTTP API in the shape
-// of NHN Cloud's KakaoTalk Bizmessage API v2.1: one request per message,
-// the template's variables filled in by the provider. It implements
-// [notify.AlimTalkSender] and is safe for concurrent use.
+// of NHN Cloud's KakaoTalk Bizmessage AlimTalk API v2.1 (POST
+// /alimtalk/v2.1/appkeys/{appkey}/messages): one request per message, the
+// template filled in by the provider from the template parameters. It
+// implements [notify.AlimTalkSender] and is safe for concurrent use.
 //
-// The provider's own resend (대체발송) is always off: the dispatcher sends
-// the AlimTalk's substitute SMS itself, through the [SMSSender], only when
-// the AlimTalk certainly did not go through. Were the provider's on as well,
-// one follow-up could reach the customer as two text messages.
+// The request carries what that API documents for a recipient: the number,
+// the template parameters and the resend (substitute) settings. An
+// AlimTalk's buttons, their names and their links are the approved
+// template's; a link that differs per message is a template variable used in
+// the button's URL (#{link}), sent as a template parameter like any other:
+// from the message's Variables, or from its first button's URL under
+// [Config.LinkVariable].
+//
+// The provider's own resend (대체발송) is off unless
+// [Config.ProviderSubstitute] is set, and the request says so explicitly
+// (isResend false), since NHN Cloud resends by default when the console sets
+// it up. With it off, the dispatcher sends the AlimTalk's substitute SMS
+// itself, through the host's SMS sender, only when the AlimTalk certainly
+// did not go through; were the provider's on as well, one follow-up could
+// reach the customer as two text messages. A host without an SMS sender
+// turns ProviderSubstitute on: the provider then sends m.Substitute's text
+// when Kakao cannot deliver the AlimTalk.
 //
 // A recipient without KakaoTalk, or one who blocked the channel, is
-// [notify.ErrRecipientRefused], so the substitute goes out. Note that NHN
-// Cloud usually learns this from Kakao only after it accepted the request,
-// and reports it in the delivery results, not in the answer to the send
-// request. A host that needs the substitute for those recipients too polls
-// the delivery results (or takes NHN Cloud's result webhook) and dispatches
-// the substitute then; the fake provider of this example answers at once to
-// keep the story short.
+// [notify.ErrRecipientRefused], so the dispatcher sends the substitute;
+// with the provider's resend on for the message, the provider sends it, and
+// the sender returns nil. Note that NHN Cloud usually learns such a refusal
+// from Kakao only after it accepted the request, and reports it in the
+// delivery results, not in the answer to the send request (which is then a
+// success). A host that needs the dispatcher's substitute for those
+// recipients too polls the delivery results (or takes NHN Cloud's result
+// webhook) and dispatches the substitute then; the fake provider of this
+// example answers at once to keep the story short.
 type AlimTalkSender struct {
-	c         *client
-	senderKey string
+	c                  *client
+	senderKey          string
+	sendNo             string // for a substitute without a From
+	providerSubstitute bool
+	linkVariable       string
 }
 
 // NewAlimTalkSender returns a sender for cfg. It refuses a Config without
 // BaseURL, AppKey or SecretKey.
 func NewAlimTalkSender(cfg Config) (*AlimTalkSender, error) {
-	c, err := newClient("alimtalk", cfg, alimTalkCode)
+	c, err := newClient("alimtalk", cfg, DefaultIdempotencyHeader, alimTalkCode)
 	if err != nil {
 		return nil, err
 	}
-	return &AlimTalkSender{c: c, senderKey: cfg.SenderKey}, nil
+	return &AlimTalkSender{
+		c: c, senderKey: cfg.SenderKey, sendNo: cfg.SendNo,
+		providerSubstitute: cfg.ProviderSubstitute, linkVariable: cfg.LinkVariable,
+	}, nil
 }
 
-// The request body of POST /alimtalk/v2.1/appkeys/{appKey}/messages.
+// The request body of POST /alimtalk/v2.1/appkeys/{appkey}/messages, with
+// the fields this sender uses.
 type alimTalkRequest struct {
 	SenderKey     string              `json:"senderKey"`
 	TemplateCode  string              `json:"templateCode"`
 	RecipientList []alimTalkRecipient `json:"recipientList"`
 }
 
+// alimTalkRecipient is one entry of recipientList.
 type alimTalkRecipient struct {
 	RecipientNo       string            `json:"recipientNo"`
 	TemplateParameter map[string]string `json:"templateParameter,omitempty"`
-	Buttons           []alimTalkButton  `json:"buttons,omitempty"`
 	ResendParameter   resendParameter   `json:"resendParameter"`
 }
 
-type alimTalkButton struct {
-	Ordering int    `json:"ordering"`
-	Type     string `json:"type"` // "WL": web link
-	Name     string `json:"name"`
-	LinkMo   string `json:"linkMo"`
-	LinkPc   string `json:"linkPc,omitempty"`
-}
-
-// resendParameter turns the provider's own substitute sending on or off.
+// resendParameter turns the provider's own substitute sending on or off, and
+// says what to send: an SMS or LMS (resendType), its title for an LMS, its
+// text and its registered sender number.
 type resendParameter struct {
-	IsResend bool `json:"isResend"`
+	IsResend      bool   `json:"isResend"`
+	ResendType    string `json:"resendType,omitempty"`
+	ResendTitle   string `json:"resendTitle,omitempty"`
+	ResendContent string `json:"resendContent,omitempty"`
+	ResendSendNo  string `json:"resendSendNo,omitempty"`
 }
 
 // SendAlimTalk sends m, and returns nil once the provider accepted it. It
-// sends m.Key as the idempotency key, m.Variables as the template
-// parameters (the provider fills the template; m.Text is not sent), and
-// m.Buttons as web-link buttons. It ignores m.Substitute: the dispatcher
-// sends it. It does not modify m.
+// sends m.Key as the idempotency key and m.Variables as the template
+// parameters (the provider fills the template; m.Text is not sent), with the
+// first button's MobileURL added under [Config.LinkVariable] when that is
+// set and m.Variables lacks it. The other fields of the buttons are the
+// template's, and not sent. With [Config.ProviderSubstitute] and a
+// substitute, it turns the provider's resend on with m.Substitute's text,
+// subject (an LMS's title: its text's first line when it has none) and
+// sender number (Config.SendNo when it has no From), to m's recipient;
+// otherwise it turns the resend off and ignores m.Substitute, which the
+// dispatcher sends. It does not modify m.
 //
 // Errors: a recipient without KakaoTalk or who blocked the channel wraps
-// [notify.ErrRecipientRefused]; an invalid or non-Korean recipient, a
-// template mismatch, a missing sender key and HTTP 400, 401, 403, 404, 413
-// and 422 are [notify.Permanent]; HTTP 429 is [notify.RateLimited] with the
-// Retry-After; 5xx, network errors and timeouts are transient. A done ctx
-// returns an error wrapping ctx.Err().
+// [notify.ErrRecipientRefused], unless the provider's resend was on for m
+// (the provider sent the substitute: nil); an invalid or non-Korean
+// recipient, a template mismatch, a missing sender key, a substitute
+// without a valid sender number or over [notify.LMSMaxBytes] and HTTP 400,
+// 401, 403, 404, 413 and 422 are [notify.Permanent]; HTTP 429 is
+// [notify.RateLimited] with the Retry-After; 5xx, network errors and
+// timeouts are transient. A done ctx returns an error wrapping ctx.Err().
 func (s *AlimTalkSender) SendAlimTalk(ctx context.Context, m notify.AlimTalk) error {
 	if err := ctx.Err(); err != nil {
 		return fmt.Errorf("nhn alimtalk: %w", err)
@@ -140,23 +171,62 @@ func (s *AlimTalkSender) SendAlimTalk(ctx context.Context, m notify.AlimTalk) er
 	if senderKey == "" {
 		return notify.Permanent(errors.New("nhn alimtalk: no sender key: set Config.SenderKey or AlimTalk.SenderKey"))
 	}
-	rcpt := alimTalkRecipient{
-		RecipientNo: to,
-		// The map is only read, by json.Marshal.
-		TemplateParameter: m.Variables,
-		// The dispatcher does substitute sending; the provider must not.
-		ResendParameter: resendParameter{IsResend: false},
-	}
-	if len(m.Buttons) > 0 {
-		rcpt.Buttons = make([]alimTalkButton, len(m.Buttons))
-		for i, b := range m.Buttons {
-			pc := b.PCURL
-			if pc == "" {
-				pc = b.MobileURL
-			}
-			rcpt.Buttons[i] = alimTalkButton{Ordering: i + 1, Type: "WL", Name: b.Name, LinkMo: b.MobileURL, LinkPc: pc}
+	// Off unless asked for: the dispatcher sends the substitute.
+	resend := resendParameter{IsResend: false}
+	if s.providerSubstitute && m.Substitute != nil {
+		if resend, err = s.resend(*m.Substitute); err != nil {
+			return err
 		}
 	}
+	rcpt := alimTalkRecipient{RecipientNo: to, TemplateParameter: s.parameters(m), ResendParameter: resend}
 	body := alimTalkRequest{SenderKey: senderKey, TemplateCode: m.TemplateCode, RecipientList: []alimTalkRecipient{rcpt}}
-	return s.c.post(ctx, "/alimtalk/v2.1/appkeys/"+s.c.appKey+"/messages", m.Key, body)
+	err = s.c.post(ctx, "/alimtalk/v2.1/appkeys/"+s.c.appKey+"/messages", m.Key, body)
+	if resend.IsResend && errors.Is(err, notify.ErrRecipientRefused) {
+		// Kakao refused the recipient, and the provider sent the
+		// substitute in its place: the follow-up reached the customer,
+		// and the dispatcher must not send another.
+		return nil
+	}
+	return err
+}
+
+// parameters returns m's template parameters: m.Variables, with the first
+// button's link under the configured link variable when m.Variables has no
+// value for it. It copies m.Variables before adding to it; otherwise the
+// map is only read, by json.Marshal.
+func (s *AlimTalkSender) parameters(m notify.AlimTalk) map[string]string {
+	name := s.linkVariable
+	if name == "" || len(m.Buttons) == 0 || m.Variables[name] != "" {
+		return m.Variables
+	}
+	params := make(map[string]string, len(m.Variables)+1)
+	maps.Copy(params, m.Variables)
+	params[name] = m.Buttons[0].MobileURL
+	return params
+}
+
+// resend returns the resend settings that have the provider send sub when
+// the AlimTalk cannot be delivered.
+func (s *AlimTalkSender) resend(sub notify.SMS) (resendParameter, error) {
+	kind, err := sub.Kind()
+	if err != nil {
+		return resendParameter{}, notify.Permanent(fmt.Errorf("nhn alimtalk: substitute: %w", err))
+	}
+	from := sub.From
+	if from == "" {
+		from = s.sendNo
+	}
+	from = strings.ReplaceAll(from, "-", "")
+	if from == "" || !allDigits(from) {
+		return resendParameter{}, notify.Permanent(errors.New("nhn alimtalk: substitute: no valid sender number: set Config.SendNo or SMS.From"))
+	}
+	r := resendParameter{IsResend: true, ResendType: "SMS", ResendContent: sub.Text, ResendSendNo: from}
+	if kind == notify.KindLMS {
+		r.ResendType = "LMS"
+		r.ResendTitle = sub.Subject
+		if r.ResendTitle == "" {
+			r.ResendTitle = titleOf(sub.Text)
+		}
+	}
+	return r, nil
 }

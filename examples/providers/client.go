@@ -35,23 +35,44 @@ type Config struct {
 	SenderKey string
 	// SendNo is the registered caller number an SMS goes out from when the
 	// message has no From, as digits with or without hyphens. The AlimTalk
-	// sender ignores it.
+	// sender uses it only with ProviderSubstitute, for a substitute
+	// without a From.
 	SendNo string
 	// HTTPClient makes the requests. Nil means a client of its own with a
 	// 10-second timeout, a backstop for callers whose context has no
 	// deadline.
 	HTTPClient *http.Client
 	// IdempotencyHeader names the header that carries the message's Key, so
-	// the provider drops a repeated request. Empty means
-	// "X-Idempotency-Key". Set it to the name your vendor documents: NHN
-	// Cloud's KakaoTalk Bizmessage API calls it "X-NC-API-IDEMPOTENCY-KEY"
-	// and drops a repeat for 10 minutes.
+	// the provider drops a repeated request. Empty means the service's own:
+	// [DefaultIdempotencyHeader] for the AlimTalk sender, and none for the
+	// SMS sender, since NHN Cloud's SMS API v3.0 takes no idempotency key.
+	// Set it for a vendor that documents another header, or one for SMS.
 	IdempotencyHeader string
+	// ProviderSubstitute turns on the provider's own substitute sending
+	// (resendParameter.isResend) in the AlimTalk sender's requests, with the
+	// text of the message's Substitute: for a host with no SMS sender in
+	// notify.Senders, whose dispatcher cannot send the substitute itself.
+	// Leave it off when the host has an SMS sender: the dispatcher then
+	// sends the substitute, and with both on a customer could get two
+	// texts. The SMS sender ignores it. See [AlimTalkSender].
+	ProviderSubstitute bool
+	// LinkVariable names the template variable that the approved AlimTalk
+	// template's button URL is made of, such as "link" for a button whose
+	// URL is #{link}: the AlimTalk sender sends the first button's
+	// MobileURL under that name, unless the message's Variables already
+	// have a value for it. Empty means none: the buttons' URLs come from
+	// the template and from the message's Variables alone, as with the
+	// built-in template, whose body and button both use #{link}. The SMS
+	// sender ignores it.
+	LinkVariable string
 }
 
-// DefaultIdempotencyHeader is the header that carries a message's Key when
-// [Config.IdempotencyHeader] is empty.
-const DefaultIdempotencyHeader = "X-Idempotency-Key"
+// DefaultIdempotencyHeader is the header that carries an AlimTalk's Key when
+// [Config.IdempotencyHeader] is empty: NHN Cloud's, which its KakaoTalk
+// Bizmessage API documents (AlimTalk API v2.1), answering result code -1005
+// to a key it saw in the last 10 minutes. The SMS sender sends no key unless
+// Config.IdempotencyHeader names a header.
+const DefaultIdempotencyHeader = "X-NC-API-IDEMPOTENCY-KEY"
 
 // defaultTimeout bounds a request of the client built when
 // [Config.HTTPClient] is nil.
@@ -127,13 +148,15 @@ type client struct {
 	base       string // BaseURL without a trailing slash
 	appKey     string // path-escaped
 	secretKey  string
-	idemHeader string
+	idemHeader string // empty: the key is not sent
 	http       *http.Client
 	classify   classifier
 	now        func() time.Time // for Retry-After dates; tests set it
 }
 
-func newClient(service string, cfg Config, classify classifier) (*client, error) {
+// newClient checks cfg and returns the client of service, sending keys under
+// cfg.IdempotencyHeader, or defaultIdem when that is empty.
+func newClient(service string, cfg Config, defaultIdem string, classify classifier) (*client, error) {
 	if cfg.BaseURL == "" {
 		return nil, fmt.Errorf("nhn %s: Config.BaseURL is required", service)
 	}
@@ -158,7 +181,7 @@ func newClient(service string, cfg Config, classify classifier) (*client, error)
 		now:        time.Now,
 	}
 	if c.idemHeader == "" {
-		c.idemHeader = DefaultIdempotencyHeader
+		c.idemHeader = defaultIdem
 	}
 	if c.http == nil {
 		c.http = &http.Client{Timeout: defaultTimeout}
@@ -202,8 +225,9 @@ func (r *response) results() []recipientResult {
 	return nil
 }
 
-// post sends body as JSON to path under the idempotency key, and classifies
-// the answer: nil when the provider accepted the message.
+// post sends body as JSON to path, with the idempotency key when the client
+// has a header for it, and classifies the answer: nil when the provider
+// accepted the message.
 func (c *client) post(ctx context.Context, path, key string, body any) error {
 	// A done context sends nothing.
 	if err := ctx.Err(); err != nil {
@@ -221,7 +245,7 @@ func (c *client) post(ctx context.Context, path, key string, body any) error {
 	req.Header.Set("Content-Type", "application/json;charset=UTF-8")
 	req.Header.Set("Accept", "application/json")
 	req.Header.Set("X-Secret-Key", c.secretKey)
-	if key != "" {
+	if key != "" && c.idemHeader != "" {
 		req.Header.Set(c.idemHeader, key)
 	}
 
@@ -246,8 +270,9 @@ func (c *client) post(ctx context.Context, path, key string, body any) error {
 		if cerr := ctx.Err(); cerr != nil {
 			return fmt.Errorf("nhn %s: %w", c.service, cerr)
 		}
-		// The provider may have accepted the message; a retry under the
-		// same idempotency key is safe.
+		// The provider may have accepted the message: transient, so the
+		// dispatcher sends no substitute. A retry is dropped as a
+		// duplicate only by a provider that takes the key (see SMSSender).
 		return &ProviderError{Service: c.service, Status: resp.StatusCode, Reason: "reading the answer failed"}
 	}
 	var r response
@@ -276,8 +301,7 @@ func (c *client) post(ctx context.Context, path, key string, body any) error {
 	}
 
 	if !decoded {
-		// As for a failed read: the message may have gone through, and a
-		// retry under the same key is safe.
+		// As for a failed read: the message may have gone through.
 		perr.Reason = "unreadable answer"
 		return perr
 	}

@@ -16,6 +16,7 @@ import (
 	"testing"
 	"time"
 
+	"github.com/followup-go/followup"
 	"github.com/followup-go/followup/notify"
 	"github.com/followup-go/followup/notify/notifytest"
 )
@@ -93,18 +94,21 @@ func newSMS(t *testing.T, cfg Config) *SMSSender {
 	return s
 }
 
+// testLink is the link back to the chat, which the template's body and its
+// button's URL take as #{link}.
+const testLink = "https://chat.example.com/c/1"
+
+// testAlimTalk returns an AlimTalk as the engine builds it from the built-in
+// template, which the fake provider knows as fakeTemplate.
 func testAlimTalk() notify.AlimTalk {
 	return notify.AlimTalk{
 		Key:          "chat-1/1/alimtalk",
 		To:           testTo,
-		TemplateCode: "FOLLOWUP_REPLY",
-		Variables:    map[string]string{"workspace": "예시상점", "agent": "이서연", "reply": testText},
-		Text:         "[예시상점] " + testText,
-		Buttons: []notify.Button{
-			{Name: "채팅 열기", MobileURL: "https://m.example.com/c/1"},
-			{Name: "홈", MobileURL: "https://m.example.com/", PCURL: "https://www.example.com/"},
-		},
-		Substitute: &notify.SMS{Key: "chat-1/1/sms", To: testTo, Text: "substitute text"},
+		TemplateCode: fakeTemplate,
+		Variables:    map[string]string{"customer": "고객", "workspace": "예시상점", "reply": testText, "link": testLink},
+		Text:         "[예시상점] " + testText + "\n" + testLink,
+		Buttons:      []notify.Button{{Name: "상담 이어가기", MobileURL: testLink}},
+		Substitute:   &notify.SMS{Key: "chat-1/1/sms", From: "1588-1234", To: testTo, Text: "substitute text"},
 	}
 }
 
@@ -112,6 +116,11 @@ func testSMS() notify.SMS {
 	return notify.SMS{Key: "chat-1/1/sms", From: "1588-1234", To: testTo, Subject: "ignored for an SMS", Text: testText}
 }
 
+// The request is NHN Cloud's AlimTalk API v2.1 as its guide documents it:
+// the recipient carries recipientNo, templateParameter and resendParameter
+// only (no buttons: they are the template's, and the link goes as the
+// template parameter its URL uses), and the key goes in
+// X-NC-API-IDEMPOTENCY-KEY.
 func TestAlimTalkRequest(t *testing.T) {
 	rec := &recorder{}
 	s := newAlimTalk(t, serve(t, rec))
@@ -132,8 +141,8 @@ func TestAlimTalkRequest(t *testing.T) {
 		t.Errorf("request %s %s", r.Method, r.Path)
 	}
 	for name, want := range map[string]string{
-		"X-Secret-Key":      testSecretKey,
-		"X-Idempotency-Key": m.Key,
+		"X-Secret-Key":             testSecretKey,
+		"X-NC-API-IDEMPOTENCY-KEY": m.Key,
 	} {
 		if got := r.Header.Get(name); got != want {
 			t.Errorf("header %s = %q, want %q", name, got, want)
@@ -145,19 +154,14 @@ func TestAlimTalkRequest(t *testing.T) {
 
 	want := map[string]any{
 		"senderKey":    "cfg-sender-key",
-		"templateCode": "FOLLOWUP_REPLY",
+		"templateCode": fakeTemplate,
 		"recipientList": []any{map[string]any{
 			"recipientNo": testNational,
 			"templateParameter": map[string]any{
-				"workspace": "예시상점", "agent": "이서연", "reply": testText,
+				"customer": "고객", "workspace": "예시상점", "reply": testText, "link": testLink,
 			},
-			"buttons": []any{
-				map[string]any{"ordering": 1.0, "type": "WL", "name": "채팅 열기",
-					"linkMo": "https://m.example.com/c/1", "linkPc": "https://m.example.com/c/1"},
-				map[string]any{"ordering": 2.0, "type": "WL", "name": "홈",
-					"linkMo": "https://m.example.com/", "linkPc": "https://www.example.com/"},
-			},
-			// Present and false: the dispatcher sends the substitute.
+			// Present and false: the dispatcher sends the substitute, and
+			// NHN Cloud resends by default when its console says so.
 			"resendParameter": map[string]any{"isResend": false},
 		}},
 	}
@@ -170,7 +174,7 @@ func TestAlimTalkRequest(t *testing.T) {
 func TestAlimTalkMessageSenderKeyAndHeaderName(t *testing.T) {
 	rec := &recorder{}
 	cfg := serve(t, rec)
-	cfg.IdempotencyHeader = "X-NC-API-IDEMPOTENCY-KEY"
+	cfg.IdempotencyHeader = "X-Vendor-Idempotency"
 	s := newAlimTalk(t, cfg)
 	m := testAlimTalk()
 	m.SenderKey = "workspace-sender-key"
@@ -181,12 +185,133 @@ func TestAlimTalkMessageSenderKeyAndHeaderName(t *testing.T) {
 	if got := r.Body["senderKey"]; got != "workspace-sender-key" {
 		t.Errorf("senderKey %v, want the message's", got)
 	}
-	if got := r.Header.Get("X-NC-API-IDEMPOTENCY-KEY"); got != m.Key {
+	if got := r.Header.Get("X-Vendor-Idempotency"); got != m.Key {
 		t.Errorf("configured idempotency header = %q, want %q", got, m.Key)
 	}
 	if got := r.Header.Get(DefaultIdempotencyHeader); got != "" {
 		t.Errorf("default idempotency header also sent: %q", got)
 	}
+}
+
+// With Config.LinkVariable, the first button's link goes as the template
+// parameter the button's URL uses, for a template whose body does not use
+// it; a value in Variables wins.
+func TestAlimTalkLinkVariable(t *testing.T) {
+	params := func(t *testing.T, cfg Config, m notify.AlimTalk, rec *recorder) map[string]any {
+		t.Helper()
+		before := m.Clone()
+		if err := newAlimTalk(t, cfg).SendAlimTalk(context.Background(), m); err != nil {
+			t.Fatal(err)
+		}
+		if !reflect.DeepEqual(before, m) {
+			t.Error("the sender modified the message")
+		}
+		reqs := rec.requests()
+		return reqs[len(reqs)-1].Body["recipientList"].([]any)[0].(map[string]any)["templateParameter"].(map[string]any)
+	}
+	rec := &recorder{}
+	cfg := serve(t, rec)
+	noLink := testAlimTalk()
+	delete(noLink.Variables, "link")
+
+	if got := params(t, cfg, noLink, rec); got["btn"] != nil || got["link"] != nil {
+		t.Errorf("without LinkVariable: parameters %v, want no link", got)
+	}
+	cfg.LinkVariable = "btn"
+	if got := params(t, cfg, noLink, rec); got["btn"] != testLink || len(got) != 4 {
+		t.Errorf("with LinkVariable: parameters %v, want the button's link as btn", got)
+	}
+	own := testAlimTalk()
+	own.Variables["btn"] = "https://chat.example.com/own"
+	if got := params(t, cfg, own, rec); got["btn"] != "https://chat.example.com/own" {
+		t.Errorf("parameters %v, want Variables' btn", got)
+	}
+	none := noLink
+	none.Buttons = nil
+	if got := params(t, cfg, none, rec); got["btn"] != nil {
+		t.Errorf("no button: parameters %v, want no btn", got)
+	}
+
+	// Against the fake provider, whose template needs #{link}.
+	p := newFakeProvider(testAppKey, testSecretKey)
+	cfg = serve(t, p)
+	err := newAlimTalk(t, cfg).SendAlimTalk(context.Background(), noLink)
+	checkOutcome(t, err, outcome{kind: "permanent", code: codeTemplateMismatch})
+	cfg.LinkVariable = "link"
+	checkOutcome(t, newAlimTalk(t, cfg).SendAlimTalk(context.Background(), noLink), outcome{kind: "delivered"})
+}
+
+// With Config.ProviderSubstitute, the provider's resend is on, with the
+// substitute's text, type, title and sender number as NHN Cloud names them;
+// an AlimTalk without a substitute keeps it off.
+func TestAlimTalkProviderSubstitute(t *testing.T) {
+	long := strings.Repeat("가", 46) // 92 EUC-KR bytes: an LMS
+	tests := []struct {
+		name   string
+		sub    *notify.SMS
+		sendNo string
+		want   map[string]any
+	}{
+		{
+			name: "sms", sub: &notify.SMS{Key: "k", From: "02-123-4567", To: testTo, Text: "짧은 대체 문자"},
+			want: map[string]any{"isResend": true, "resendType": "SMS", "resendContent": "짧은 대체 문자", "resendSendNo": "021234567"},
+		},
+		{
+			name: "lms with a subject", sub: &notify.SMS{Key: "k", From: "1588-1234", To: testTo, Subject: "[예시상점] 문의 답변", Text: long},
+			want: map[string]any{"isResend": true, "resendType": "LMS", "resendTitle": "[예시상점] 문의 답변", "resendContent": long, "resendSendNo": "15881234"},
+		},
+		{
+			name: "lms without a subject or From", sub: &notify.SMS{Key: "k", To: testTo, Text: long}, sendNo: "1588-0000",
+			want: map[string]any{"isResend": true, "resendType": "LMS", "resendTitle": strings.Repeat("가", 20), "resendContent": long, "resendSendNo": "15880000"},
+		},
+		{name: "no substitute", want: map[string]any{"isResend": false}},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			rec := &recorder{}
+			cfg := serve(t, rec)
+			cfg.ProviderSubstitute, cfg.SendNo = true, tt.sendNo
+			m := testAlimTalk()
+			m.Substitute = tt.sub
+			before := m.Clone()
+			if err := newAlimTalk(t, cfg).SendAlimTalk(context.Background(), m); err != nil {
+				t.Fatal(err)
+			}
+			if !reflect.DeepEqual(before, m) {
+				t.Error("the sender modified the message")
+			}
+			got := rec.requests()[0].Body["recipientList"].([]any)[0].(map[string]any)["resendParameter"]
+			if !reflect.DeepEqual(got, tt.want) {
+				t.Errorf("resendParameter %v,\nwant %v", got, tt.want)
+			}
+		})
+	}
+
+	t.Run("no valid sender number", func(t *testing.T) {
+		rec := &recorder{}
+		cfg := serve(t, rec)
+		cfg.ProviderSubstitute, cfg.SendNo = true, ""
+		m := testAlimTalk()
+		m.Substitute.From = ""
+		if err := newAlimTalk(t, cfg).SendAlimTalk(context.Background(), m); !notify.IsPermanent(err) {
+			t.Errorf("got %v, want a permanent error", err)
+		}
+		if n := len(rec.requests()); n != 0 {
+			t.Errorf("%d requests sent", n)
+		}
+	})
+
+	// The provider resends for a refused recipient: the sender says the
+	// follow-up went, so a dispatcher does not send a second substitute.
+	refused := answer(200, nil, false, codeNotKakaoUser, "")
+	cfg := serve(t, refused)
+	cfg.ProviderSubstitute = true
+	checkOutcome(t, newAlimTalk(t, cfg).SendAlimTalk(context.Background(), testAlimTalk()), outcome{kind: "delivered"})
+	m := testAlimTalk()
+	m.Substitute = nil // no resend asked for: the refusal stands
+	checkOutcome(t, newAlimTalk(t, cfg).SendAlimTalk(context.Background(), m), outcome{kind: "refused", code: codeNotKakaoUser})
+	cfg.ProviderSubstitute = false
+	checkOutcome(t, newAlimTalk(t, cfg).SendAlimTalk(context.Background(), testAlimTalk()), outcome{kind: "refused", code: codeNotKakaoUser})
 }
 
 func TestAlimTalkWithoutSenderKey(t *testing.T) {
@@ -244,8 +369,11 @@ func TestSMSRequest(t *testing.T) {
 			if got := r.Header.Get("X-Secret-Key"); got != testSecretKey {
 				t.Errorf("X-Secret-Key %q", got)
 			}
-			if got := r.Header.Get(DefaultIdempotencyHeader); got != tt.m.Key {
-				t.Errorf("idempotency key %q, want %q", got, tt.m.Key)
+			// NHN Cloud's SMS API v3.0 takes no idempotency key.
+			for name := range r.Header {
+				if strings.Contains(strings.ToLower(name), "idempotency") {
+					t.Errorf("header %s sent", name)
+				}
 			}
 			want := map[string]any{
 				"body":          tt.m.Text,
@@ -264,6 +392,21 @@ func TestSMSRequest(t *testing.T) {
 				}
 			}
 		})
+	}
+}
+
+// A vendor that takes an idempotency key for SMS gets it under the
+// configured header.
+func TestSMSIdempotencyHeader(t *testing.T) {
+	rec := &recorder{}
+	cfg := serve(t, rec)
+	cfg.IdempotencyHeader = "X-Vendor-Idempotency"
+	m := testSMS()
+	if err := newSMS(t, cfg).SendSMS(context.Background(), m); err != nil {
+		t.Fatal(err)
+	}
+	if got := rec.requests()[0].Header.Get("X-Vendor-Idempotency"); got != m.Key {
+		t.Errorf("idempotency header %q, want %q", got, m.Key)
 	}
 }
 
@@ -558,8 +701,15 @@ func TestConfig(t *testing.T) {
 	if s.c.http == nil || s.c.http.Timeout <= 0 {
 		t.Error("a nil HTTPClient gets no client with a timeout")
 	}
-	if s.c.idemHeader != DefaultIdempotencyHeader {
-		t.Errorf("idempotency header %q", s.c.idemHeader)
+	if s.c.idemHeader != "" {
+		t.Errorf("SMS idempotency header %q, want none", s.c.idemHeader)
+	}
+	a, err := NewAlimTalkSender(ok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if a.c.idemHeader != "X-NC-API-IDEMPOTENCY-KEY" {
+		t.Errorf("AlimTalk idempotency header %q", a.c.idemHeader)
 	}
 }
 
@@ -671,6 +821,193 @@ func TestDispatch(t *testing.T) {
 	}
 }
 
+// NHN Cloud's SMS API takes no idempotency key: the fake sends a repeated
+// SMS again, as the provider does.
+func TestRepeatedSMSGoesTwice(t *testing.T) {
+	p := newFakeProvider(testAppKey, testSecretKey)
+	s := newSMS(t, serve(t, p))
+	for range 2 {
+		if err := s.SendSMS(context.Background(), testSMS()); err != nil {
+			t.Fatal(err)
+		}
+	}
+	if ds := p.Deliveries(); len(ds) != 2 {
+		t.Errorf("deliveries %+v, want the SMS twice", ds)
+	}
+}
+
+// The fake provider reads a request as NHN Cloud's guides list its fields:
+// one it does not document, such as FriendTalk's buttons in an AlimTalk
+// recipient, is refused.
+func TestFakeProviderRefusesUndocumentedFields(t *testing.T) {
+	p := newFakeProvider(testAppKey, testSecretKey)
+	cfg := serve(t, p)
+	post := func(path, body string) exchange {
+		t.Helper()
+		req, err := http.NewRequest(http.MethodPost, cfg.BaseURL+path, strings.NewReader(body))
+		if err != nil {
+			t.Fatal(err)
+		}
+		req.Header.Set("X-Secret-Key", testSecretKey)
+		resp, err := cfg.HTTPClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		resp.Body.Close()
+		xs := p.Exchanges()
+		return xs[len(xs)-1]
+	}
+	params := `"templateParameter":{"customer":"고객","workspace":"w","reply":"r","link":"https://l"}`
+	for name, tt := range map[string]struct {
+		path, body string
+		ok         bool
+	}{
+		"alimtalk": {"/alimtalk/v2.1/appkeys/app-1/messages",
+			`{"senderKey":"k","templateCode":"FOLLOWUP_REPLY","recipientList":[{"recipientNo":"01011112222",` + params + `,"resendParameter":{"isResend":false}}]}`, true},
+		"alimtalk with buttons": {"/alimtalk/v2.1/appkeys/app-1/messages",
+			`{"senderKey":"k","templateCode":"FOLLOWUP_REPLY","recipientList":[{"recipientNo":"01011112222",` + params +
+				`,"buttons":[{"ordering":1,"type":"WL","name":"열기","linkMo":"https://l"}]}]}`, false},
+		"alimtalk with content": {"/alimtalk/v2.1/appkeys/app-1/messages",
+			`{"senderKey":"k","templateCode":"FOLLOWUP_REPLY","recipientList":[{"recipientNo":"01011112222",` + params + `,"content":"text"}]}`, false},
+		"sms": {"/sms/v3.0/appKeys/app-1/sender/sms",
+			`{"body":"b","sendNo":"15881234","recipientList":[{"recipientNo":"01011112222"}]}`, true},
+		"sms with a key field": {"/sms/v3.0/appKeys/app-1/sender/sms",
+			`{"body":"b","sendNo":"15881234","idempotencyKey":"k","recipientList":[{"recipientNo":"01011112222"}]}`, false},
+	} {
+		x := post(tt.path, tt.body)
+		if ok := x.Status == http.StatusOK && x.Code == 0; ok != tt.ok {
+			t.Errorf("%s: HTTP %d, code %d (%s); want accepted %v", name, x.Status, x.Code, x.Note, tt.ok)
+		}
+	}
+}
+
+// engineFor returns an engine with the settings and options of the story
+// and the senders, and a conversation with a reply the customer has not
+// seen, due now.
+func engineFor(t *testing.T, senders notify.Senders, id, phone string) (*followup.Engine, followup.Conversation, followup.Plan) {
+	t.Helper()
+	s := followup.Settings{
+		AskPhone: true, Region: "KR", Locale: "ko",
+		Text: followup.TextOptions{SenderNumber: "1588-1234", AlimTalkTemplate: fakeTemplate},
+	}
+	a := followup.Account{HasPaymentMethod: true}
+	e, err := followup.NewEngine(s, a, senders, followup.Options{
+		Workspace: "예시상점",
+		Link:      func(c followup.Conversation) string { return "https://chat.example.com/c/" + c.ID },
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	c, err := awayCustomer(s, a, id, phone)
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := e.Plan(c.Unseen[0].At, c)
+	if p.Reason != followup.Due {
+		t.Fatalf("plan %v, want due", p.Reason)
+	}
+	return e, c, p
+}
+
+// What keeps a job run twice from texting twice is Engine.Deliver's check
+// of the stored records: with them, the second run sends nothing; without
+// them, the provider, which takes no SMS idempotency key, sends the LMS
+// again.
+func TestDeliverAgainSendsNothing(t *testing.T) {
+	p := newFakeProvider(testAppKey, testSecretKey)
+	p.withoutKakaoTalk(testNational)
+	cfg := serve(t, p)
+	e, c, plan := engineFor(t, notify.Senders{AlimTalk: newAlimTalk(t, cfg), SMS: newSMS(t, cfg)}, "chat-1", "010-1234-5678")
+	res, err := e.Deliver(context.Background(), plan.SendAt, plan, c)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n := len(p.Deliveries()); n != 1 {
+		t.Fatalf("%d messages after the first run, want 1", n)
+	}
+
+	stored := c
+	stored.FollowUps = append(stored.FollowUps, res.Records...)
+	again, err := e.Deliver(context.Background(), plan.SendAt.Add(time.Minute), plan, stored)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if again.Status != followup.Cancelled || again.Plan.Reason != followup.AlreadyFollowedUp {
+		t.Errorf("second run: %v (%v), want cancelled (alreadyFollowedUp)", again.Status, again.Plan.Reason)
+	}
+	if n := len(p.Deliveries()); n != 1 {
+		t.Errorf("%d messages after the second run with the records stored, want 1", n)
+	}
+
+	// A host that lost the records: the provider does not save it.
+	if _, err := e.Deliver(context.Background(), plan.SendAt.Add(time.Minute), plan, c); err != nil {
+		t.Fatal(err)
+	}
+	if ds := p.Deliveries(); len(ds) != 2 || ds[1].Kind != "lms" {
+		t.Errorf("messages %+v after a run without the records, want the LMS twice", ds)
+	}
+}
+
+// A customer without KakaoTalk gets the substitute exactly once, whether
+// the dispatcher sends it through the SMS sender (the provider's resend off)
+// or a host without an SMS sender has the provider send it
+// (Config.ProviderSubstitute).
+func TestSubstituteOnceInEachMode(t *testing.T) {
+	for _, mode := range []struct {
+		name     string
+		senders  func(cfg Config) notify.Senders
+		resend   bool   // the provider's resend on in the request
+		kind     string // of the message the customer gets
+		outcome  notify.Outcome
+		requests int
+	}{
+		{
+			name: "dispatcher's substitute",
+			senders: func(cfg Config) notify.Senders {
+				return notify.Senders{AlimTalk: newAlimTalk(t, cfg), SMS: newSMS(t, cfg)}
+			},
+			kind: "lms", outcome: notify.DeliveredBySubstitute, requests: 2,
+		},
+		{
+			name: "provider's substitute",
+			senders: func(cfg Config) notify.Senders {
+				cfg.ProviderSubstitute = true
+				return notify.Senders{AlimTalk: newAlimTalk(t, cfg)}
+			},
+			resend: true, kind: "resent lms", outcome: notify.Delivered, requests: 1,
+		},
+	} {
+		t.Run(mode.name, func(t *testing.T) {
+			p := newFakeProvider(testAppKey, testSecretKey)
+			p.withoutKakaoTalk(testNational)
+			e, c, plan := engineFor(t, mode.senders(serve(t, p)), "chat-1", "010-1234-5678")
+			res, err := e.Deliver(context.Background(), plan.SendAt, plan, c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			entry, _ := res.Report.Entry(notify.ChannelAlimTalk)
+			if entry.Outcome != mode.outcome {
+				t.Errorf("AlimTalk %v, err %v; want %v", entry.Outcome, entry.Err, mode.outcome)
+			}
+			xs := p.Exchanges()
+			if len(xs) != mode.requests {
+				t.Errorf("%d requests, want %d", len(xs), mode.requests)
+			}
+			rp := xs[0].AlimTalk.RecipientList[0].ResendParameter
+			if rp == nil || rp.IsResend != mode.resend {
+				t.Errorf("resendParameter %+v, want isResend %v", rp, mode.resend)
+			}
+			ds := p.Deliveries()
+			if len(ds) != 1 || ds[0].Kind != mode.kind || ds[0].To != testNational {
+				t.Fatalf("messages %+v, want one %s", ds, mode.kind)
+			}
+			if want := c.Unseen[0].Text; !strings.Contains(ds[0].Text, want) {
+				t.Errorf("the substitute lacks the reply")
+			}
+		})
+	}
+}
+
 func TestRun(t *testing.T) {
 	var out strings.Builder
 	if err := run(&out); err != nil {
@@ -679,24 +1016,32 @@ func TestRun(t *testing.T) {
 	got := out.String()
 	for _, want := range []string{
 		"POST /alimtalk/v2.1/appkeys/demo-app-key/messages",
-		"X-Idempotency-Key: chat-1042/1/alimtalk",
+		"X-NC-API-IDEMPOTENCY-KEY: fu-",
 		"templateCode FOLLOWUP_REPLY, recipientNo 010****5678",
+		"templateParameter: customer, link, reply, workspace",
+		"link https://chat.example.com/c/chat-1042",
 		"resendParameter.isResend: false",
 		"result code 3019: not a KakaoTalk user",
 		"permanent: true, recipient refused: true",
 		"POST /sms/v3.0/appKeys/demo-app-key/sender/mms",
-		`title "[예시상점] 문의 답변"`,
+		"no idempotency key",
+		`title "[예시상점] 문의 답변 안내"`,
 		"alimtalk: deliveredBySubstitute via sms, 2 attempt(s)",
 		"attempt 2 on sms: delivered",
 		"Report.Err(): <nil>",
-		"duplicate, dropped",
-		"still has one message",
+		"Engine.Deliver: cancelled (alreadyFollowedUp). Requests the provider received since: 0.",
+		"Messages that reached the customer: 1 (lms).",
+		"Options.RetryWindow off",
+		"recipientNo 010****5432",
+		"resendParameter.isResend: true, resendType LMS, resendSendNo 15881234",
+		"alimtalk: delivered via alimtalk, 1 attempt(s)",
+		"Messages that reached the customer: 1 (resent lms).",
 	} {
 		if !strings.Contains(got, want) {
 			t.Errorf("output lacks %q:\n%s", want, got)
 		}
 	}
-	for _, raw := range []string{"01012345678", "+821012345678", "1012345678"} {
+	for _, raw := range []string{"01012345678", "+821012345678", "1012345678", "01098765432", "1098765432"} {
 		if strings.Contains(got, raw) {
 			t.Errorf("output holds the raw number %q", raw)
 		}

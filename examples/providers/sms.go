@@ -25,8 +25,23 @@ func smsCode(code int) (verdict, string) {
 
 // An SMSSender sends SMS and LMS messages through an HTTP API in the shape of
 // NHN Cloud's SMS API v3.0: an SMS (up to [notify.SMSMaxBytes] EUC-KR bytes)
-// to /sender/sms, an LMS to /sender/mms with a title. It implements
-// [notify.SMSSender] and is safe for concurrent use.
+// to /sms/v3.0/appKeys/{appKey}/sender/sms, an LMS to .../sender/mms with a
+// title. It implements [notify.SMSSender] and is safe for concurrent use.
+//
+// NHN Cloud's SMS API takes no idempotency key (its only header is
+// X-Secret-Key): a request sent twice is two messages, and two charges. So
+// the sender sends a message's Key only under [Config.IdempotencyHeader],
+// for a vendor that documents one. With NHN Cloud, what keeps a job that
+// runs twice from texting the customer twice is the host's records:
+// Engine.Deliver sends no step already in Conversation.FollowUps, so the
+// host stores each Result's Records before the job can run again. And leave
+// followup.Options.RetryWindow off, which is only for providers that drop a
+// repeated key: with it, a text that failed transiently (and so may have
+// gone) is sent again. For the same reason the dispatcher's own retries of
+// a transient failure (notify.Options.MaxAttempts) can send an SMS twice
+// when the provider took the first try but its answer was lost, such as a
+// timeout after the request went; a host that would rather lose such a
+// text than send it twice sets followup.Options.Dispatch.MaxAttempts to 1.
 type SMSSender struct {
 	c      *client
 	sendNo string
@@ -35,7 +50,7 @@ type SMSSender struct {
 // NewSMSSender returns a sender for cfg. It refuses a Config without
 // BaseURL, AppKey or SecretKey.
 func NewSMSSender(cfg Config) (*SMSSender, error) {
-	c, err := newClient("sms", cfg, smsCode)
+	c, err := newClient("sms", cfg, "", smsCode)
 	if err != nil {
 		return nil, err
 	}
@@ -56,11 +71,11 @@ type smsRecipient struct {
 }
 
 // SendSMS sends m, and returns nil once the provider accepted it. It chooses
-// SMS or LMS by [notify.SMS.Kind], sends m.Key as the idempotency key, drops
-// m.Subject for an SMS, and for an LMS without a subject takes the text's
-// first line, cut to [notify.LMSSubjectMaxBytes], as the title. The sender
-// number is m.From, or Config.SendNo when m.From is empty. It does not
-// modify m.
+// SMS or LMS by [notify.SMS.Kind], drops m.Subject for an SMS, and for an
+// LMS without a subject takes the text's first line, cut to
+// [notify.LMSSubjectMaxBytes], as the title. The sender number is m.From,
+// or Config.SendNo when m.From is empty. It sends m.Key only when
+// Config.IdempotencyHeader names a header. It does not modify m.
 //
 // Errors: an invalid or non-Korean recipient, a text over
 // [notify.LMSMaxBytes], a missing sender number and HTTP 400, 401, 403,
