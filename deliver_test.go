@@ -473,11 +473,7 @@ func TestDeliverRedeliveryConcurrent(t *testing.T) {
 		SMS:      notify.SMSFunc(func(_ context.Context, m notify.SMS) error { return deliver(notify.ChannelSMS, m.Key) }),
 		Email:    notify.EmailFunc(func(_ context.Context, m notify.Email) error { return deliver(notify.ChannelEmail, m.Key) }),
 	}
-	e, err := followup.NewEngine(fullSettings, paying, senders, followup.Options{Workspace: "Acme",
-		Link: func(c followup.Conversation) string { return "https://chat.example/c/" + c.ID }})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := mustEngine(t, fullSettings, paying, senders)
 	var store sync.Mutex
 	c := baseConversation(t)
 	now := t0.Add(3 * time.Minute)
@@ -516,11 +512,7 @@ func TestDeliverPushFirst(t *testing.T) {
 	for _, confirmed := range []bool{false, true} {
 		t.Run(map[bool]string{false: "not confirmed", true: "confirmed"}[confirmed], func(t *testing.T) {
 			fakes, senders := notifytest.NewSenders()
-			e, err := followup.NewEngine(fullSettings, paying, senders, followup.Options{Workspace: "Acme",
-				Link: func(c followup.Conversation) string { return "https://chat.example/c/" + c.ID }})
-			if err != nil {
-				t.Fatal(err)
-			}
+			e := mustEngine(t, fullSettings, paying, senders)
 			c := baseConversation(t)
 			c.PushTarget = "device-1"
 			now := t0.Add(3 * time.Minute)
@@ -932,11 +924,7 @@ func TestDeliverSubstituteNotTriedWhenContextEnds(t *testing.T) {
 		cancel() // the host shuts down as the provider answers
 		return notify.ErrRecipientRefused
 	})
-	e, err := followup.NewEngine(fullSettings, paying, senders, followup.Options{Workspace: "Acme",
-		Link: func(c followup.Conversation) string { return "https://chat.example/c/" + c.ID }})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := mustEngine(t, fullSettings, paying, senders)
 	c := baseConversation(t)
 	now := t0.Add(3 * time.Minute)
 	res, err := e.Deliver(ctx, now, e.Plan(now, c), c)
@@ -1273,11 +1261,7 @@ func TestDeliverCutOffAlimTalkMarkedPermanentIsRecorded(t *testing.T) {
 		cancel() // the provider took the request as the host shut down
 		return notify.Permanent(ctx.Err())
 	})
-	e, err := followup.NewEngine(fullSettings, paying, senders, followup.Options{Workspace: "Acme",
-		Link: func(c followup.Conversation) string { return "https://chat.example/c/" + c.ID }})
-	if err != nil {
-		t.Fatal(err)
-	}
+	e := mustEngine(t, fullSettings, paying, senders)
 	c := baseConversation(t)
 	now := t0.Add(3 * time.Minute)
 	res, err := e.Deliver(ctx, now, e.Plan(now, c), c)
