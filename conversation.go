@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"log/slog"
+	"slices"
 	"time"
 
 	"github.com/followup-go/followup/internal/enumname"
@@ -228,15 +229,26 @@ var ErrNoID = errors.New("followup: conversation or reply without an ID")
 // without one would read as followed up long ago, and never go.
 var ErrNoTime = errors.New("followup: reply without a time")
 
+// ErrThroughBeforeReply is returned by [Conversation.Validate] and
+// [Engine.Deliver] when the newest follow-up record's Through is before the
+// time of the reply its Key names, the reply that opened that follow-up:
+// the host stored [Record.Through] at a coarser precision than [Reply.At]
+// (whole seconds, or microseconds, against nanoseconds). Read so, the reply
+// would count as not followed up, and its follow-up would go again at every
+// run.
+var ErrThroughBeforeReply = errors.New("followup: a follow-up record's Through is before the reply it followed up")
+
 // Validate reports whether the engine can key and batch the conversation's
 // follow-ups: it returns an error wrapping [ErrNoID] if the conversation,
-// or an unseen reply that is not marketing, has no ID, or [ErrNoTime] if
-// such a reply has no time; nil otherwise. The error names the first
-// problem, by the reply's index in Unseen, never by its content.
+// or an unseen reply that is not marketing, has no ID, [ErrNoTime] if such
+// a reply has no time, or [ErrThroughBeforeReply] if the newest record
+// (the greatest Through; of several, the last) is before the unseen reply
+// its Key names; nil otherwise. The error names the first problem, by the
+// reply's or record's index, never by its content.
 //
 // [Engine.Plan] makes the same checks and answers [Malformed];
 // [Engine.Deliver] returns Validate's error. Marketing messages are never
-// followed up, so they need neither.
+// followed up, so they need neither ID nor time.
 func (c Conversation) Validate() error {
 	if c.ID == "" {
 		return fmt.Errorf("%w: the conversation has none", ErrNoID)
@@ -248,6 +260,18 @@ func (c Conversation) Validate() error {
 			return fmt.Errorf("%w: unseen reply %d has none", ErrNoID, i)
 		case r.At.IsZero():
 			return fmt.Errorf("%w: unseen reply %d has none", ErrNoTime, i)
+		}
+	}
+	newest := -1
+	for i := range c.FollowUps {
+		if newest < 0 || !c.FollowUps[i].Through.Before(c.FollowUps[newest].Through) {
+			newest = i
+		}
+	}
+	if newest >= 0 {
+		f := &c.FollowUps[newest]
+		if i := slices.IndexFunc(c.Unseen, func(r Reply) bool { return r.ID == f.Key.Reply }); i >= 0 && c.Unseen[i].At.After(f.Through) {
+			return fmt.Errorf("%w: record %d, unseen reply %d: store Through to the precision of the replies' times", ErrThroughBeforeReply, newest, i)
 		}
 	}
 	return nil

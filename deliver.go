@@ -202,8 +202,9 @@ type Result struct {
 // the report. The error is non-nil only when Deliver could not do its job,
 // and then the Result is zero, nothing was sent and nothing is to be
 // recorded: a context already done, an engine built with no senders
-// ([NewEngine]), a conversation or reply without an ID or a time
-// ([Conversation.Validate]), or a template that failed to render. A failed
+// ([NewEngine]), a conversation or reply without an ID or a time, or a
+// record stored coarser than the replies ([Conversation.Validate]), or a
+// template that failed to render. A failed
 // send is a report entry, not an error. A message the dispatcher never tried,
 // because ctx ended first, is not recorded: Next says when to send it. A
 // message providers only rate-limited is recorded as RateLimited, within

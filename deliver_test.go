@@ -1810,6 +1810,13 @@ func TestMalformedConversation(t *testing.T) {
 				rec(k1, notify.ChannelEmail, t0.Add(time.Minute), t0, true)}
 			c.Unseen = append(c.Unseen, reply("r2", time.Time{}))
 		}, followup.ErrNoTime},
+		// The host stored Record.Through to whole seconds, and the reply's
+		// time to the nanosecond: the reply that opened the follow-up
+		// reads as after it, and would be followed up again and again.
+		{"record's Through coarser than the reply's time", func(c *followup.Conversation) {
+			c.Unseen[0].At = t0.Add(500 * time.Millisecond)
+			c.FollowUps = []followup.Record{rec(k1, notify.ChannelAlimTalk, t0.Add(3*time.Minute), t0, true)}
+		}, followup.ErrThroughBeforeReply},
 	} {
 		c := baseConversation(t)
 		tt.change(&c)

@@ -22,8 +22,10 @@ const (
 	NothingUnseen
 	// Malformed: the conversation has no ID, or an unseen reply that is
 	// not marketing has no ID or no time, so no follow-up can be keyed or
-	// batched. The host's data needs fixing: [Conversation.Validate] says
-	// what is missing, and [Engine.Deliver] returns that error.
+	// batched; or the newest record's Through is before the reply that
+	// opened its follow-up ([ErrThroughBeforeReply]). The host's data needs
+	// fixing: [Conversation.Validate] says what is wrong, and
+	// [Engine.Deliver] returns that error.
 	Malformed
 	// OnlyMarketing: the only replies not yet followed up are marketing
 	// messages, which are never followed up.
@@ -135,7 +137,11 @@ type Record struct {
 	// Store it to the precision of the replies' times ([Reply.At]): a
 	// reply counts as followed up when its time is not after a record's
 	// Through, so a Through cut to whole seconds leaves a reply sent at
-	// 14:00:00.5 not followed up, and its follow-up goes again.
+	// 14:00:00.5 not followed up. When that reply is the one that opened
+	// the newest follow-up, Plan answers [Malformed] and Deliver returns
+	// [ErrThroughBeforeReply]; a later reply of the batch that the cut
+	// leaves after Through goes again in a follow-up of its own, which the
+	// engine cannot tell from a new reply.
 	Through time.Time `json:"through"`
 	// Delivered reports whether the message reached the provider. A step
 	// that failed or was refused by a guard is recorded too, with false,
@@ -255,17 +261,27 @@ func (e *Engine) plan(now time.Time, c *Conversation, out *batch) Plan {
 	curOpen := false
 	var curAt time.Time
 	var curStep notify.ChannelSet
-	if !cur.key.IsZero() && availReason == 0 {
+	if !cur.key.IsZero() {
 		for i := range c.Unseen {
-			// A reply without a time opens nothing: it is Malformed, below.
-			// Nor does one the host has since marked as marketing, which
-			// is never followed up.
-			if r := &c.Unseen[i]; r.ID == cur.key.Reply && !r.At.After(done) && !r.At.IsZero() && !r.Marketing {
+			r := &c.Unseen[i]
+			if r.ID != cur.key.Reply {
+				continue
+			}
+			if r.At.After(done) {
+				// The reply that opened the follow-up is after its
+				// record's Through: the host stored Through coarser than
+				// the replies' times ([ErrThroughBeforeReply]).
+				return Plan{Reason: Malformed}
+			}
+			// A reply without a time opens nothing: it is Malformed,
+			// below. Nor does one the host has since marked as
+			// marketing, which is never followed up.
+			if availReason == 0 && !r.At.IsZero() && !r.Marketing {
 				cur.lo, cur.hi, cur.fromHistory = r.At, r.At.Add(e.timing.MaxWait), true
 				cur.freeze(c)
 				curAt, curStep, curOpen = e.nextStep(c, &cur, avail)
-				break
 			}
+			break
 		}
 	}
 
