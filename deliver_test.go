@@ -1071,6 +1071,7 @@ func TestNewEngineNeedsSenders(t *testing.T) {
 		{"SMS without a template, no SMS sender", smsOnly, paying, without(func(s *notify.Senders) { s.SMS = nil }), true},
 		{"text not payable: no text sender needed", fullSettings, lapsed, without(func(s *notify.Senders) { s.AlimTalk, s.SMS = nil, nil }), false},
 		{"a push sender alone is not plan-only", fullSettings, paying, notify.Senders{Push: pushSender}, true},
+		{"a nil func adapter is no sender", fullSettings, paying, without(func(s *notify.Senders) { s.Email = notify.EmailFunc(nil) }), true},
 	}
 	for _, tt := range tests {
 		_, err := followup.NewEngine(tt.s, tt.a, tt.senders, followup.Options{Workspace: "Acme",

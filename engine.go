@@ -208,6 +208,20 @@ func NewEngine(s Settings, a Account, senders notify.Senders, o Options) (*Engin
 			return nil, err
 		}
 	}
+	// A nil Func adapter is no sender, as the dispatcher has it.
+	avail := senders.Available()
+	if !avail.Has(notify.ChannelAlimTalk) {
+		senders.AlimTalk = nil
+	}
+	if !avail.Has(notify.ChannelSMS) {
+		senders.SMS = nil
+	}
+	if !avail.Has(notify.ChannelEmail) {
+		senders.Email = nil
+	}
+	if !avail.Has(notify.ChannelPush) {
+		senders.Push = nil
+	}
 	e := &Engine{settings: s.Clone(), account: a, senders: senders, opts: o, timing: s.Timing.withDefaults()}
 	e.enabled = s.Channels(a).Enabled
 	if !e.planOnly() {

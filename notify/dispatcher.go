@@ -220,6 +220,7 @@ type Dispatcher struct {
 func (d *Dispatcher) Dispatch(ctx context.Context, b Batch) Report {
 	st := dispatches.Get().(*dispatch)
 	st.d, st.ctx, st.b, st.pdl = d, ctx, b, math.MaxInt64
+	st.senders = d.Senders.usable()
 	st.refs.Store(1)
 	entries := st.alloc(b)
 	st.t0 = time.Now()
@@ -228,13 +229,13 @@ func (d *Dispatcher) Dispatch(ctx context.Context, b Batch) Report {
 		st.addAlimTalk(m)
 	}
 	if m := b.SMS; m != nil {
-		st.add(ChannelSMS, m.Key, m.Validate(), d.Senders.SMS != nil)
+		st.add(ChannelSMS, m.Key, m.Validate(), st.senders.SMS != nil)
 	}
 	if m := b.Email; m != nil {
-		st.add(ChannelEmail, m.Key, m.Validate(), d.Senders.Email != nil)
+		st.add(ChannelEmail, m.Key, m.Validate(), st.senders.Email != nil)
 	}
 	if m := b.Push; m != nil {
-		st.add(ChannelPush, m.Key, m.Validate(), d.Senders.Push != nil)
+		st.add(ChannelPush, m.Key, m.Validate(), st.senders.Push != nil)
 	}
 	if st.nq > 0 {
 		st.run()
@@ -256,6 +257,7 @@ func (d *Dispatcher) Dispatch(ctx context.Context, b Batch) Report {
 type dispatch struct {
 	refs    atomic.Int32 // goroutines that may still touch the dispatch
 	d       *Dispatcher
+	senders Senders // d.Senders, a nil Func adapter made nil ([Senders.usable])
 	ctx     context.Context
 	b       Batch
 	t0      time.Time     // every reading is an offset from it
@@ -399,7 +401,7 @@ func (st *dispatch) addAlimTalk(m *AlimTalk) {
 		if own != nil {
 			e.Err = errors.Join(own, subErr)
 		}
-	case own == nil && st.d.Senders.AlimTalk != nil:
+	case own == nil && st.senders.AlimTalk != nil:
 		st.enqueue(i)
 	default:
 		// The AlimTalk itself cannot go.
@@ -409,7 +411,7 @@ func (st *dispatch) addAlimTalk(m *AlimTalk) {
 		}
 		switch {
 		case m.Substitute == nil:
-		case st.d.Senders.SMS == nil:
+		case st.senders.SMS == nil:
 			e.Err = errors.Join(e.Err, fmt.Errorf("notify: substitute: %w", noSender(ChannelSMS)))
 		default:
 			st.jobs[i].subOnly, st.jobs[i].prior = true, e.Err

@@ -119,6 +119,9 @@ type RateLimitError struct {
 
 // Error describes the rate limit.
 func (e *RateLimitError) Error() string {
+	if e == nil {
+		return "notify: nil *RateLimitError"
+	}
 	msg := "notify: rate limited"
 	if e.RetryAfter > 0 {
 		msg += fmt.Sprintf(", retry after %v", e.RetryAfter)
@@ -130,7 +133,12 @@ func (e *RateLimitError) Error() string {
 }
 
 // Unwrap returns the provider's error.
-func (e *RateLimitError) Unwrap() error { return e.Err }
+func (e *RateLimitError) Unwrap() error {
+	if e == nil {
+		return nil
+	}
+	return e.Err
+}
 
 // RateLimited returns a [*RateLimitError] for err with the provider's
 // retry-after, zero if it gave none.
@@ -146,10 +154,10 @@ func IsRateLimited(err error) bool {
 }
 
 // RetryAfter reports whether err is a rate limit, and how long it asked to
-// wait.
+// wait. A nil *RateLimitError is none: it carries nothing.
 func RetryAfter(err error) (time.Duration, bool) {
 	var rl *RateLimitError
-	if errors.As(err, &rl) {
+	if errors.As(err, &rl) && rl != nil {
 		return rl.RetryAfter, true
 	}
 	return 0, false

@@ -72,7 +72,9 @@ func (f PushFunc) SendPush(ctx context.Context, m Push) error { return f(ctx, m)
 
 // Senders are the host's senders, one per channel. A nil sender means the
 // channel is not available: a message for it is skipped, and an AlimTalk
-// goes out as its substitute SMS.
+// goes out as its substitute SMS. So does a nil Func adapter
+// (AlimTalkFunc(nil), the zero value of a variable of that type), which has
+// no function to call.
 //
 // A dispatch calls the senders of different channels at the same time, so
 // senders that share anything (a writer, a buffer, a counter, a client that
@@ -87,6 +89,7 @@ type Senders struct {
 
 // Available returns the channels that have a sender.
 func (s Senders) Available() ChannelSet {
+	s = s.usable()
 	var set ChannelSet
 	if s.AlimTalk != nil {
 		set = set.Add(ChannelAlimTalk)
@@ -101,4 +104,21 @@ func (s Senders) Available() ChannelSet {
 		set = set.Add(ChannelPush)
 	}
 	return set
+}
+
+// usable returns s with each nil Func adapter made a nil sender.
+func (s Senders) usable() Senders {
+	if f, ok := s.AlimTalk.(AlimTalkFunc); ok && f == nil {
+		s.AlimTalk = nil
+	}
+	if f, ok := s.SMS.(SMSFunc); ok && f == nil {
+		s.SMS = nil
+	}
+	if f, ok := s.Email.(EmailFunc); ok && f == nil {
+		s.Email = nil
+	}
+	if f, ok := s.Push.(PushFunc); ok && f == nil {
+		s.Push = nil
+	}
+	return s
 }

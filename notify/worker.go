@@ -160,7 +160,7 @@ func (st *dispatch) fallback(w *worker, i int, err error) bool {
 		switch {
 		case !undelivered(st.entries[i].Attempts):
 			err = errors.Join(err, errMayHaveDelivered)
-		case st.d.Senders.SMS == nil:
+		case st.senders.SMS == nil:
 			err = errors.Join(err, fmt.Errorf("notify: substitute: %w", noSender(ChannelSMS)))
 		default:
 			st.jobs[i].prior = err
@@ -360,7 +360,12 @@ func (st *dispatch) retry(w *worker, i int, sub bool, n int, err error) (error, 
 // panic.
 func (st *dispatch) call(i int, sub bool, ctx context.Context) (err error) {
 	defer recoverPanic(&err)
-	s := &st.d.Senders
+	return usableError(st.send(i, sub, ctx))
+}
+
+// send calls the sender of entry i, or of its substitute.
+func (st *dispatch) send(i int, sub bool, ctx context.Context) error {
+	s := &st.senders
 	switch st.entries[i].Channel {
 	case ChannelAlimTalk:
 		if sub {
@@ -375,6 +380,29 @@ func (st *dispatch) call(i int, sub bool, ctx context.Context) (err error) {
 		return s.Push.SendPush(ctx, *st.b.Push)
 	}
 }
+
+// usableError returns err, a sender's, or, if reading it panics (its Error
+// or Unwrap method dereferences a nil pointer: a sender that returned a nil
+// *T as its error, the classic typed nil), an error that says so. The
+// dispatcher reads every error to classify and log it; read so, such an
+// error would crash the process. It may hide a message that went, so it is
+// transient.
+func usableError(err error) (out error) {
+	if err == nil {
+		return nil
+	}
+	defer func() {
+		if recover() != nil {
+			out = fmt.Errorf("notify: the sender returned a %T whose methods panic (a nil pointer as a non-nil error?)", err)
+		}
+	}()
+	_ = err.Error()
+	_ = errors.Is(err, errNever) // walks the chain, calling every Unwrap
+	return err
+}
+
+// errNever is an error no sender returns.
+var errNever = errors.New("notify: never")
 
 // recoverPanic turns a sender's panic into a [*PanicError] that records the
 // panic value's type only: the value may hold the message.

@@ -150,7 +150,7 @@ func check[M any](send func(context.Context, M) error, clone func(M) M, personal
 					done <- fmt.Errorf("panicked with a %T", v)
 				}
 			}()
-			done <- send(ctx, m)
+			done <- readable(send(ctx, m))
 		}()
 		t := time.NewTimer(limit)
 		defer t.Stop()
@@ -443,4 +443,21 @@ func holdsAnyText(err error, texts []string) bool {
 		}
 	}
 	return false
+}
+
+// readable returns err, or, if reading it panics (a nil *T returned as an
+// error, whose Error method dereferences it), an error that says so: the
+// suite reads every error, and so does the dispatcher.
+func readable(err error) (out error) {
+	if err == nil {
+		return nil
+	}
+	defer func() {
+		if recover() != nil {
+			out = fmt.Errorf("returned a %T whose methods panic (a nil pointer as a non-nil error?)", err)
+		}
+	}()
+	_ = err.Error()
+	_ = errors.Is(err, context.Canceled) // walks the chain, calling every Unwrap
+	return err
 }

@@ -424,6 +424,13 @@ func TestConformanceCatchesBadSenders(t *testing.T) {
 			}
 			return nil
 		}, "a cancelled context: got a permanent failure or a rate limit"},
+		{"returns a nil pointer as its error", func(ctx context.Context, m notify.Email) error {
+			var perr *nilError // set on failure, and returned either way
+			if err := ctx.Err(); err != nil {
+				return err
+			}
+			return perr
+		}, "a nil pointer as a non-nil error"},
 		{"hangs past its deadline", func(ctx context.Context, m notify.Email) error {
 			time.Sleep(200 * time.Millisecond)
 			return ctx.Err()
@@ -730,3 +737,8 @@ func ExampleConformance_blocking() {
 	// Output:
 	// violations: <nil>
 }
+
+// nilError is a host's error type whose Error method reads its receiver.
+type nilError struct{ code int }
+
+func (e *nilError) Error() string { return fmt.Sprint("provider code ", e.code) }
