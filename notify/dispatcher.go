@@ -36,7 +36,8 @@ type Options struct {
 	// MinBackoff and MaxBackoff bound the wait between attempts: it starts
 	// at MinBackoff, doubles after every attempt, never exceeds
 	// MaxBackoff, and is jittered. Zero or negative means 200 milliseconds
-	// and 5 seconds. A rate limit waits at least its retry-after, even past
+	// and 5 seconds; a MinBackoff over MaxBackoff, its default included, is
+	// MaxBackoff. A rate limit waits at least its retry-after, even past
 	// MaxBackoff, up to MaxRetryAfter.
 	MinBackoff, MaxBackoff time.Duration
 	// MaxRetryAfter is the longest retry-after of a rate limit that the
@@ -69,7 +70,9 @@ type Options struct {
 	// Wait waits d between attempts, or returns ctx's error as soon as ctx
 	// is done. Nil means a timer. Tests set it so they never sleep. It is
 	// called from the goroutines that send the messages, several at a time,
-	// so it must be safe for concurrent use, as Jitter must.
+	// so it must be safe for concurrent use, as Jitter must. Unlike a
+	// sender's call, a Wait that ignores ctx is not abandoned: Dispatch
+	// returns only once it does.
 	Wait func(ctx context.Context, d time.Duration) error
 	// Jitter returns the wait for a nominal backoff d. Nil means "equal
 	// jitter": a uniform random duration in [d/2, d], from math/rand/v2.

@@ -87,8 +87,11 @@ type Entry struct {
 	// turns every AlimTalk into a paid SMS), or there was no AlimTalk
 	// sender. Nil for every other outcome.
 	SubstitutedFor error
-	// Started is when the dispatcher began the message: its first attempt,
-	// or the start of the dispatch for a message it did not send.
+	// Started is when the dispatcher took the message up: its first
+	// attempt, or, for a message it did not send, the start of the
+	// dispatch (one refused before any sending) or when its turn came (one
+	// queued behind others, under MaxConcurrency, whose context ended
+	// first).
 	Started time.Time
 	// Duration is how long the message took, from Started to its outcome,
 	// backoff included.

@@ -1,6 +1,7 @@
 package notify
 
 import (
+	"slices"
 	"sync"
 	"unicode/utf8"
 
@@ -129,6 +130,7 @@ func (e *encoder) len(char string) int {
 // SMS and LMS. Invalid UTF-8 is reported as [utf8.RuneError].
 func Unencodable(s string) []rune {
 	var out []rune
+	var seen map[rune]struct{} // out's characters, once it holds many
 	var enc *encoder
 	for i := 0; i < len(s); {
 		r, size := utf8.DecodeRuneInString(s[i:])
@@ -143,16 +145,25 @@ func Unencodable(s string) []rune {
 		if enc.len(char) > 0 {
 			continue
 		}
-		seen := false
-		for _, o := range out {
-			if o == r {
-				seen = true
-				break
+		// A few distinct characters are found by a scan of out; past
+		// that, a set keeps text full of them (an agent pasting a page of
+		// rare Hanja) linear.
+		switch {
+		case seen != nil:
+			if _, dup := seen[r]; dup {
+				continue
 			}
+			seen[r] = struct{}{}
+		case slices.Contains(out, r):
+			continue
+		case len(out) == 16:
+			seen = make(map[rune]struct{}, 64)
+			for _, o := range out {
+				seen[o] = struct{}{}
+			}
+			seen[r] = struct{}{}
 		}
-		if !seen {
-			out = append(out, r)
-		}
+		out = append(out, r)
 	}
 	if enc != nil {
 		encoders.Put(enc)

@@ -2,6 +2,8 @@ package notify_test
 
 import (
 	"errors"
+	"slices"
+	"strconv"
 	"strings"
 	"testing"
 	"unicode/utf8"
@@ -166,5 +168,40 @@ func TestUnencodableBounds(t *testing.T) {
 		if diff := cmp.Diff(tt.want, notify.Unencodable(tt.text)); diff != "" {
 			t.Errorf("Unencodable(%q) (-want +got):\n%s", tt.text, diff)
 		}
+	}
+}
+
+// Unencodable stays linear in text full of distinct characters EUC-KR
+// cannot encode: each is reported once, in order, past the few a scan
+// handles.
+func TestUnencodableManyDistinct(t *testing.T) {
+	var b strings.Builder
+	var want []rune
+	for r := rune(0x20000); r < 0x20000+5000; r++ { // CJK Extension B
+		b.WriteRune(r)
+		want = append(want, r)
+	}
+	b.WriteString(b.String()) // every one again
+	got := notify.Unencodable(b.String())
+	if !slices.Equal(got, want) {
+		t.Fatalf("%d characters reported, want %d in order of first appearance", len(got), len(want))
+	}
+}
+
+// BenchmarkUnencodable grows the number of distinct characters EUC-KR
+// cannot encode: time per character stays flat (linear), where a scan of
+// those found was quadratic.
+func BenchmarkUnencodable(b *testing.B) {
+	for _, n := range []int{1000, 10000} {
+		var sb strings.Builder
+		for r := rune(0x20000); r < 0x20000+rune(n); r++ {
+			sb.WriteRune(r)
+		}
+		s := sb.String()
+		b.Run(strconv.Itoa(n), func(b *testing.B) {
+			for b.Loop() {
+				notify.Unencodable(s)
+			}
+		})
 	}
 }
