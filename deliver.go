@@ -204,10 +204,10 @@ type Result struct {
 // recorded: a context already done, an engine built with no senders
 // ([NewEngine]), a conversation or reply without an ID or a time, or a
 // record stored coarser than the replies ([Conversation.Validate]), or a
-// template that failed to render. A failed
-// send is a report entry, not an error. A message the dispatcher never tried,
-// because ctx ended first, is not recorded: Next says when to send it. A
-// message providers only rate-limited is recorded as RateLimited, within
+// template that failed to render. A failed send is a report entry, not an
+// error. A message the dispatcher never tried, because ctx ended first, is
+// not recorded: Next says when to send it. A message providers only
+// rate-limited is recorded as RateLimited, within
 // [Options.RateLimitWindow] of its first rate limit: it is sent again, and
 // Next and its RetryAt are after its retry-after (an AlimTalk past the window
 // goes as its substitute SMS, given an SMS sender). With
@@ -729,7 +729,7 @@ func (e *Engine) emailPending(now time.Time, c *Conversation, k Key) (bool, time
 // AlimTalk: the customer did not opt out of SMS, and the host has an SMS
 // sender (without one, an AlimTalk's substitute is left to its provider).
 func (e *Engine) smsAlone(c *Conversation) bool {
-	return e.senders.SMS != nil && !optedOut(c, notify.ChannelSMS)
+	return e.has.Has(notify.ChannelSMS) && !optedOut(c, notify.ChannelSMS)
 }
 
 // optedOut reports whether the customer opted out of ch.
@@ -901,7 +901,7 @@ func (e *Engine) messages(c *Conversation, b *batch, step notify.ChannelSet, asS
 		for _, ch := range text.Channels() {
 			refused = append(refused, Refusal{Channel: ch, Err: ErrOptedOut})
 		}
-	case step.Has(notify.ChannelAlimTalk) && e.senders.SMS == nil:
+	case step.Has(notify.ChannelAlimTalk) && !e.has.Has(notify.ChannelSMS):
 		// The AlimTalk cannot be built, and there is no SMS sender for
 		// its text to go as an SMS instead: say why.
 		why := long.alimTalk

@@ -23,6 +23,7 @@ type Engine struct {
 	settings Settings
 	account  Account
 	senders  notify.Senders
+	has      notify.ChannelSet // the channels senders can send ([notify.Senders.Available])
 	opts     Options
 	timing   Timing
 	enabled  notify.ChannelSet // enabled by the settings and payable
@@ -63,16 +64,15 @@ type Options struct {
 	// attempt failed with a [notify.RateLimitError], so it certainly did not
 	// go): it is recorded with [Record.RateLimited], which planning does not
 	// count as sent, and Result.Next and [Record.RetryAt] are after its
-	// retry-after, when Deliver tries it again; without one, after a backoff of
-	// a minute, doubling with each rate limit up to 16 minutes, plus up to
+	// retry-after, when Deliver tries it again; without one, after a backoff
+	// of a minute, doubling with each rate limit up to 16 minutes, plus up to
 	// half as much again drawn from the follow-up's key (as RetryWindow's
-	// backoff). Once the window
-	// has passed it is recorded as not delivered, except an AlimTalk: the text
-	// then goes as its substitute SMS (unless the customer opted out of SMS, or
-	// the host has no SMS sender), and a retry-after past the window's end is
-	// cut to the end. A push is never sent again: text and email follow it at
-	// once. Zero means one hour; a negative value never sends a rate-limited
-	// message again.
+	// backoff). Once the window has passed it is recorded as not delivered,
+	// except an AlimTalk: the text then goes as its substitute SMS (unless
+	// the customer opted out of SMS, or the host has no SMS sender), and a
+	// retry-after past the window's end is cut to the end. A push is never
+	// sent again: text and email follow it at once. Zero means one hour; a
+	// negative value never sends a rate-limited message again.
 	RateLimitWindow time.Duration
 	// RetryWindow is how long after its first transient failure
 	// [Engine.Deliver] keeps sending again a message whose attempts failed
@@ -208,24 +208,12 @@ func NewEngine(s Settings, a Account, senders notify.Senders, o Options) (*Engin
 			return nil, err
 		}
 	}
-	// A nil Func adapter is no sender, as the dispatcher has it.
-	avail := senders.Available()
-	if !avail.Has(notify.ChannelAlimTalk) {
-		senders.AlimTalk = nil
-	}
-	if !avail.Has(notify.ChannelSMS) {
-		senders.SMS = nil
-	}
-	if !avail.Has(notify.ChannelEmail) {
-		senders.Email = nil
-	}
-	if !avail.Has(notify.ChannelPush) {
-		senders.Push = nil
-	}
 	e := &Engine{settings: s.Clone(), account: a, senders: senders, opts: o, timing: s.Timing.withDefaults()}
+	// As the dispatcher has it: a nil Func adapter is no sender.
+	e.has = senders.Available()
 	e.enabled = s.Channels(a).Enabled
 	if !e.planOnly() {
-		if ch, missing := missingSender(e.enabled, senders); missing {
+		if ch, missing := missingSender(e.enabled, e.has); missing {
 			return nil, fmt.Errorf("followup: the settings turn on %v and Senders has no %v sender: %w", ch, ch, notify.ErrNoSender)
 		}
 	}
@@ -233,22 +221,19 @@ func NewEngine(s Settings, a Account, senders notify.Senders, o Options) (*Engin
 }
 
 // planOnly reports whether the engine was built with no senders at all.
-func (e *Engine) planOnly() bool {
-	s := &e.senders
-	return s.AlimTalk == nil && s.SMS == nil && s.Email == nil && s.Push == nil
-}
+func (e *Engine) planOnly() bool { return e.has.Empty() }
 
-// missingSender returns a channel of enabled whose sender senders lacks.
+// missingSender returns a channel of enabled that has lacks a sender for.
 // An AlimTalk needs its own: without it every text would go as its
 // substitute, a paid SMS. The substitute itself may be left to the
 // AlimTalk provider.
-func missingSender(enabled notify.ChannelSet, senders notify.Senders) (notify.Channel, bool) {
+func missingSender(enabled, has notify.ChannelSet) (notify.Channel, bool) {
 	switch {
-	case enabled.Has(notify.ChannelAlimTalk) && senders.AlimTalk == nil:
+	case enabled.Has(notify.ChannelAlimTalk) && !has.Has(notify.ChannelAlimTalk):
 		return notify.ChannelAlimTalk, true
-	case enabled.Has(notify.ChannelSMS) && !enabled.Has(notify.ChannelAlimTalk) && senders.SMS == nil:
+	case enabled.Has(notify.ChannelSMS) && !enabled.Has(notify.ChannelAlimTalk) && !has.Has(notify.ChannelSMS):
 		return notify.ChannelSMS, true
-	case enabled.Has(notify.ChannelEmail) && senders.Email == nil:
+	case enabled.Has(notify.ChannelEmail) && !has.Has(notify.ChannelEmail):
 		return notify.ChannelEmail, true
 	}
 	return 0, false

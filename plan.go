@@ -386,7 +386,7 @@ func (e *Engine) available(c *Conversation) (notify.ChannelSet, Reason) {
 	if c.Contact.Email != "" {
 		reach = reach.Add(notify.ChannelEmail)
 	}
-	if c.PushTarget != "" && (e.senders.Push != nil || e.planOnly()) {
+	if c.PushTarget != "" && (e.has.Has(notify.ChannelPush) || e.planOnly()) {
 		reach = reach.Add(notify.ChannelPush)
 	}
 	if reach.Empty() {
