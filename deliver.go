@@ -207,15 +207,14 @@ type Result struct {
 // template that failed to render. A failed send is a report entry, not an
 // error. A message the dispatcher never tried, because ctx ended first, is
 // not recorded: Next says when to send it. A message providers only
-// rate-limited is recorded as RateLimited, within
-// [Options.RateLimitWindow] of its first rate limit: it is sent again, and
-// Next and its RetryAt are after its retry-after (an AlimTalk past the window
-// goes as its substitute SMS, given an SMS sender). With
-// [Options.RetryWindow] set, a message that failed transiently is recorded as
-// Transient, and sent again within the window at Next, with the same
-// idempotency key; past the window it is refused with [ErrMayHaveGone]. Every
-// other failure, and a push that failed in any way, is recorded with
-// Delivered false and not sent again.
+// rate-limited is recorded as RateLimited, within [Options.RateLimitWindow]
+// of its first rate limit: it is sent again, and Next and its RetryAt are
+// after its retry-after (an AlimTalk past the window goes as its substitute
+// SMS, given an SMS sender). With [Options.RetryWindow] set, a message that
+// failed transiently is recorded as Transient, and sent again within the
+// window at Next, with the same idempotency key; past the window it is
+// refused with [ErrMayHaveGone]. Every other failure, and a push that
+// failed in any way, is recorded with Delivered false and not sent again.
 func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversation) (Result, error) {
 	if err := ctx.Err(); err != nil {
 		// Nothing can be sent: the queue runs the job again.

@@ -110,13 +110,7 @@ func (g Gate) Validate() error {
 	if g.Mode == GateOutsideOfficeHours && len(g.OfficeHours.Hours) == 0 {
 		errs = append(errs, ErrNoOfficeHours)
 	}
-	err := g.OfficeHours.Validate()
-	if j, ok := err.(interface{ Unwrap() []error }); ok {
-		errs = append(errs, j.Unwrap()...) // one list, not a list in a list
-	} else if err != nil {
-		errs = append(errs, err)
-	}
-	return errors.Join(errs...)
+	return errors.Join(append(errs, g.OfficeHours.problems()...)...)
 }
 
 // Required reports whether the gate demands contact information for a chat

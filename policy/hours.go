@@ -367,14 +367,17 @@ type Schedule struct {
 // without a zone, and an error wrapping [ErrBadZone] for a zone that
 // [Zone.Validate] refuses: every problem, joined with errors.Join. A
 // schedule without hours needs no zone.
-func (s Schedule) Validate() error {
+func (s Schedule) Validate() error { return errors.Join(s.problems()...) }
+
+// problems returns every problem Validate reports, as a list.
+func (s Schedule) problems() []error {
 	errs := checkHours(s.Hours)
 	if err := s.Zone.Validate(); err != nil {
 		errs = append(errs, err)
 	} else if len(s.Hours) > 0 && s.Zone.IsZero() {
 		errs = append(errs, ErrNoZone)
 	}
-	return errors.Join(errs...)
+	return errs
 }
 
 // checkHours returns the problems of a list of ranges: too many of them, or
