@@ -45,18 +45,19 @@ type Options struct {
 	// the message fails at once with the rate limit ([IsRateLimited] and
 	// [RetryAfter] see it in the entry's error), its attempts recorded, so
 	// that the host can send it again once the provider allows. Zero or
-	// negative means one minute: Dispatch holds its caller while it waits, a follow-up is
-	// about a conversation going on now, and a provider that asks for
-	// minutes or hours has usually run out of a quota rather than smoothing
-	// a burst, which the host's own scheduling handles better than a
-	// goroutine asleep.
+	// negative means one minute: Dispatch holds its caller while it waits,
+	// a follow-up is about a conversation going on now, and a provider that
+	// asks for minutes or hours has usually run out of a quota rather than
+	// smoothing a burst, which the host's own scheduling handles better
+	// than a goroutine asleep.
 	MaxRetryAfter time.Duration
 	// MaxConcurrency is how many messages of one dispatch are sent at the
-	// same time. Zero or negative means all of them. A call the dispatcher abandoned
-	// ([ErrAbandoned]) no longer counts: the dispatcher has given up on it
-	// and sends the next message in its place, so while a sender that
-	// ignores its context runs on, the host's senders may have up to one
-	// call more than MaxConcurrency running per call abandoned.
+	// same time. Zero or negative means all of them. A call the
+	// dispatcher abandoned ([ErrAbandoned]) no longer counts: the
+	// dispatcher has given up on it and sends the next message in its
+	// place, so while a sender that ignores its context runs on, the host's
+	// senders may have up to one call more than MaxConcurrency running per
+	// call abandoned.
 	MaxConcurrency int
 	// Logger receives an event per attempt: the channel, the idempotency
 	// key, the masked recipient, the attempt number, its duration and
@@ -200,9 +201,9 @@ type Dispatcher struct {
 // the provider took the request, and a sender that panicked or was
 // abandoned may have sent it. So may a call whose error wraps the context's
 // error, even marked permanent (a sender that marks every error so). Once
-// one attempt ended so, there is no
-// substitute, even if a later attempt fails permanently, as when the
-// provider refuses a retry as a duplicate of the request it delivered. An
+// one attempt ended so, there is no substitute, even if a later attempt
+// fails permanently, as when the provider refuses a retry as a duplicate of
+// the request it delivered. An
 // AlimTalk still rate-limited at its last attempt gets no substitute
 // either: it fails as a rate limit, and the host may send it later.
 //

@@ -3,9 +3,9 @@
 // channel that the host implements with its own provider, and a dispatcher
 // that sends a follow-up's messages and reports what happened to every one.
 //
-// notify imports nothing else of this module but an internal helper, so a
-// host can implement and test its senders against it alone. Package notifytest has recording fakes
-// and a conformance suite for senders.
+// notify imports nothing else of this module but internal helpers, so a
+// host can implement and test its senders against it alone. Package
+// notifytest has recording fakes and a conformance suite for senders.
 //
 // # Messages
 //

@@ -397,12 +397,9 @@ func usableError(err error) (out error) {
 		}
 	}()
 	_ = err.Error()
-	_ = errors.Is(err, errNever) // walks the chain, calling every Unwrap
+	_ = errors.Is(err, context.Canceled) // walks the chain, calling every Unwrap
 	return err
 }
-
-// errNever is an error no sender returns.
-var errNever = errors.New("notify: never")
 
 // recoverPanic turns a sender's panic into a [*PanicError] that records the
 // panic value's type only: the value may hold the message.

@@ -138,8 +138,9 @@ func (z Zone) IsZero() bool { return z.loc == nil }
 
 // Validate reports an error wrapping [ErrBadZone] for a zone of time.Local
 // (any location named "Local"), or one named as [LoadZone] refuses, which
-// means different hours on different servers. The zero Zone is valid on its own; whether a zone must be set is
-// for the value that holds it to say (see [Schedule.Validate]).
+// means different hours on different servers. The zero Zone is valid on its
+// own; whether a zone must be set is for the value that holds it to say (see
+// [Schedule.Validate]).
 func (z Zone) Validate() error {
 	if z.loc != nil && serverZone(z.loc.String()) {
 		return errLocalZone()
