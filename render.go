@@ -5,6 +5,7 @@ import (
 	"fmt"
 	htmltemplate "html/template"
 	"maps"
+	"slices"
 	"strings"
 	"sync"
 	texttemplate "text/template"
@@ -78,7 +79,8 @@ type Content struct {
 	SubstituteSubject string
 
 	// EmailSubject, EmailText and EmailHTML are the email's subject, its
-	// plain-text body and its HTML body.
+	// plain-text body and its HTML body. Each body is at most 90,000 bytes
+	// unless its template alone is longer ([Renderer.Render] says how).
 	EmailSubject, EmailText, EmailHTML string
 
 	// PushTitle and PushBody are the mobile push notification's title and
@@ -178,6 +180,16 @@ const (
 	emailEarlier = 5
 	// smsEarlier is the most earlier messages a text message shows.
 	smsEarlier = 2
+
+	// emailMaxBytes bounds each body of an email, plain text and HTML, in
+	// bytes of UTF-8. Gmail clips an email whose HTML passes about 102 KB:
+	// the customer sees "[Message clipped]" and, below it, neither the end
+	// of the answer nor the link back to the chat. The margin leaves room
+	// for what a host's mail provider adds, such as tracking.
+	emailMaxBytes = 90_000
+	// pushMaxBytes is the largest payload APNs and FCM accept. Push
+	// templates see no more text than could fit in it.
+	pushMaxBytes = 4096
 )
 
 // ellipsis marks text that was cut. It is in EUC-KR (KS X 1001), so it
@@ -269,9 +281,12 @@ func TemplateFuncs() texttemplate.FuncMap {
 //
 // # Context and limits
 //
-// Email and push templates see the 5 newest earlier messages at most, and no
-// limit applies to them. The built-in push body is the replies on one line,
-// cut at 100 characters.
+// Email and push templates see the 5 newest earlier messages at most. Each
+// email body, plain text and HTML, is kept within 90,000 bytes, below the
+// about 102 KB past which Gmail clips an email and hides its end, the link
+// with it. Push templates see the replies cut to 4,096 bytes, more than a
+// push payload holds; the built-in push body is the replies on one
+// line, cut at 100 characters.
 //
 // The text message (SMSText) shows the 2 newest earlier messages at most and
 // must fit an LMS: 2,000 EUC-KR bytes, with a subject of 40 bytes. The
@@ -285,8 +300,11 @@ func TemplateFuncs() texttemplate.FuncMap {
 //     "…", so the customer reads the beginning of the answer and follows the
 //     link for the rest.
 //
-// The link is never cut. A message that does not fit even with the replies
-// cut to nothing is an error ([ErrTooLong]). An LMS subject that is too long
+// The link is never cut. A text message or AlimTalk that does not fit even
+// with the replies cut to nothing is an error ([ErrTooLong]); an email body
+// that does not, because its template alone is that long, goes with the
+// earlier messages left out and the replies cut only at 90,000 bytes,
+// clipped by Gmail but still readable. An LMS subject that is too long
 // has the workspace name cut short ("[Very Long Comp…] …"), then its end.
 //
 // A character that EUC-KR cannot encode, such as an emoji, is left in
@@ -332,23 +350,35 @@ func (r *Renderer) render(customerLocale, workspaceLocale string, d RenderData, 
 		return fmt.Errorf("followup: render %s %s: %w", locale, part, err)
 	}
 
-	// Email and push: the newest few earlier messages, no limit.
+	// Email and push: the newest few earlier messages. Each email body is
+	// fitted to emailMaxBytes; push templates see no more text than a push
+	// payload holds.
 	ed := d
 	ed.Earlier = newest(d.Earlier, emailEarlier)
 	if chs.Has(notify.ChannelEmail) {
+		ed := bounded(ed, emailMaxBytes, bytesOver)
 		if c.EmailSubject, err = execLine(t.EmailSubject, ed); err != nil {
 			return Content{}, unfit{}, fail(c.Locale, "email subject", err)
 		}
-		if c.EmailText, err = execText(t.EmailText, ed); err != nil {
+		c.EmailText, err = renderEmailBody(ed, func(d RenderData) (string, error) {
+			return execText(t.EmailText, d)
+		})
+		if err != nil {
 			return Content{}, unfit{}, fail(c.Locale, "email text", err)
 		}
-		var b strings.Builder
-		if err = t.EmailHTML.Execute(&b, ed); err != nil {
-			return Content{}, unfit{}, fail(c.Locale, "email html", withhold(err))
+		c.EmailHTML, err = renderEmailBody(ed, func(d RenderData) (string, error) {
+			var b strings.Builder
+			if err := t.EmailHTML.Execute(&b, d); err != nil {
+				return "", withhold(err)
+			}
+			return b.String(), nil
+		})
+		if err != nil {
+			return Content{}, unfit{}, fail(c.Locale, "email html", err)
 		}
-		c.EmailHTML = b.String()
 	}
 	if chs.Has(notify.ChannelPush) {
+		ed := bounded(ed, pushMaxBytes, bytesOver)
 		if c.PushTitle, err = execLine(t.PushTitle, ed); err != nil {
 			return Content{}, unfit{}, fail(c.Locale, "push title", err)
 		}
@@ -361,7 +391,7 @@ func (r *Renderer) render(customerLocale, workspaceLocale string, d RenderData, 
 	// goes when the AlimTalk cannot be built, and is its substitute's
 	// fallback.
 	if chs.Has(notify.ChannelSMS) || chs.Has(notify.ChannelAlimTalk) {
-		switch c.SMSText, err = renderSMS(t.SMS, d); {
+		switch c.SMSText, err = renderSMS(t.SMS, bounded(d, notify.LMSMaxBytes, runesOver)); {
 		case errors.Is(err, ErrTooLong):
 			long.sms = fail(c.Locale, "sms", err)
 		case err != nil:
@@ -380,7 +410,7 @@ func (r *Renderer) render(customerLocale, workspaceLocale string, d RenderData, 
 			ta = r.templates(la)
 		}
 		c.AlimTalkLocale = langNames[la]
-		switch c.AlimTalkText, c.AlimTalkVariables, err = renderAlimTalk(&ta, d); {
+		switch c.AlimTalkText, c.AlimTalkVariables, err = renderAlimTalk(&ta, bounded(d, notify.AlimTalkMaxRunes, runesOver)); {
 		case errors.Is(err, ErrTooLong):
 			long.alimTalk = fail(c.AlimTalkLocale, "alimtalk", err)
 		case err != nil:
@@ -554,12 +584,39 @@ func smsBytes(s string) int {
 // renderSMS renders the text message, fitted to an LMS.
 func renderSMS(t *texttemplate.Template, d RenderData) (string, error) {
 	d.Earlier = newest(d.Earlier, smsEarlier)
+	return fitted(d, notify.LMSMaxBytes, smsBytes, func(d RenderData) (string, error) {
+		return execText(t, d)
+	})
+}
+
+// renderEmailBody renders an email body with exec, fitted to
+// emailMaxBytes. A body whose template alone is longer than that, so that
+// it does not fit even with the replies cut to nothing, is rendered with
+// the earlier messages left out and the replies as d holds them: Gmail
+// clips it, but the customer can still read the answer.
+func renderEmailBody(d RenderData, exec func(RenderData) (string, error)) (string, error) {
+	s, err := fitted(d, emailMaxBytes, byteLen, exec)
+	if err == ErrTooLong { // fitted's own, not a template's that wraps it
+		d.Earlier = nil
+		return exec(d)
+	}
+	return s, err
+}
+
+// byteLen is the length of s in bytes, as mail clients count it.
+func byteLen(s string) int { return len(s) }
+
+// fitted renders d with exec, fitted to limit as measure counts it: the
+// earlier messages are left out, oldest first, then the replies are cut
+// (see [fitReplies]). It returns ErrTooLong itself, unwrapped, when even
+// the replies cut to nothing do not fit.
+func fitted(d RenderData, limit int, measure func(string) int, exec func(RenderData) (string, error)) (string, error) {
 	for {
-		s, err := execText(t, d)
+		s, err := exec(d)
 		if err != nil {
 			return "", err
 		}
-		if smsBytes(s) <= notify.LMSMaxBytes {
+		if measure(s) <= limit {
 			return s, nil
 		}
 		if len(d.Earlier) == 0 {
@@ -567,15 +624,15 @@ func renderSMS(t *texttemplate.Template, d RenderData) (string, error) {
 		}
 		d.Earlier = d.Earlier[1:]
 	}
-	rs, err := fitReplies(d.Replies, notify.LMSMaxBytes, smsBytes, func(rs []Reply) (string, error) {
+	rs, err := fitReplies(d.Replies, limit, measure, func(rs []Reply) (string, error) {
 		d.Replies = rs
-		return execText(t, d)
+		return exec(d)
 	})
 	if err != nil {
 		return "", err
 	}
 	d.Replies = rs
-	return execText(t, d)
+	return exec(d)
 }
 
 // renderSubject renders the LMS subject, fitted to its limit: the workspace
@@ -737,29 +794,52 @@ func alimTalkNames(body string) []string {
 
 // fitReplies returns the replies cut as little as needed for render's
 // result to fit limit, given that they do not fit whole. See cutReplies.
+//
+// It looks for the largest number k of the replies' characters to keep
+// whose rendering fits, as a bisection would, since the size grows with k.
+// But each step renders the whole message, so it guesses k from the sizes
+// of the two nearest renderings, the size growing about linearly with k:
+// that takes a few steps where bisection takes log₂ of the replies' length.
+// A guess that does not halve the range is followed by a bisection step, so
+// it never takes more than twice as many steps as bisection.
 func fitReplies(replies []Reply, limit int, measure func(string) int, render func([]Reply) (string, error)) ([]Reply, error) {
-	total := 0
+	total, texts := 0, 0
 	for _, r := range replies {
 		total += utf8.RuneCountInString(r.Text)
+		texts += measure(r.Text)
 	}
-	// The size grows with k for k < total: find the largest k that fits.
-	lo, hi := -1, total
-	var best []Reply
+	// k = 0 keeps a lone "…": if that does not fit, nothing does.
+	best := cutReplies(replies, 0)
+	s, err := render(best)
+	if err != nil {
+		return nil, err
+	}
+	lo, sLo := 0, measure(s)
+	if sLo > limit {
+		return nil, ErrTooLong
+	}
+	// The size at total is not known, only that it is over limit; the
+	// texts' own size is a first guess of what they add.
+	hi, sHi := total, max(sLo+texts, limit+1)
+	bisect := false
 	for hi-lo > 1 {
 		mid := lo + (hi-lo)/2
+		if !bisect {
+			mid = lo + int(int64(limit-sLo)*int64(hi-lo)/int64(sHi-sLo))
+			mid = min(max(mid, lo+1), hi-1)
+		}
 		rs := cutReplies(replies, mid)
 		s, err := render(rs)
 		if err != nil {
 			return nil, err
 		}
-		if measure(s) <= limit {
-			lo, best = mid, rs
+		width := hi - lo
+		if n := measure(s); n <= limit {
+			lo, sLo, best = mid, n, rs
 		} else {
-			hi = mid
+			hi, sHi = mid, n
 		}
-	}
-	if lo < 0 {
-		return nil, ErrTooLong
+		bisect = !bisect && hi-lo > width/2
 	}
 	return best, nil
 }
@@ -868,6 +948,69 @@ func cutToFit(s string, limit int, measure func(string) int) string {
 		}
 	}
 	return best
+}
+
+// bounded returns d with its texts cut to what could fit a message of at
+// most limit units, characters or bytes as over counts them (a character
+// is at least one unit, whatever the limit counts): the replies to their
+// first limit units in all, and each earlier message to limit units. No
+// text it cuts could have fit whole, so fitting bounded(d) gives the
+// message fitting d gives (TestBoundedKeepsFit checks it); but a reply of
+// megabytes is no longer copied and measured at every step of the fitting,
+// and bounded itself reads no more of a text than the limit. Like
+// [cutReplies], it does not change the caller's slices.
+func bounded(d RenderData, limit int, over func(s string, n int) (used, keep int, cut bool)) RenderData {
+	left := limit
+	for i, r := range d.Replies {
+		used, keep, cut := over(r.Text, left)
+		if !cut && (used < left || i == len(d.Replies)-1) {
+			left -= used
+			continue
+		}
+		if !cut { // it ends at the limit, and more follow: cut where it ends
+			keep = utf8.RuneCountInString(r.Text)
+		}
+		rs := slices.Clone(d.Replies[:i+1])
+		rs[i].Text = cutRunes(r.Text, keep)
+		d.Replies = rs
+		break
+	}
+	copied := false
+	for i, m := range d.Earlier {
+		_, keep, cut := over(m.Text, limit)
+		if !cut {
+			continue
+		}
+		if !copied {
+			d.Earlier, copied = slices.Clone(d.Earlier), true
+		}
+		d.Earlier[i].Text = cutRunes(m.Text, keep)
+	}
+	return d
+}
+
+// runesOver reports whether s has more than n characters, and if not, how
+// many it has; it reads no more than n+1 of them. It is an over function
+// of [bounded]: a cut keeps n characters.
+func runesOver(s string, n int) (used, keep int, cut bool) {
+	k := 0
+	for range s {
+		if k == n {
+			return n, n, true
+		}
+		k++
+	}
+	return k, 0, false
+}
+
+// bytesOver reports whether s is longer than n bytes, and if not, how long
+// it is. It is an over function of [bounded]: a cut keeps the characters
+// of the first n bytes, and the one the n-th byte is in.
+func bytesOver(s string, n int) (used, keep int, cut bool) {
+	if len(s) <= n {
+		return len(s), 0, false
+	}
+	return n, utf8.RuneCountInString(s[:n]), true
 }
 
 // newest returns the last n messages of ms.
