@@ -6,6 +6,7 @@ import (
 	"strconv"
 	"strings"
 	"time"
+	"unicode"
 	"unicode/utf8"
 
 	"github.com/followup-go/followup/policy"
@@ -87,7 +88,8 @@ func (c Contact) LogValue() slog.Value {
 // String returns the answers masked, as [Contact.String] does, although
 // they were never checked: the name by [MaskName], the email by [MaskEmail]
 // (whole if it has no '@'), and the phone answer down to its last four
-// digits, or whole if it has fewer than eight.
+// digits, or whole if it has fewer than eight besides what may be an
+// international prefix and a country code ("+354 611 1234" is "***").
 func (in ContactInput) String() string {
 	return maskedString("ContactInput", "name", MaskName(in.Name), "phone", maskAnswer(in.Phone), "email", MaskEmail(in.Email))
 }
@@ -270,8 +272,12 @@ func withTime(attrs []slog.Attr, t time.Time) []slog.Attr {
 
 // maskAnswer masks a phone number that was never checked (an answer as
 // typed, or a [Phone.E164] that is not a number): "***", and the last four
-// of its digits if it holds at least eight, so a support agent can match it
-// with the customer and no more than half of a number shows.
+// of its digits if what may be its national number holds at least eight,
+// so a support agent can match it with the customer and no more than half
+// of a number shows. A number typed with '+' or "00" may start with an
+// international prefix ("00700" in Korea) and a country code of up to
+// three digits, which are not counted: "+354 611 1234", seven national
+// digits, is "***".
 func maskAnswer(s string) string {
 	if s == "" {
 		return ""
@@ -282,11 +288,27 @@ func maskAnswer(s string) string {
 			d = append(d, s[i])
 		}
 	}
-	if len(d) < 2*maxShownDigits {
+	national := len(d)
+	switch t := strings.TrimLeftFunc(s, unicode.IsSpace); {
+	case strings.HasPrefix(t, "+"), strings.HasPrefix(t, "＋"):
+		national -= maxCountryCode
+	case strings.HasPrefix(t, "00"):
+		national -= maxIDDPrefix + maxCountryCode
+	}
+	if national < 2*maxShownDigits {
 		return "***"
 	}
 	return "***" + string(d[len(d)-maxShownDigits:])
 }
+
+// What maskAnswer assumes of a number it cannot read.
+const (
+	// maxCountryCode is the most digits of a country calling code.
+	maxCountryCode = 3
+	// maxIDDPrefix is the most digits of an international prefix:
+	// Korea's carrier prefixes "001", "002" and "00700" are the longest.
+	maxIDDPrefix = 5
+)
 
 // maskedString writes "Type{k: v, ...}" for the pairs whose value is not
 // empty.
@@ -335,35 +357,44 @@ func formatMasked(f fmt.State, verb rune, masked string) {
 // maxNameStars bounds the stars of a masked name.
 const maxNameStars = 8
 
-// MaskName masks a name for logs: the first and the last character stay, the
-// rest become '*', at most eight of them: "홍*동", "김**수",
-// "A********n" for "Alexander Hamilton"; a two-character name keeps its
-// first ("민*"), a one-character name is "*". The stars' count is bounded so
-// that a hostile answer of a megabyte logs as a few bytes, and a long name
-// does not give away its length. The result is a plain string, safe in
-// any struct, slice or map a host logs, where a [Contact]'s own masking may
-// not apply (see [Contact]).
+// MaskName masks a name for logs: its first and last letters stay, the rest
+// become '*', at most eight of them: "홍*동", "김**수", "A********n" for
+// "Alexander Hamilton"; a name of two letters keeps its first ("민*"), a
+// name of one is "*". White space and punctuation, such as the space or the
+// middle dot of "이 솔" and "이·솔", count for nothing and never show, so a
+// two-letter name typed with one is "이*" and not "이*솔". The stars' count
+// is bounded so that a hostile answer of a megabyte logs as a few bytes, and
+// a long name does not give away its length. The result is a plain string,
+// safe in any struct, slice or map a host logs, where a [Contact]'s own
+// masking may not apply (see [Contact]).
 func MaskName(name string) string {
-	n := utf8.RuneCountInString(name)
-	switch {
-	case n == 0:
-		return ""
-	case n == 1:
-		return "*"
+	var first, last rune
+	n := 0
+	for _, r := range name {
+		if unicode.IsSpace(r) || unicode.IsPunct(r) {
+			continue
+		}
+		if n == 0 {
+			first = r
+		}
+		last = r
+		n++
 	}
-	first, _ := utf8.DecodeRuneInString(name)
-	if n == 2 {
+	switch {
+	case name == "":
+		return ""
+	case n <= 1:
+		return "*"
+	case n == 2:
 		return string(first) + "*"
 	}
-	// With three characters or more, the last cannot overlap the first,
-	// even in invalid UTF-8: a valid sequence found from the end starts at
-	// a character boundary the count also found.
-	last, _ := utf8.DecodeLastRuneInString(name)
 	return string(first) + strings.Repeat("*", min(n-2, maxNameStars)) + string(last)
 }
 
 // MaskEmail masks an email address for logs: the first character of the
-// local part and the domain stay: "s***@example.com". The domain stays only
+// local part and the domain stay: "s***@example.com"; a local part of one
+// character, which would show the address whole, is hidden too
+// ("***@example.com"). The domain stays only
 // if it is a host name [ParseEmail] would accept (dot-separated labels of
 // ASCII letters, digits and inner hyphens, at most 254 bytes); any other
 // text after the last '@' becomes "***" ("k***@***"), because an answer that
@@ -385,7 +416,7 @@ func MaskEmail(addr string) string {
 		domain = "***"
 	}
 	first, size := utf8.DecodeRuneInString(addr)
-	if size > at {
+	if size >= at {
 		return "***@" + domain
 	}
 	return string(first) + "***@" + domain

@@ -167,7 +167,17 @@ func TestMaskName(t *testing.T) {
 		{"김민지수", "김**수"},
 		{"Alexander Hamilton", "A********n"},
 		{strings.Repeat("가", 1<<20), "가********가"},
-		{"John Smith", "J********h"},
+		{"John Smith", "J*******h"},
+		// White space and punctuation count for nothing and never show: a
+		// two-letter name typed with a space or a middle dot keeps only
+		// its first letter.
+		{"이 솔", "이*"},
+		{"이·솔", "이*"},
+		{"王 芳", "王*"},
+		{"J. R.", "J*"},
+		{"홍 길동", "홍*동"},
+		{" ", "*"},
+		{"·", "*"},
 	}
 	for _, tt := range tests {
 		if got := followup.MaskName(tt.in); got != tt.want {
@@ -186,7 +196,10 @@ func TestMaskEmail(t *testing.T) {
 	tests := []struct{ in, want string }{
 		{"", ""},
 		{"sujin@example.com", "s***@example.com"},
-		{"s@example.com", "s***@example.com"},
+		// A local part of one character would show the address whole.
+		{"s@example.com", "***@example.com"},
+		{"민@example.com", "***@example.com"},
+		{"sj@example.com", "s***@example.com"},
 		{"민지@example.com", "민***@example.com"},
 		{"no-at-sign", "***"},
 		{" sujin@Example.COM\n", "s***@Example.COM"},
@@ -205,8 +218,8 @@ func TestMaskEmail(t *testing.T) {
 		{"kim@" + strings.Repeat("a.", 200) + "com", "k***@***"},
 		// A host name of 254 bytes, the most an address may hold, stays;
 		// one byte more is no host name.
-		{"k@" + domain254, "k***@" + domain254},
-		{"k@" + domain255, "k***@***"},
+		{"k@" + domain254, "***@" + domain254},
+		{"k@" + domain255, "***@***"},
 	}
 	for _, tt := range tests {
 		if got := followup.MaskEmail(tt.in); got != tt.want {
@@ -281,6 +294,15 @@ func TestContactInputMasked(t *testing.T) {
 		{"1234-5678", "ContactInput{phone: ***5678}"},
 		{"090-9090-9090", "ContactInput{phone: ***9090}"},
 		{"전화 주세요 010 9876 5432", "ContactInput{phone: ***5432}"},
+		// Behind '+' or "00", up to three digits may be a country code and
+		// five an international prefix: seven national digits show none.
+		{"+354 611 1234", "ContactInput{phone: ***}"},
+		{"＋354 611 1234", "ContactInput{phone: ***}"},
+		{" +679 701 2345", "ContactInput{phone: ***}"},
+		{"00354 611 1234", "ContactInput{phone: ***}"},
+		{"+82 10-1234-5678", "ContactInput{phone: ***5678}"},
+		{"+1 202-555-0101", "ContactInput{phone: ***0101}"},
+		{"00700 1 202-555-0101", "ContactInput{phone: ***0101}"},
 	} {
 		if got := fmt.Sprint(followup.ContactInput{Phone: tt.phone}); got != tt.want {
 			t.Errorf("phone answer %d chars: got %q, want %q", len(tt.phone), got, tt.want)

@@ -345,7 +345,8 @@ const maxShownDigits = 4
 // Phone built by hand with anything else in E164 (a name, an email address,
 // a number with an extension) is masked as a typed answer is
 // ([ContactInput.String]): "***", and the last four of its digits if it
-// holds at least eight, so the value itself never shows through.
+// holds at least eight besides what may be a country code, so the value
+// itself never shows through.
 func (p Phone) Masked() string {
 	if p.E164 == "" {
 		return ""

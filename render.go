@@ -1109,9 +1109,10 @@ type templateError struct{ err error }
 func (e templateError) Unwrap() error { return e.err }
 
 func (e templateError) Error() string {
-	var he *htmltemplate.Error
-	if errors.As(e.err, &he) {
-		// An escaping error is about the template's source, not the data.
+	if he, ok := e.err.(*htmltemplate.Error); ok {
+		// An escaping error, which Execute returns as it is, is about the
+		// template's source, not the data. One further down the chain came
+		// from the host's code, and may quote anything.
 		return he.Error()
 	}
 	var ee texttemplate.ExecError

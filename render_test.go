@@ -781,6 +781,40 @@ func TestTemplateErrorNamesTemplate(t *testing.T) {
 	}
 }
 
+// An html/template.Error is shown only when it is the error itself, an
+// escaping error about the template's source: one a host's template
+// function returned may quote the data, and is withheld.
+func TestTemplateErrorHTMLErrorInChain(t *testing.T) {
+	const name = "김민지"
+	check := func(s string) (string, error) {
+		return "", &htmltemplate.Error{ErrorCode: htmltemplate.ErrBadHTML, Description: "cannot use " + s}
+	}
+	html := htmltemplate.Must(htmltemplate.New("html").Funcs(htmltemplate.FuncMap{"check": check}).
+		Parse(`<p>{{check .CustomerName}}</p>`))
+	r, err := NewRenderer(map[string]Templates{"ko": {EmailHTML: html}})
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, err = r.Render("ko", "ko", RenderData{CustomerName: name, Replies: []Reply{{ID: "r", Text: "네"}}})
+	if err == nil || strings.Contains(err.Error(), name) {
+		t.Errorf("Render: err = %v, want one that withholds the function's error", err)
+	}
+	var he *htmltemplate.Error
+	if !errors.As(err, &he) {
+		t.Errorf("Render: err = %v, errors.As does not give the function's error", err)
+	}
+
+	// An escaping error says what is wrong with the template.
+	bad := htmltemplate.Must(htmltemplate.New("bad").Parse(`<a href="{{.Link}}`))
+	if r, err = NewRenderer(map[string]Templates{"ko": {EmailHTML: bad}}); err != nil {
+		t.Fatal(err)
+	}
+	_, err = r.Render("ko", "ko", RenderData{CustomerName: name, Replies: []Reply{{ID: "r", Text: "네"}}})
+	if err == nil || !strings.Contains(err.Error(), "html/template:bad") {
+		t.Errorf("Render with an unclosed attribute: err = %v, want html/template's own message", err)
+	}
+}
+
 func TestRenderHostTemplate(t *testing.T) {
 	subject := texttemplate.Must(texttemplate.New("s").Funcs(TemplateFuncs()).
 		Parse(`{{.Workspace}}: {{len .Replies}} new {{if eq (len .Replies) 1}}reply{{else}}replies{{end}}`))

@@ -9,8 +9,9 @@ import (
 
 // maskRecipient masks a recipient for logs and printing.
 //
-// An email address keeps the first character of its local part and its
-// domain ("s***@example.com"), the domain only when it is a plain host name:
+// An email address keeps the first character of its local part, unless
+// that is all of it, and its domain ("s***@example.com", "***@example.com"
+// for "s@example.com"), the domain only when it is a plain host name:
 // anything else after the '@' becomes "***" ("k***@***"), since a recipient
 // a host never checked may hold more than an address ("kim@example.com
 // (김민지)").
@@ -27,8 +28,8 @@ func maskRecipient(to string) string {
 			domain = "***"
 		}
 		_, size := utf8.DecodeRuneInString(to)
-		if size > at {
-			size = at
+		if size >= at { // a local part of one character would show whole
+			return "***@" + domain
 		}
 		return to[:size] + "***@" + domain
 	}

@@ -14,6 +14,10 @@ func TestMaskRecipient(t *testing.T) {
 		{"+6791234567", "***********"},     // 11: Fiji, 7 national digits: none shown
 		{"minji@example.com", "m***@example.com"},
 		{"민지@example.com", "민***@example.com"},
+		// A local part of one character would show the address whole.
+		{"j@example.com", "***@example.com"},
+		{"민@example.com", "***@example.com"},
+		{"j@example.com (홍길동)", "***@***"},
 		{"@example.com", "********.com"}, // no local part: not an address
 		{"minji.kim@example.com (김민지)", "m***@***"},
 		{"kim@example.com 010-9876-5432", "k***@***"},
