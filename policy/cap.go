@@ -108,54 +108,68 @@ func (c Cap) check(now time.Time, sent []time.Time, scope error) error {
 	if n < c.Max {
 		return nil
 	}
-	oldest := kthAfter(edge, sent, n-c.Max+1)
+	oldest := kthAfter(edge, sent, n, n-c.Max+1)
 	return &CapError{Max: c.Max, Window: c.Window, RetryAt: oldest.Add(c.Window), scope: scope}
 }
 
-// kthAfter returns the k-th earliest (from 1) of the times in sent that are
-// after edge; there must be at least k of them. It neither sorts nor
-// allocates: k is 1 when the cap was enforced all along, and a binary search
-// over the offsets from edge handles the rest in at most 64 passes.
-func kthAfter(edge time.Time, sent []time.Time, k int) time.Time {
-	if k == 1 {
-		var first time.Time
-		found := false
-		for _, t := range sent {
-			if t.After(edge) && (!found || t.Before(first)) {
-				first, found = t, true
+// kthAfter returns the k-th earliest (from 1) of the n times in sent that
+// are after edge. That is also the (n-k+1)-th latest, so it keeps the m
+// earliest or the m latest times seen, m the smaller of the two ranks, in a
+// heap whose top is the m-th: one pass over sent, and log m steps for a
+// time that displaces the top. k is 1 when the cap was enforced all along,
+// and n-k+1 is Max when it was overrun (instances racing, a lowered cap),
+// so m is small either way, and the pass costs what counting did. It
+// allocates the heap; Check calls it only to refuse, which allocates the
+// error anyway.
+func kthAfter(edge time.Time, sent []time.Time, n, k int) time.Time {
+	latest := n-k+1 < k
+	m := k
+	if latest {
+		m = n - k + 1
+	}
+	// outranks reports whether a is nearer the end the heap keeps than b:
+	// earlier, or later when it keeps the latest.
+	outranks := func(a, b time.Time) bool {
+		if latest {
+			return a.After(b)
+		}
+		return a.Before(b)
+	}
+	// h is a heap in which no parent outranks its children: h[0] is the
+	// m-th.
+	h := make([]time.Time, 0, m)
+	for _, t := range sent {
+		switch {
+		case !t.After(edge):
+		case len(h) < m:
+			h = append(h, t)
+			for i := len(h) - 1; i > 0; {
+				p := (i - 1) / 2
+				if !outranks(h[p], h[i]) {
+					break
+				}
+				h[p], h[i] = h[i], h[p]
+				i = p
+			}
+		case outranks(t, h[0]):
+			h[0] = t
+			for i := 0; ; {
+				c := 2*i + 1
+				if c >= m {
+					break
+				}
+				if c+1 < m && outranks(h[c], h[c+1]) {
+					c++
+				}
+				if !outranks(h[i], h[c]) {
+					break
+				}
+				h[i], h[c] = h[c], h[i]
+				i = c
 			}
 		}
-		return first
 	}
-	lo, hi := time.Duration(1<<63-1), time.Duration(0)
-	for _, t := range sent {
-		if t.After(edge) {
-			d := t.Sub(edge)
-			lo, hi = min(lo, d), max(hi, d)
-		}
-	}
-	// Find the least offset d such that at least k times are at or before
-	// edge+d; it is the offset of the k-th earliest time.
-	for lo < hi {
-		mid := lo + (hi-lo)/2
-		n := 0
-		for _, t := range sent {
-			if t.After(edge) && t.Sub(edge) <= mid {
-				n++
-			}
-		}
-		if n >= k {
-			hi = mid
-		} else {
-			lo = mid + 1
-		}
-	}
-	for _, t := range sent {
-		if t.After(edge) && t.Sub(edge) == lo {
-			return t
-		}
-	}
-	return edge.Add(lo) // not reached
+	return h[0]
 }
 
 // CapError is the error for a message a [Cap] refuses: the cap, and when a
