@@ -289,11 +289,27 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 			res.Records = e.records(p.Key, now, p.Through, res.Refused, nil, nil)
 		}
 		return res, nil
+	case cur.Reason == AlreadyFollowedUp || (cur.Reason == Due && cur.Key != p.Key):
+		// p's follow-up is finished, and a newer one is done or due. If p
+		// left a message to go (one rate-limited, say) that a rule now
+		// keeps off, which is why its follow-up is finished, say so, on
+		// the record: else the replies it was to carry are left with no
+		// record of why they never went.
+		res.Status = Cancelled
+		if cur.Reason == Due {
+			res.Status, res.Next = Replanned, cur.SendAt
+		}
+		for _, ch := range p.Channels.Without(handled).Channels() {
+			if err := e.lostBecause(ch, &c); err != nil {
+				refuse(ch, err)
+			}
+		}
+		if len(res.Refused) > 0 {
+			res.Records = e.records(p.Key, now, p.Through, res.Refused, nil, nil)
+		}
+		return res, nil
 	case cur.Reason != Due:
 		res.Status = Cancelled
-		return res, nil
-	case cur.Key != p.Key:
-		res.Status, res.Next = Replanned, cur.SendAt
 		return res, nil
 	case cur.SendAt.After(now):
 		res.Status, res.Next = Rescheduled, cur.SendAt

@@ -395,6 +395,33 @@ func TestDeliverTransientFollowUpTakesNoMoreReplies(t *testing.T) {
 	}
 }
 
+// A follow-up keeps every reply its records carried, even past MaxWait when
+// the settings have shortened it since: the rate-limited email that carried
+// r1 and r2 goes again with both, and r2, counted as followed up by that
+// record, is not left out.
+func TestDeliverRateLimitedKeepsRepliesPastShortenedMaxWait(t *testing.T) {
+	due := t0.Add(8 * time.Minute)
+	r2 := t0.Add(5 * time.Minute)
+	short := withTiming(fullSettings, followup.Timing{Delay: time.Minute, MaxWait: 3 * time.Minute})
+	e, fakes := retryEngine(t, short, time.Hour)
+	c := baseConversation(t)
+	c.Contact.Phone = followup.Phone{}
+	c.Unseen = append(c.Unseen, reply("r2", r2))
+	c.FollowUps = []followup.Record{{Key: k1, Channel: notify.ChannelEmail, At: due, Through: r2,
+		RateLimited: true, RetryAt: due.Add(time.Minute)}}
+	now := due.Add(time.Minute)
+	p := e.Plan(now, c)
+	if p.Key != k1 || !p.Due() || p.Replies != 2 || !p.Through.Equal(r2) {
+		t.Fatalf("Plan = %+v, want %v due with 2 replies through r2", p, k1)
+	}
+	if _, err := e.Deliver(context.Background(), now, p, c); err != nil {
+		t.Fatal(err)
+	}
+	if sent := fakes.Email.Sent(); len(sent) != 1 || !strings.Contains(sent[0].Text, "answer r2") {
+		t.Errorf("emails %d, want one with r2 in it", len(sent))
+	}
+}
+
 // A text's first try counts toward the send caps (Texted); its tries again
 // under the same key do not, since at most one of them reaches the
 // customer, nor do they wait for room beside the first: a retry a full cap

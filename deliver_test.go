@@ -1989,3 +1989,61 @@ func TestDeliverEscalatingEmailWaitsForRetryAfterOnRedelivery(t *testing.T) {
 		})
 	}
 }
+
+// A follow-up whose text was still to go (rate-limited, with a reply that
+// joined it) when a rule took text away is finished, and a newer follow-up
+// starts. The old follow-up's job, when it runs, refuses that text on the
+// record with the rule's error, whether the newer follow-up is due or done:
+// else the joined reply, which went on no channel, has no record of why.
+func TestDeliverSupersededFollowUpRefusesWhatItLeft(t *testing.T) {
+	due := t0.Add(3 * time.Minute)
+	r2, r3 := t0.Add(5*time.Minute), t0.Add(20*time.Minute)
+	k3 := followup.Key{Conversation: "c1", Reply: "r3"}
+	history := []followup.Record{
+		rec(k1, notify.ChannelEmail, due, t0, true),
+		{Key: k1, Channel: notify.ChannelAlimTalk, At: due.Add(10 * time.Minute), Through: r2,
+			RateLimited: true, RetryAt: due.Add(20 * time.Minute)},
+	}
+	// The job the last run scheduled: the AlimTalk again, for r1 and r2.
+	p := followup.Plan{Reason: followup.Due, Key: k1, Channels: notify.SetOf(notify.ChannelAlimTalk),
+		SendAt: due.Add(20 * time.Minute), Through: r2, Replies: 2}
+	for _, tt := range []struct {
+		name       string
+		newer      []followup.Record // the newer follow-up's records
+		wantStatus followup.Status
+	}{
+		{"newer follow-up due", nil, followup.Replanned},
+		{"newer follow-up done", []followup.Record{rec(k3, notify.ChannelEmail, r3.Add(3*time.Minute), r3, true)}, followup.Cancelled},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			c := baseConversation(t)
+			c.Unseen = []followup.Reply{reply("r1", t0), reply("r2", r2), reply("r3", r3)}
+			c.FollowUps = append(slices.Clone(history), tt.newer...)
+			e, fakes := deliverEngine(t, fullSettings, followup.Account{}) // the payment method lapsed
+			now := p.SendAt.Add(5 * time.Minute)
+			res, err := e.Deliver(context.Background(), now, p, c)
+			if err != nil || res.Status != tt.wantStatus {
+				t.Fatalf("Deliver = %v, %v; want %v", res.Status, err, tt.wantStatus)
+			}
+			if diff := cmp.Diff(sent{}, sentBy(fakes)); diff != "" {
+				t.Errorf("sent (-want +got):\n%s", diff)
+			}
+			checkRefused(t, res, map[notify.Channel]error{notify.ChannelAlimTalk: policy.ErrPaymentMethodRequired})
+			want := []followup.Record{{Key: k1, Channel: notify.ChannelAlimTalk, At: now, Through: r2}}
+			if diff := cmp.Diff(want, res.Records); diff != "" {
+				t.Errorf("records (-want +got):\n%s", diff)
+			}
+		})
+	}
+
+	// With the payment method in place, the old follow-up is not finished
+	// (its text goes) and nothing is refused: the check is for a rule.
+	c := baseConversation(t)
+	c.Unseen = []followup.Reply{reply("r1", t0), reply("r2", r2), reply("r3", r3)}
+	c.FollowUps = slices.Clone(history)
+	e, _ := deliverEngine(t, fullSettings, paying)
+	res, err := e.Deliver(context.Background(), p.SendAt, p, c)
+	if err != nil || res.Status != followup.Sent || len(res.Refused) > 0 {
+		t.Errorf("paying: Deliver = %v, %v, refused %v; want Sent", res.Status, err, res.Refused)
+	}
+}

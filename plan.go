@@ -190,19 +190,26 @@ func (b *batch) add(at time.Time) {
 	b.count++
 }
 
-// freeze closes the follow-up in progress b to later replies once one of
-// its messages failed transiently (a Transient record): that message goes
-// again under the same idempotency key, and if it had gone the first time,
-// the provider drops the new try as a duplicate, with any reply that
-// joined since. So b keeps the replies that try carried, up to its
-// record's Through (even past MaxWait, should the settings have shortened
-// it since), and later ones start the next follow-up. Every Transient
-// record of b has the same Through: the first one froze b.
+// freeze fixes the bounds of the follow-up in progress b from its records.
+// b keeps every reply they carried, up to their newest Through, even past
+// MaxWait should the settings have shortened it since: a message still to
+// go (rate-limited, say) carries them when it goes, and the records count
+// them as followed up. And once one of its messages failed transiently (a
+// Transient record), b is closed to later replies: that message goes again
+// under the same idempotency key, and if it had gone the first time, the
+// provider drops the new try as a duplicate, with any reply that joined
+// since. Later replies start the next follow-up.
 func (b *batch) freeze(c *Conversation) {
+	var through time.Time
+	found, closed := false, false
 	for i := range c.FollowUps {
-		if r := &c.FollowUps[i]; r.Transient && r.Key == b.key {
-			b.hi = r.Through.Add(time.Nanosecond)
+		if r := &c.FollowUps[i]; r.Key == b.key {
+			through, found = later(through, r.Through), true
+			closed = closed || r.Transient
 		}
+	}
+	if found && (closed || !through.Before(b.hi)) {
+		b.hi = through.Add(time.Nanosecond)
 	}
 }
 
