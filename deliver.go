@@ -341,7 +341,7 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 				refuse(ch, ErrMayHaveGone)
 			}
 			step = step.Without(text)
-		} else if until, why := e.holdText(now, &c, textTried); why != nil && e.capTooLate(why, until, cur.SendAt) {
+		} else if until, why := e.holdText(now, &c, textTried); why != nil && e.capTooLate(why, until, e.capDue(&c, cur.SendAt)) {
 			for _, ch := range text.Channels() {
 				refuse(ch, why)
 			}
@@ -784,6 +784,16 @@ func (e *Engine) holdText(now time.Time, c *Conversation, counted bool) (time.Ti
 // than Options.CapWait late.
 func (e *Engine) capTooLate(why error, until, due time.Time) bool {
 	return e.opts.CapWait > 0 && errors.Is(why, policy.ErrCapReached) && until.Sub(due) > e.opts.CapWait
+}
+
+// capDue is when a text due at sendAt could go but for the send caps, the
+// time [Options.CapWait] counts from: sendAt, or the end of the quiet hours
+// it falls in. A night's wait is the quiet hours', not the caps'.
+func (e *Engine) capDue(c *Conversation, sendAt time.Time) time.Time {
+	if until, deferred := e.settings.Text.QuietHours.Defer(sendAt, e.zone(c)); deferred {
+		return until
+	}
+	return sendAt
 }
 
 // zone is the customer's time zone for quiet hours.

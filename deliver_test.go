@@ -1226,6 +1226,51 @@ func TestDeliverCapWait(t *testing.T) {
 	}
 }
 
+// CapWait counts from when the text could go but for the caps: the end of
+// the quiet hours its due time falls in, not the due time. A text due at
+// night whose cap has room at 09:30 is 1.5 hours late, not 10.5, whether
+// the cap is met at night or in the morning.
+func TestDeliverCapWaitCountsFromQuietHoursEnd(t *testing.T) {
+	kst, _ := policy.LoadZone("Asia/Seoul")
+	s := fullSettings
+	s.Text.QuietHours = policy.QuietHours{Hours: []policy.Hours{policy.KoreanNight()}}
+	s.Text.TimeZone = kst
+	night := t0.Add(3 * time.Minute) // 23:03 in Seoul
+	morning := time.Date(2026, 11, 25, 8, 0, 0, 0, kst.Location())
+	room := time.Date(2026, 11, 25, 9, 30, 0, 0, kst.Location())
+	for _, tt := range []struct {
+		name       string
+		wait       time.Duration
+		now        time.Time
+		wantRefuse bool
+	}{
+		{"met at night, 2h", 2 * time.Hour, night, false},
+		{"met in the morning, 2h", 2 * time.Hour, morning, false},
+		{"met at night, 1h", time.Hour, night, true},
+		{"met in the morning, 1h", time.Hour, morning, true},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			e, _ := deliverEngineWith(t, s, paying, func(o *followup.Options) { o.CapWait = tt.wait })
+			c := baseConversation(t)
+			for i := range 5 { // the oldest leaves the 24-hour window at 09:30
+				c.Texts.ToRecipient = append(c.Texts.ToRecipient, room.Add(-24*time.Hour+time.Duration(i)*time.Hour))
+			}
+			p := e.Plan(night, c)
+			res, err := e.Deliver(context.Background(), tt.now, p, c)
+			if err != nil {
+				t.Fatal(err)
+			}
+			refused := len(res.Refused) > 0
+			if refused != tt.wantRefuse || refused == !res.Deferred.Empty() {
+				t.Errorf("refused %v, deferred %v until %v; want refused %v", res.Refused, res.Deferred, res.DeferredUntil, tt.wantRefuse)
+			}
+			if !refused && !res.DeferredUntil.Equal(room) {
+				t.Errorf("deferred until %v, want %v", res.DeferredUntil, room)
+			}
+		})
+	}
+}
+
 // A customer back in the chat who has not read the replies reschedules the
 // follow-up; if they go idle without reading them, it goes at Result.Next
 // with Result.Plan, as the README's delivery loop does.

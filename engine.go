@@ -117,10 +117,11 @@ type Options struct {
 	// again: it is recorded as not delivered.
 	RetryWindow time.Duration
 	// CapWait bounds how late a send cap may make a text: a text the caps
-	// ([TextOptions.Caps]) would hold back until more than CapWait past its
-	// due time ([Plan.SendAt], quiet hours before it included) is refused
-	// with the cap's error, on the record, so it does not come back; the
-	// step's email still goes. The caps bound how many texts go in a window,
+	// ([TextOptions.Caps]) would hold back until more than CapWait past the
+	// time it could otherwise go ([Plan.SendAt], or the end of the quiet
+	// hours that time falls in, so a night's wait does not count) is
+	// refused with the cap's error, on the record, so it does not come
+	// back; the step's email still goes. The caps bound how many texts go in a window,
 	// not how many go in the end: without CapWait, what they hold back goes
 	// as room frees, so the backlog of an SMS-pumping spike drains into
 	// paid texts at the cap's rate for as long as the spike lasted. Zero,
