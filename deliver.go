@@ -478,9 +478,10 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 // rateLimitRetry says when en, which providers only rate-limited, is sent
 // again: after its retry-after, or, when the provider gave none, after the
 // backoff of [retryDelay], as for a transient failure (sent again at once,
-// it would be sent again and again for the whole window); if its first
-// rate limit is less than RateLimitWindow ago. It returns false if it is
-// not sent again.
+// it would be sent again and again for the whole window); if that is
+// before the end of RateLimitWindow from its first rate limit, or, for an
+// AlimTalk, as Options.RateLimitWindow says. It returns false if it is not
+// sent again.
 func (e *Engine) rateLimitRetry(c *Conversation, k Key, en notify.Entry, now time.Time) (time.Time, bool) {
 	first, n := firstPending(c, k, en.Channel, now, func(r *Record) bool { return r.RateLimited })
 	end := first.Add(e.opts.rateLimitWindow())
@@ -492,12 +493,21 @@ func (e *Engine) rateLimitRetry(c *Conversation, k Key, en notify.Entry, now tim
 	if d, _ := notify.RetryAfter(last.Err); d > 0 {
 		at = now.Add(d)
 	}
-	if en.Channel == notify.ChannelAlimTalk && last.Channel == notify.ChannelAlimTalk &&
-		at.After(end) && e.smsAlone(c) {
+	switch {
+	case at.Before(end):
+	case en.Channel == notify.ChannelAlimTalk && last.Channel == notify.ChannelAlimTalk && e.smsAlone(c):
 		// Past the window the text goes as SMS (alimTalkGaveUp): no
-		// need to wait for the AlimTalk's provider. A retry-after of
-		// the substitute's SMS provider is waited for in full.
+		// need to wait for the AlimTalk's provider.
 		at = end
+	case en.Channel == notify.ChannelAlimTalk:
+		// The text has no SMS to go as past the window: the substitute
+		// SMS is what was rate-limited, or the host has no SMS sender.
+		// Given up, the text would be lost: its retry-after is waited
+		// for, once.
+	default:
+		// A try at the window's end or past it would send the message
+		// later than the window allows.
+		return time.Time{}, false
 	}
 	return at, true
 }

@@ -1500,6 +1500,10 @@ func TestDeliverRateLimitedIsSentAgain(t *testing.T) {
 		{"rate-limited ten hours after it was due", due.Add(10 * time.Hour), nil, 0, limit, true},
 		{"rate-limited again within the window", due.Add(50 * time.Minute), rateLimited(due), 0, limit, true},
 		{"rate-limited for an hour: given up", due.Add(followup.DefaultRateLimitWindow), rateLimited(due), 0, limit, false},
+		// A retry-after that ends past the window would send it then.
+		{"a retry-after past the window: given up", due, nil, 0, func(f *notifytest.Fakes) { f.Email.RateLimit(1, 2*time.Hour) }, false},
+		{"a retry-after past the rest of the window: given up", due.Add(50 * time.Minute), rateLimited(due), 0,
+			func(f *notifytest.Fakes) { f.Email.RateLimit(1, 10*time.Minute) }, false},
 		{"a window of its own", due.Add(2 * time.Hour), rateLimited(due), 3 * time.Hour, limit, true},
 		{"rate-limited, retries turned off", due, nil, -1, limit, false},
 		{"a transient failure: recorded", due, nil, 0, func(f *notifytest.Fakes) { f.Email.FailAlways(errors.New("503")) }, false},

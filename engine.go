@@ -67,11 +67,16 @@ type Options struct {
 	// retry-after, when Deliver tries it again; without one, after a backoff
 	// of a minute, doubling with each rate limit up to 16 minutes, plus up to
 	// half as much again drawn from the follow-up's key (as RetryWindow's
-	// backoff). Once the window has passed it is recorded as not delivered,
-	// except an AlimTalk: the text then goes as its substitute SMS (unless
-	// the customer opted out of SMS, or the host has no SMS sender), and a
-	// retry-after past the window's end is cut to the end. A push is never
-	// sent again: text and email follow it at once. Zero means one hour; a
+	// backoff). Once the window has passed, or when the next try would come
+	// at its end or later, it is recorded as not delivered, except an
+	// AlimTalk: the text then goes as its substitute SMS at the window's
+	// end (unless the customer opted out of SMS, or the host has no SMS
+	// sender); and an AlimTalk that has no SMS to go as, because its
+	// substitute SMS is what was rate-limited or the host has no SMS
+	// sender, waits for its retry-after once more, since giving it up
+	// would lose the text. The window bounds when a try is scheduled: one
+	// quiet hours hold back goes when they end. A push is never sent
+	// again: text and email follow it at once. Zero means one hour; a
 	// negative value never sends a rate-limited message again.
 	RateLimitWindow time.Duration
 	// RetryWindow is how long after its first transient failure

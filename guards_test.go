@@ -172,8 +172,8 @@ func TestGuardButtonNameOverridesLabel(t *testing.T) {
 }
 
 // A zero Options.RateLimitWindow is one hour: a message rate-limited again
-// 59 minutes after its first rate limit is sent again, one rate-limited 61
-// minutes after it is given up.
+// 59 minutes after its first rate limit is sent again after its 30 s
+// retry-after, one rate-limited 61 minutes after it is given up.
 func TestGuardDefaultRateLimitWindowIsOneHour(t *testing.T) {
 	due := t0.Add(3 * time.Minute)
 	for _, tt := range []struct {
@@ -188,7 +188,7 @@ func TestGuardDefaultRateLimitWindowIsOneHour(t *testing.T) {
 				o.RateLimitWindow = 0
 				o.Dispatch.MaxAttempts = 1
 			})
-			fakes.Email.RateLimit(1, 2*time.Minute)
+			fakes.Email.RateLimit(1, 30*time.Second)
 			c := baseConversation(t)
 			c.FollowUps = []followup.Record{
 				rec(k1, notify.ChannelAlimTalk, due, t0, true),
@@ -201,7 +201,7 @@ func TestGuardDefaultRateLimitWindowIsOneHour(t *testing.T) {
 			}
 			want := []followup.Record{{Key: k1, Channel: notify.ChannelEmail, At: now, Through: t0, RateLimited: tt.retried}}
 			if tt.retried {
-				want[0].RetryAt = now.Add(2 * time.Minute)
+				want[0].RetryAt = now.Add(30 * time.Second)
 			}
 			if diff := cmp.Diff(want, res.Records); diff != "" {
 				t.Errorf("records (-want +got):\n%s", diff)
@@ -225,7 +225,10 @@ func TestGuardNextIsEarlierOfRetryAndQuietEnd(t *testing.T) {
 		{"quiet hours end first", 12 * time.Hour, morning},
 	} {
 		t.Run(tt.name, func(t *testing.T) {
-			e, fakes := deliverEngineWith(t, s, paying, func(o *followup.Options) { o.Dispatch.MaxAttempts = 1 })
+			e, fakes := deliverEngineWith(t, s, paying, func(o *followup.Options) {
+				o.Dispatch.MaxAttempts = 1
+				o.RateLimitWindow = 24 * time.Hour // room for a retry-after of 12 hours
+			})
 			fakes.Email.RateLimit(1, tt.retryAfter) // over the dispatcher's MaxRetryAfter: not waited
 			c := baseConversation(t)
 			res, err := e.Deliver(context.Background(), now, e.Plan(now, c), c)
