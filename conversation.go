@@ -28,8 +28,9 @@ import (
 //
 // Its JSON form, in camelCase like the package's other stored types, holds
 // the same real values and texts, for a host that caches or queues
-// snapshots; it reads back as the same Conversation. The engine never needs
-// it: the host builds a snapshot from its own records.
+// snapshots; it reads back as the same Conversation, its times the same
+// instants in a fixed zone (see [Plan]). The engine never needs it: the
+// host builds a snapshot from its own records.
 type Conversation struct {
 	// ID identifies the conversation; it is part of every follow-up's key,
 	// and so of the job ids and the idempotency keys providers see. It must

@@ -508,6 +508,44 @@ func TestDeliverRedeliveryConcurrent(t *testing.T) {
 
 // Push goes first; text and email follow only if the push is not confirmed
 // within PushWait.
+// A push target that appears once the follow-up's text or email went adds
+// no push to it: the push would only come after them, and the escalation
+// email would follow the push without waiting PushWait.
+func TestPlanPushTargetAfterTextAddsNoPush(t *testing.T) {
+	due := t0.Add(3 * time.Minute)
+	escalating := withTiming(fullSettings, followup.Timing{Strategy: followup.Escalating})
+	for _, tt := range []struct {
+		name    string
+		s       followup.Settings
+		history []followup.Record
+		want    followup.Plan // Reason, Channels and SendAt
+	}{
+		{"escalating: the email follows the text", escalating,
+			[]followup.Record{rec(k1, notify.ChannelAlimTalk, due, t0, true)},
+			followup.Plan{Reason: followup.Due, Channels: notify.SetOf(notify.ChannelEmail), SendAt: due.Add(followup.DefaultEscalateAfter)}},
+		{"escalating, the text rate-limited: the email goes", escalating,
+			[]followup.Record{{Key: k1, Channel: notify.ChannelAlimTalk, At: due, Through: t0, RateLimited: true, RetryAt: due.Add(20 * time.Minute)}},
+			followup.Plan{Reason: followup.Due, Channels: notify.SetOf(notify.ChannelEmail), SendAt: due}},
+		{"parallel: done", fullSettings,
+			[]followup.Record{rec(k1, notify.ChannelAlimTalk, due, t0, true), rec(k1, notify.ChannelEmail, due, t0, true)},
+			followup.Plan{Reason: followup.AlreadyFollowedUp}},
+	} {
+		t.Run(tt.name, func(t *testing.T) {
+			_, senders := notifytest.NewSenders()
+			e := mustEngine(t, tt.s, paying, senders)
+			c := baseConversation(t)
+			c.FollowUps = tt.history
+			c.PushTarget = "device-1" // the customer installed the app
+			now := due.Add(5 * time.Minute)
+			p := e.Plan(now, c)
+			got := followup.Plan{Reason: p.Reason, Channels: p.Channels, SendAt: p.SendAt}
+			if diff := cmp.Diff(tt.want, got); diff != "" {
+				t.Errorf("Plan (-want +got):\n%s", diff)
+			}
+		})
+	}
+}
+
 func TestDeliverPushFirst(t *testing.T) {
 	for _, confirmed := range []bool{false, true} {
 		t.Run(map[bool]string{false: "not confirmed", true: "confirmed"}[confirmed], func(t *testing.T) {

@@ -90,7 +90,10 @@ func (r *Reason) UnmarshalText(b []byte) error { return reasonText.Unmarshal(b, 
 // not, and Recheck may say when to ask again.
 //
 // A Plan is a small value with no pointers into the conversation. Its JSON
-// form is a job's payload: it reads back as the same Plan.
+// form is a job's payload: it reads back as the same Plan, its times the
+// same instants (time.Time.Equal), though in a fixed zone rather than the
+// [time.Location] they had, as any time.Time does; compare plans with
+// Equal on the times, or with go-cmp, not with ==.
 type Plan struct {
 	// Reason is Due, or why no follow-up is due.
 	Reason Reason `json:"reason"`
@@ -236,9 +239,10 @@ func (b *batch) holds(r *Reply) bool {
 //
 // Steps: with a push target, push goes first and the rest
 // [Timing.PushWait] later unless the push was opened (at once if it was not
-// delivered); text and email go
-// together, or, with the [Escalating] strategy, email [Timing.EscalateAfter]
-// after text (at once if the text was not delivered).
+// delivered); a push target that appears once text or email went adds no
+// push to the follow-up. Text and email go together, or, with the
+// [Escalating] strategy, email [Timing.EscalateAfter] after text (at once
+// if the text was not delivered).
 func (e *Engine) Plan(now time.Time, c Conversation) Plan {
 	return e.plan(now, &c, nil)
 }
@@ -429,6 +433,7 @@ func (e *Engine) nextStep(c *Conversation, b *batch, avail notify.ChannelSet) (t
 	var textFailedAt time.Time          // the first try of a text still to be sent
 	var sent notify.ChannelSet
 	pushDelivered, textDelivered := false, false
+	began := false // a text or email of b is on the record
 	start := b.sendAt
 	if b.fromHistory {
 		start = time.Time{}
@@ -440,6 +445,7 @@ func (e *Engine) nextStep(c *Conversation, b *batch, avail notify.ChannelSet) (t
 			if start.IsZero() || r.At.Before(start) {
 				start = r.At
 			}
+			began = began || r.Channel != notify.ChannelPush
 			if r.pending() {
 				// Still to be sent, once the provider allows.
 				if textChannels.Has(r.Channel) {
@@ -467,20 +473,19 @@ func (e *Engine) nextStep(c *Conversation, b *batch, avail notify.ChannelSet) (t
 		}
 	}
 
-	// Step 1: push.
-	if !push.Without(sent).Empty() {
+	// Step 1: push, before anything else went: a push target that appears
+	// once text or email went would only add a notification after them.
+	if !push.Without(sent).Empty() && !began {
 		return start, push, true
 	}
 	// The rest waits PushWait after a push that went, for the customer to
 	// open it, even if push is no longer available (an opt-out since does
-	// not open it); after a push that failed or was refused there is
-	// nothing to wait for.
+	// not open it); after a push that failed or was refused, or none, there
+	// is nothing to wait for.
 	main := start
-	if !push.Empty() || !pushAt.IsZero() {
-		if !pushAt.IsZero() {
-			main = pushAt
-		}
-		if pushAt.IsZero() || pushDelivered {
+	if !pushAt.IsZero() {
+		main = pushAt
+		if pushDelivered {
 			main = main.Add(e.timing.PushWait)
 		}
 	}
