@@ -126,12 +126,12 @@ type Options struct {
 	// time it could otherwise go ([Plan.SendAt], or the end of the quiet
 	// hours that time falls in, so a night's wait does not count) is
 	// refused with the cap's error, on the record, so it does not come
-	// back; the step's email still goes. The caps bound how many texts go in a window,
-	// not how many go in the end: without CapWait, what they hold back goes
-	// as room frees, so the backlog of an SMS-pumping spike drains into
-	// paid texts at the cap's rate for as long as the spike lasted. Zero,
-	// the default, or a negative value means no bound: a capped text waits
-	// for room however long.
+	// back; the step's email still goes. The caps bound how many texts go
+	// in a window, not how many go in the end: without CapWait, what they
+	// hold back goes as room frees, so the backlog of an SMS-pumping spike
+	// drains into paid texts at the cap's rate for as long as the spike
+	// lasted. Zero, the default, or a negative value means no bound: a
+	// capped text waits for room however long.
 	CapWait time.Duration
 }
 
