@@ -102,3 +102,22 @@ func TestBatchLogValue(t *testing.T) {
 		t.Errorf("log names a message the batch lacks:\n%s", log.String())
 	}
 }
+
+// A recipient whose domain's inner labels hold characters other than ASCII
+// letters, digits and '-' is no host name: the domain is masked, since a
+// name or a number may be in it. An empty field in the middle does not
+// hide the ones after it, and a push prints how many data entries it has.
+func TestFormatMoreCases(t *testing.T) {
+	for _, to := range []string{"kim@김민지.com", "kim@010 9876 5432.kr", "kim@a_b.example", "kim@mail+minji.example"} {
+		if got, want := fmt.Sprint(notify.Email{To: to}), "Email{to: k***@***}"; got != want {
+			t.Errorf("Sprint(Email{To: %q}) = %q, want %q", to, got, want)
+		}
+	}
+	if got, want := fmt.Sprint(notify.SMS{To: "+821012345678", Text: "안녕하세요"}), "SMS{to: +82******5678, text: 5 chars}"; got != want {
+		t.Errorf("Sprint(SMS without key and subject) = %q, want %q", got, want)
+	}
+	push := notify.Push{To: "device-token-123456", Data: map[string]string{"conv": "c-1", "name": "홍길동"}}
+	if got, want := fmt.Sprint(push), "Push{to: dev************3456, data: 2 items}"; got != want {
+		t.Errorf("Sprint(Push) = %q, want %q", got, want)
+	}
+}

@@ -3,6 +3,8 @@ package policy_test
 import (
 	"encoding/json"
 	"errors"
+	"fmt"
+	"math/rand/v2"
 	"slices"
 	"strings"
 	"testing"
@@ -451,5 +453,55 @@ func BenchmarkCapCheckLongHistory(b *testing.B) {
 				}
 			}
 		})
+	}
+}
+
+// RetryAt of an overrun cap over shuffled histories with ties and sends
+// before the window, against checkRef's sort: the heap of kthAfter keeps
+// the right times whichever end it keeps.
+func TestCapCheckRetryAtShuffled(t *testing.T) {
+	rng := rand.New(rand.NewPCG(1, 2))
+	for range 2000 {
+		n := 1 + rng.IntN(40)
+		sent := make([]time.Time, n)
+		for i := range sent {
+			sent[i] = capNow.Add(-time.Duration(rng.IntN(90)) * time.Minute)
+		}
+		c := policy.Cap{Max: 1 + rng.IntN(n), Window: time.Hour}
+		got := resultOf(t, c.Check(capNow, sent))
+		if diff := cmp.Diff(checkRef(c, capNow, sent), got); diff != "" {
+			t.Fatalf("%+v.Check(%v) (-ref +got)\n%s", c, sent, diff)
+		}
+	}
+}
+
+// With both caps full, CapRetryAt is the later RetryAt, whichever cap frees
+// up first; with one full, Caps.Check returns its *CapError itself; and
+// CapRetryAt reads an error the host wrapped.
+func TestCapsCheckErrorShapes(t *testing.T) {
+	sent := []time.Time{capNow.Add(-30 * time.Minute)}
+	both := policy.Caps{
+		PerRecipient: policy.Cap{Max: 1, Window: time.Hour},
+		PerWorkspace: policy.Cap{Max: 1, Window: 24 * time.Hour},
+	}
+	if got, ok := policy.CapRetryAt(both.Check(capNow, sent, sent)); !ok || !got.Equal(capNow.Add(23*time.Hour+30*time.Minute)) {
+		t.Errorf("both full: CapRetryAt = %v, %v; want the workspace cap's, the later", got, ok)
+	}
+	for _, tt := range []struct {
+		name                     string
+		caps                     policy.Caps
+		toRecipient, byWorkspace []time.Time
+	}{
+		{"recipient", policy.Caps{PerRecipient: policy.Cap{Max: 1, Window: time.Hour}}, sent, nil},
+		{"workspace", policy.Caps{PerWorkspace: policy.Cap{Max: 1, Window: time.Hour}}, nil, sent},
+	} {
+		err := tt.caps.Check(capNow, tt.toRecipient, tt.byWorkspace)
+		if _, ok := err.(*policy.CapError); !ok {
+			t.Errorf("%s full: Caps.Check = %T %v, want a *policy.CapError", tt.name, err, err)
+		}
+		got, ok := policy.CapRetryAt(fmt.Errorf("deliver c1: %w", err))
+		if want := capNow.Add(30 * time.Minute); !ok || !got.Equal(want) {
+			t.Errorf("%s full, wrapped: CapRetryAt = %v, %v; want %v", tt.name, got, ok, want)
+		}
 	}
 }

@@ -89,3 +89,21 @@ func TestGeofenceCheckAllocs(t *testing.T) {
 		t.Errorf("Check allocates %v times when it allows", n)
 	}
 }
+
+// A region that shares one letter with home or with an allowed region is
+// another region: both letters must match.
+func TestGeofenceOneSharedLetter(t *testing.T) {
+	for _, tt := range []struct {
+		g               policy.Geofence
+		home, recipient string
+	}{
+		{policy.Geofence{}, "KR", "KP"},
+		{policy.Geofence{}, "KR", "GR"},
+		{policy.Geofence{Allow: []string{"JP"}}, "KR", "JM"},
+		{policy.Geofence{Allow: []string{"US"}}, "KR", "RS"},
+	} {
+		if err := tt.g.Check(tt.home, tt.recipient); !errors.Is(err, policy.ErrRegionNotAllowed) {
+			t.Errorf("%v.Check(%q, %q) = %v, want ErrRegionNotAllowed", tt.g, tt.home, tt.recipient, err)
+		}
+	}
+}

@@ -298,3 +298,28 @@ func TestDaysValid(t *testing.T) {
 		}
 	}
 }
+
+// An hour or minute beyond ±2³⁰ makes an invalid Clock whatever the other,
+// even when h*60+m would wrap or cancel back into the day.
+func TestAtBeyondBound(t *testing.T) {
+	for _, c := range []struct{ h, m int }{
+		{1 << 62, 0},
+		{-(1 << 62), 0},
+		{-(1 << 25), (1<<25)*60 + 5},
+		{1 << 25, -(1<<25)*60 + 5},
+	} {
+		if got := policy.At(c.h, c.m); got.Valid() {
+			t.Errorf("At(%d, %d) = %v, want an invalid Clock", c.h, c.m, got)
+		}
+	}
+}
+
+// An hour or minute with a character other than a digit is refused, not
+// read by its distance from '0' (':' would be ten).
+func TestParseHoursNonDigit(t *testing.T) {
+	for _, s := range []string{"mon 0::00-11:00", "mon 1;:00-13:00", "mon 09:4:-10:00", "mon 09:00-10:0;", "mon 09:0?-10:00"} {
+		if h, err := policy.ParseHours(s); !errors.Is(err, policy.ErrBadHours) {
+			t.Errorf("ParseHours(%q) = %v, %v; want ErrBadHours", s, h, err)
+		}
+	}
+}
