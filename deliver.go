@@ -294,12 +294,15 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 		// left a message to go (one rate-limited, say) that a rule now
 		// keeps off, which is why its follow-up is finished, say so, on
 		// the record: else the replies it was to carry are left with no
-		// record of why they never went.
+		// record of why they never went. Only a message pending on the
+		// record: a follow-up that never began has nothing to refuse (its
+		// replies joined another one), and a record of it would make it
+		// the newest follow-up again.
 		res.Status = Cancelled
 		if cur.Reason == Due {
 			res.Status, res.Next = Replanned, cur.SendAt
 		}
-		for _, ch := range p.Channels.Without(handled).Channels() {
+		for _, ch := range p.Channels.Without(handled).Intersect(pendingChannels(&c, p.Key)).Channels() {
 			if err := e.lostBecause(ch, &c); err != nil {
 				refuse(ch, err)
 			}
@@ -702,6 +705,22 @@ func (e *Engine) lostBecause(ch notify.Channel, c *Conversation) error {
 		return ErrChannelDisabled
 	}
 	return policy.Payable(ch, e.account.HasPaymentMethod)
+}
+
+// pendingChannels returns the channels of follow-up k's messages still to
+// be sent (rate-limited, or failed transiently); a pending text counts for
+// both text channels.
+func pendingChannels(c *Conversation, k Key) notify.ChannelSet {
+	var set notify.ChannelSet
+	for i := range c.FollowUps {
+		if r := &c.FollowUps[i]; r.Key == k && r.pending() {
+			set = set.Add(r.Channel)
+			if textChannels.Has(r.Channel) {
+				set |= textChannels
+			}
+		}
+	}
+	return set
 }
 
 // handledChannels returns the channels that follow-up k has a record of,

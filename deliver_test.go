@@ -2134,3 +2134,47 @@ func TestDeliverSupersededFollowUpRefusesWhatItLeft(t *testing.T) {
 		t.Errorf("paying: Deliver = %v, %v, refused %v; want Sent", res.Status, err, res.Refused)
 	}
 }
+
+// The settings switch from text to email while a reply's own follow-up is
+// queued: the earlier follow-up reopens for its email and carries that
+// reply. The reply's own job, when it fires, refuses nothing: its
+// follow-up never began, and a refusal record of it would make it the
+// newest follow-up again and send the reply a second time by email.
+func TestDeliverSupersededBeforeItBeganRefusesNothing(t *testing.T) {
+	textOnly := followup.Settings{AskPhone: true, Locale: "ko",
+		Text: followup.TextOptions{SenderNumber: "1588-1234", AlimTalkTemplate: "FOLLOWUP_01"}}
+	emailOnly := followup.Settings{AskEmail: true, Locale: "ko"}
+	r2 := t0.Add(5 * time.Minute)
+	c := baseConversation(t)
+	c.FollowUps = []followup.Record{rec(k1, notify.ChannelAlimTalk, t0.Add(3*time.Minute), t0, true)}
+	c.Unseen = append(c.Unseen, reply("r2", r2))
+	p2 := mustEngine(t, textOnly, paying, notify.Senders{}).Plan(r2, c) // r2's own follow-up
+	if !p2.Due() || p2.Key.Reply != "r2" {
+		t.Fatalf("r2's plan: %+v", p2)
+	}
+
+	e, fakes := deliverEngine(t, emailOnly, paying) // the switch
+	deliver := func(now time.Time, p followup.Plan) followup.Result {
+		t.Helper()
+		res, err := e.Deliver(context.Background(), now, p, c)
+		if err != nil {
+			t.Fatal(err)
+		}
+		c.FollowUps = append(c.FollowUps, res.Records...)
+		return res
+	}
+	now := t0.Add(6 * time.Minute)
+	if p := e.Plan(now, c); !p.Due() || p.Key != k1 || p.Replies != 2 {
+		t.Fatalf("after the switch: %+v, want r1's follow-up due with both replies", p)
+	}
+	deliver(now, e.Plan(now, c))
+	if res := deliver(p2.SendAt, p2); len(res.Refused) > 0 || len(res.Records) > 0 {
+		t.Errorf("r2's job: %v, refused %v, records %+v; want nothing refused or recorded", res.Status, res.Refused, res.Records)
+	}
+	if p := e.Plan(p2.SendAt.Add(time.Minute), c); p.Due() {
+		t.Errorf("after r2's job: %v on %v under %v, want nothing due", p.Reason, p.Channels, p.Key)
+	}
+	if n := len(fakes.Email.Sent()); n != 1 {
+		t.Errorf("%d emails, want 1", n)
+	}
+}
