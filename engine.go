@@ -116,7 +116,11 @@ type Options struct {
 	// one of them reaches the customer, nor do they wait for room in the
 	// caps. Quiet hours still hold them. A follow-up with a message to
 	// send again takes no more replies: if the first try went, the
-	// provider would drop a try that carried them.
+	// provider would drop a try that carried them. A try goes to the
+	// contact as c holds it now, so after the customer changed their
+	// number or address it goes there under the same key, which a
+	// provider that drops duplicates drops: the new number then gets no
+	// text from this follow-up.
 	//
 	// Zero, the default, or a negative value never sends such a message
 	// again: it is recorded as not delivered.
