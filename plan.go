@@ -202,16 +202,18 @@ func (b *batch) add(at time.Time) {
 // under the same idempotency key, and if it had gone the first time, the
 // provider drops the new try as a duplicate, with any reply that joined
 // since. Later replies start the next follow-up.
-func (b *batch) freeze(c *Conversation) {
-	var through time.Time
-	found, closed := false, false
+//
+// through is the newest Through of b's records: b is the newest follow-up,
+// the one whose record has the newest Through of all.
+func (b *batch) freeze(c *Conversation, through time.Time) {
+	closed := false
 	for i := range c.FollowUps {
-		if r := &c.FollowUps[i]; r.Key == b.key {
-			through, found = later(through, r.Through), true
-			closed = closed || r.Transient
+		if r := &c.FollowUps[i]; r.Transient && r.Key == b.key {
+			closed = true
+			break
 		}
 	}
-	if found && (closed || !through.Before(b.hi)) {
+	if closed || !through.Before(b.hi) {
 		b.hi = through.Add(time.Nanosecond)
 	}
 }
@@ -289,7 +291,7 @@ func (e *Engine) plan(now time.Time, c *Conversation, out *batch) Plan {
 			// marketing, which is never followed up.
 			if availReason == 0 && !r.At.IsZero() && !r.Marketing {
 				cur.lo, cur.hi, cur.fromHistory = r.At, r.At.Add(e.timing.MaxWait), true
-				cur.freeze(c)
+				cur.freeze(c, done)
 				curAt, curStep, curOpen = e.nextStep(c, &cur, avail)
 			}
 			break
@@ -433,7 +435,6 @@ func (e *Engine) nextStep(c *Conversation, b *batch, avail notify.ChannelSet) (t
 	var textFailedAt time.Time          // the first try of a text still to be sent
 	var sent notify.ChannelSet
 	pushDelivered, textDelivered := false, false
-	began := false // a text or email of b is on the record
 	start := b.sendAt
 	if b.fromHistory {
 		start = time.Time{}
@@ -445,7 +446,6 @@ func (e *Engine) nextStep(c *Conversation, b *batch, avail notify.ChannelSet) (t
 			if start.IsZero() || r.At.Before(start) {
 				start = r.At
 			}
-			began = began || r.Channel != notify.ChannelPush
 			if r.pending() {
 				// Still to be sent, once the provider allows.
 				if textChannels.Has(r.Channel) {
@@ -475,7 +475,7 @@ func (e *Engine) nextStep(c *Conversation, b *batch, avail notify.ChannelSet) (t
 
 	// Step 1: push, before anything else went: a push target that appears
 	// once text or email went would only add a notification after them.
-	if !push.Without(sent).Empty() && !began {
+	if !push.Without(sent).Empty() && !(b.fromHistory && began(c, b.key)) {
 		return start, push, true
 	}
 	// The rest waits PushWait after a push that went, for the customer to
@@ -526,6 +526,16 @@ func (e *Engine) nextStep(c *Conversation, b *batch, avail notify.ChannelSet) (t
 		return later(at, emailRetry), step, true
 	}
 	return time.Time{}, 0, false
+}
+
+// began reports whether a text or email of follow-up k is on the record.
+func began(c *Conversation, k Key) bool {
+	for i := range c.FollowUps {
+		if r := &c.FollowUps[i]; r.Channel != notify.ChannelPush && r.Key == k {
+			return true
+		}
+	}
+	return false
 }
 
 // presence states of a customer.
