@@ -234,7 +234,7 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 	// used only while cur is still p's follow-up. A channel already on the
 	// record under p's key (a duplicate job, or a later step's run) is
 	// not lost: it went, or was refused, then.
-	handled := handledChannels(&c, p.Key)
+	handled, pending := recordedChannels(&c, p.Key)
 	lost := p.Channels.Without(cur.Channels).Without(handled)
 	refuse := func(ch notify.Channel, err error) {
 		res.Refused = append(res.Refused, Refusal{Channel: ch, Err: err})
@@ -302,7 +302,7 @@ func (e *Engine) Deliver(ctx context.Context, now time.Time, p Plan, c Conversat
 		if cur.Reason == Due {
 			res.Status, res.Next = Replanned, cur.SendAt
 		}
-		for _, ch := range p.Channels.Without(handled).Intersect(pendingChannels(&c, p.Key)).Channels() {
+		for _, ch := range p.Channels.Without(handled).Intersect(pending).Channels() {
 			if err := e.lostBecause(ch, &c); err != nil {
 				refuse(ch, err)
 			}
@@ -707,39 +707,29 @@ func (e *Engine) lostBecause(ch notify.Channel, c *Conversation) error {
 	return policy.Payable(ch, e.account.HasPaymentMethod)
 }
 
-// pendingChannels returns the channels of follow-up k's messages still to
-// be sent (rate-limited, or failed transiently); a pending text counts for
-// both text channels.
-func pendingChannels(c *Conversation, k Key) notify.ChannelSet {
-	var set notify.ChannelSet
+// recordedChannels returns the channels that follow-up k has a record of:
+// handled, those that went, failed or were refused then, and are not
+// refused again; and pending, those of messages still to be sent
+// (rate-limited, or failed transiently). A text record counts for both
+// text channels. (nextStep counts handled, its sent, in the pass over the
+// records it makes anyway: Plan does not pay for a second one.)
+func recordedChannels(c *Conversation, k Key) (handled, pending notify.ChannelSet) {
 	for i := range c.FollowUps {
-		if r := &c.FollowUps[i]; r.Key == k && r.pending() {
-			set = set.Add(r.Channel)
-			if textChannels.Has(r.Channel) {
-				set |= textChannels
-			}
+		r := &c.FollowUps[i]
+		if r.Key != k {
+			continue
+		}
+		set := notify.SetOf(r.Channel)
+		if textChannels.Has(r.Channel) {
+			set = textChannels
+		}
+		if r.pending() {
+			pending |= set
+		} else {
+			handled |= set
 		}
 	}
-	return set
-}
-
-// handledChannels returns the channels that follow-up k has a record of,
-// other than one still to be sent: each went, failed or was refused then,
-// and is not refused again. A text record counts for both text channels.
-// (nextStep counts the same set, its sent, in the pass over the records
-// it makes anyway: Plan does not pay for a second one.)
-func handledChannels(c *Conversation, k Key) notify.ChannelSet {
-	var set notify.ChannelSet
-	for i := range c.FollowUps {
-		switch r := &c.FollowUps[i]; {
-		case r.Key != k || r.pending():
-		case textChannels.Has(r.Channel):
-			set |= textChannels
-		default:
-			set = set.Add(r.Channel)
-		}
-	}
-	return set
+	return handled, pending
 }
 
 // textChannels are the text channels: AlimTalk, and SMS, its substitute.

@@ -394,14 +394,14 @@ func MaskName(name string) string {
 // MaskEmail masks an email address for logs: the first character of the
 // local part and the domain stay: "s***@example.com"; a local part of one
 // character, which would show the address whole, is hidden too
-// ("***@example.com"). The domain stays only
-// if it is a host name [ParseEmail] would accept (dot-separated labels of
-// ASCII letters, digits and inner hyphens, at most 254 bytes); any other
-// text after the last '@' becomes "***" ("k***@***"), because an answer that
-// was never checked may hold more than an address ("kim@example.com
-// 010-9876-5432"). Surrounding white space is ignored; text with no '@',
-// or nothing before it, is masked whole. Like [MaskName], the result is
-// safe in anything a host logs.
+// ("***@example.com"). The domain stays only if it is a host name
+// [ParseEmail] would accept (dot-separated labels of ASCII letters, digits
+// and inner hyphens, at most 254 bytes); any other text after the last '@'
+// becomes "***" ("k***@***"), because an answer that was never checked may
+// hold more than an address ("kim@example.com 010-9876-5432"). Surrounding
+// white space is ignored; text with no '@', or nothing before it, is
+// masked whole. Like [MaskName], the result is safe in anything a host
+// logs.
 func MaskEmail(addr string) string {
 	if addr == "" {
 		return ""

@@ -285,8 +285,8 @@ func TemplateFuncs() texttemplate.FuncMap {
 // email body, plain text and HTML, is kept within 90,000 bytes, below the
 // about 102 KB past which Gmail clips an email and hides its end, the link
 // with it. Push templates see the replies cut to 4,096 bytes, more than a
-// push payload holds; the built-in push body is the replies on one
-// line, cut at 100 characters.
+// push payload holds; the built-in push body is the replies on one line,
+// cut at 100 characters.
 //
 // The text message (SMSText) shows the 2 newest earlier messages at most and
 // must fit an LMS: 2,000 EUC-KR bytes, with a subject of 40 bytes. The
@@ -1010,7 +1010,15 @@ func bytesOver(s string, n int) (used, keep int, cut bool) {
 	if len(s) <= n {
 		return len(s), 0, false
 	}
-	return n, utf8.RuneCountInString(s[:n]), true
+	i := n // the start of the character the cut is in, or n
+	for i > 0 && !utf8.RuneStart(s[i]) {
+		i--
+	}
+	keep = utf8.RuneCountInString(s[:i])
+	if i < n {
+		keep++
+	}
+	return n, keep, true
 }
 
 // newest returns the last n messages of ms.

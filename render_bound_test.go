@@ -197,6 +197,31 @@ func TestBoundedKeepsFit(t *testing.T) {
 	}
 }
 
+// bytesOver keeps the character a cut at n bytes falls in, and no more.
+func TestBytesOver(t *testing.T) {
+	type result struct {
+		Used, Keep int
+		Cut        bool
+	}
+	for _, tt := range []struct {
+		s    string
+		n    int
+		want result
+	}{
+		{"가나다라", 12, result{12, 0, false}},
+		{"가나다라", 9, result{9, 3, true}}, // at a character's end
+		{"가나다라", 8, result{8, 3, true}}, // two bytes into 다
+		{"가나다라", 7, result{7, 3, true}}, // one byte into 다
+		{"ab가", 3, result{3, 3, true}},  // one byte into 가
+		{"ab", 0, result{0, 0, true}},
+	} {
+		used, keep, cut := bytesOver(tt.s, tt.n)
+		if diff := cmp.Diff(tt.want, result{used, keep, cut}); diff != "" {
+			t.Errorf("bytesOver(%q, %d) (-want +got):\n%s", tt.s, tt.n, diff)
+		}
+	}
+}
+
 // bounded cuts the replies to limit units in all and each earlier message
 // to limit units, counted as characters or as bytes, and does not change
 // the caller's slices.
